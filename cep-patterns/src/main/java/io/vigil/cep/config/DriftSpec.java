@@ -1,0 +1,27 @@
+package io.vigil.cep.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A {@code drift} pattern: a run of at least {@code minEvents} readings spanning no more than
+ * {@code within}, each not lower than the one before minus {@code tolerance}, whose last value
+ * exceeds its first by at least {@code minRise}.
+ */
+public record DriftSpec(
+        String name,
+        String severity,
+        List<String> metrics,
+        int minEvents,
+        Duration within,
+        double tolerance,
+        double minRise)
+        implements PatternSpec {
+
+    public static final String TYPE = "drift";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

@@ -42,7 +42,9 @@ public class LateReadingFilter extends ProcessFunction<SensorReading, SensorRead
                         "{\"ts\":%d,\"value\":%s%s}",
                         reading.timestamp(),
                         reading.value(),
-                        reading.unit() == null ? "" : ",\"unit\":\"" + reading.unit() + "\"");
+                        reading.unit() == null
+                                ? ""
+                                : ",\"unit\":\"" + jsonEscape(reading.unit()) + "\"");
         ctx.output(
                 LATE,
                 DeadLetter.of(
@@ -53,5 +55,9 @@ public class LateReadingFilter extends ProcessFunction<SensorReading, SensorRead
                         String.format(
                                 "reading at %d is at or behind the watermark %d",
                                 reading.timestamp(), watermark)));
+    }
+
+    private static String jsonEscape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

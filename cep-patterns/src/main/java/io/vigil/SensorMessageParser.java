@@ -480,7 +480,9 @@ public final class SensorMessageParser implements Serializable {
                 throw new Rejection(
                         DeadLetterReason.MISSING_VALUE, "SenML record has no value 'v'");
             }
-            double value = number(record, "v") + base.value();
+            double baseValue = base.value();
+            // Adding a zero base would turn a value of -0.0 into 0.0.
+            double value = baseValue == 0 ? number(record, "v") : number(record, "v") + baseValue;
             if (!Double.isFinite(value)) {
                 throw new Rejection(
                         DeadLetterReason.NON_FINITE_VALUE,

@@ -2,7 +2,9 @@ package io.vigil;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -17,15 +19,16 @@ import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -183,7 +186,7 @@ public final class SensorMessageParser implements Serializable {
             results.bareNumber(root, payload);
         } else if (root.isObject()) {
             if (isSenmlRecord(root)) {
-                results.senmlPack(List.of(root), payload);
+                results.senmlPack(List.of(root), List.of(payload), payload);
             } else {
                 results.reading(root, payload, "");
             }
@@ -212,13 +215,14 @@ public final class SensorMessageParser implements Serializable {
         }
         List<JsonNode> elements = new ArrayList<>(array.size());
         array.elements().forEachRemaining(elements::add);
+        List<byte[]> slices = elementSlices(payload);
         if (isSenmlPack(elements)) {
-            results.senmlPack(elements, payload);
+            results.senmlPack(elements, slices, payload);
             return;
         }
         for (int i = 0; i < elements.size(); i++) {
             JsonNode element = elements.get(i);
-            byte[] elementPayload = bytesOf(element);
+            byte[] elementPayload = slices.get(i);
             if (element.isObject()) {
                 results.reading(element, elementPayload, String.format("element %d: ", i));
             } else {
@@ -337,8 +341,26 @@ public final class SensorMessageParser implements Serializable {
                 : text.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
-    private static byte[] bytesOf(JsonNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+    /**
+     * The exact bytes of each element of a top-level array that has already parsed, so that a dead
+     * letter shows what the device sent rather than a re-serialization.
+     */
+    private static List<byte[]> elementSlices(byte[] payload) {
+        List<byte[]> slices = new ArrayList<>();
+        try (JsonParser parser = MAPPER.createParser(payload)) {
+            parser.nextToken();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                // Strings are read lazily: finish the token so the location is past its end.
+                parser.finishToken();
+                int end = (int) parser.currentLocation().getByteOffset();
+                slices.add(Arrays.copyOfRange(payload, start, end));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot re-read a payload that has already parsed", e);
+        }
+        return slices;
     }
 
     /** Why one reading or record cannot be read; no stack trace, it is expected input. */
@@ -422,12 +444,12 @@ public final class SensorMessageParser implements Serializable {
         }
 
         /** A SenML pack: base fields apply to their record and all records after it. */
-        void senmlPack(List<JsonNode> records, byte[] payload) {
+        void senmlPack(List<JsonNode> records, List<byte[]> recordPayloads, byte[] payload) {
             SenmlBase base = new SenmlBase();
             int before = readings.size() + deadLetters.size();
             for (int i = 0; i < records.size(); i++) {
                 JsonNode record = records.get(i);
-                byte[] recordPayload = records.size() == 1 ? payload : bytesOf(record);
+                byte[] recordPayload = recordPayloads.get(i);
                 String where = records.size() == 1 ? "" : String.format("SenML record %d: ", i);
                 if (!record.isObject()) {
                     dead(

@@ -168,9 +168,9 @@ class SensorMessageParserTest {
         assertThat(result.deadLetters())
                 .extracting(DeadLetter::reason, DeadLetter::payload)
                 .containsExactly(
-                        tuple("non-numeric-value", "{\"ts\":1764316801000,\"value\":\"81\"}"),
+                        tuple("non-numeric-value", "{\"ts\": 1764316801000, \"value\": \"81\"}"),
                         tuple("malformed-json", "7"),
-                        tuple("bad-timestamp", "{\"ts\":true,\"value\":83}"));
+                        tuple("bad-timestamp", "{\"ts\": true, \"value\": 83}"));
         assertThat(result.deadLetters().get(0).detail())
                 .isEqualTo("element 1: field 'value' is a string, expected a number");
         assertThat(result.deadLetters().get(1).detail())
@@ -181,6 +181,22 @@ class SensorMessageParserTest {
                             assertThat(d.topic()).isEqualTo(TOPIC);
                             assertThat(d.arrivalTime()).isEqualTo(ARRIVAL);
                         });
+    }
+
+    @Test
+    void keepsTheExactBytesOfEachBadBatchElement() {
+        ParseResult result =
+                parse(
+                        "[ {\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}} ,\n"
+                                + "  \"é\\\"\", 1e400 , {\"value\": 1}]");
+
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::payload)
+                .containsExactly(
+                        "{\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}}",
+                        "\"é\\\"\"",
+                        "1e400");
+        assertThat(result.readings()).hasSize(1);
     }
 
     // ---- SenML
@@ -297,7 +313,7 @@ class SensorMessageParserTest {
                                 + " in 'v'");
         assertThat(result.deadLetters().get(1).detail()).contains("'vb' holds a boolean");
         assertThat(result.deadLetters().get(2).payload())
-                .isEqualTo("{\"n\":\"blob\",\"vd\":\"aGk\"}");
+                .isEqualTo("{\"n\": \"blob\", \"vd\": \"aGk\"}");
     }
 
     @Test

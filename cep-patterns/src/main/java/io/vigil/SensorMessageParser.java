@@ -22,18 +22,20 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -133,7 +135,7 @@ public final class SensorMessageParser implements Serializable {
         }
         try {
             return parseMessage(message);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException e) {
             // Last line of defence: a bad payload must never fail the job, whatever slipped
             // through the checks above.
             return ParseResult.of(
@@ -167,16 +169,26 @@ public final class SensorMessageParser implements Serializable {
             results.dead(DeadLetterReason.EMPTY, payload, "payload is empty");
             return results.build();
         }
+        String text = decodeUtf8(payload);
+        if (text == null) {
+            results.dead(
+                    DeadLetterReason.MALFORMED_JSON,
+                    payload,
+                    String.format(
+                            "payload is not valid UTF-8 (at byte %d of %d)",
+                            invalidUtf8Position(payload), payload.length));
+            return results.build();
+        }
         JsonNode root;
         try {
-            root = MAPPER.readTree(payload);
+            root = MAPPER.readTree(text);
         } catch (StreamConstraintsException e) {
             results.dead(
                     DeadLetterReason.MALFORMED_JSON,
                     payload,
                     "payload exceeds the JSON limits: " + e.getOriginalMessage());
             return results.build();
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             results.dead(DeadLetterReason.MALFORMED_JSON, payload, describeJsonError(e));
             return results.build();
         }
@@ -191,7 +203,7 @@ public final class SensorMessageParser implements Serializable {
                 results.reading(root, payload, "");
             }
         } else if (root.isArray()) {
-            parseArray(root, payload, results);
+            parseArray(root, text, payload, results);
         } else if (root.isNull()) {
             results.dead(
                     DeadLetterReason.MISSING_VALUE,
@@ -208,14 +220,14 @@ public final class SensorMessageParser implements Serializable {
         return results.build();
     }
 
-    private static void parseArray(JsonNode array, byte[] payload, Results results) {
+    private static void parseArray(JsonNode array, String text, byte[] payload, Results results) {
         if (array.isEmpty()) {
             results.dead(DeadLetterReason.EMPTY, payload, "payload is an empty array");
             return;
         }
         List<JsonNode> elements = new ArrayList<>(array.size());
         array.elements().forEachRemaining(elements::add);
-        List<byte[]> slices = elementSlices(payload);
+        List<byte[]> slices = elementSlices(text);
         if (isSenmlPack(elements)) {
             results.senmlPack(elements, slices, payload);
             return;
@@ -291,26 +303,46 @@ public final class SensorMessageParser implements Serializable {
         return senml;
     }
 
-    private static String describeJsonError(IOException e) {
-        if (e instanceof JsonProcessingException jpe) {
-            JsonLocation location = jpe.getLocation();
-            String where =
-                    location == null
-                            ? ""
-                            : String.format(
-                                    " (line %d, column %d)",
-                                    location.getLineNr(), location.getColumnNr());
-            return "payload is not valid JSON: " + firstLine(jpe.getOriginalMessage()) + where;
-        }
-        return "payload is not valid JSON: " + firstLine(e.getMessage());
+    private static String describeJsonError(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where =
+                location == null
+                        ? ""
+                        : String.format(
+                                " (line %d, column %d)",
+                                location.getLineNr(), location.getColumnNr());
+        String message = String.valueOf(e.getOriginalMessage());
+        int newline = message.indexOf('\n');
+        return "payload is not valid JSON: "
+                + (newline < 0 ? message : message.substring(0, newline))
+                + where;
     }
 
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "";
+    /**
+     * The payload as text, or null when it is not strictly UTF-8; decoded here rather than by
+     * Jackson, which would also accept UTF-16 and UTF-32 and pass some invalid bytes through.
+     */
+    private static String decodeUtf8(byte[] payload) {
+        CharBuffer chars = CharBuffer.allocate(payload.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        if (decoder.decode(ByteBuffer.wrap(payload), chars, true).isError()
+                || decoder.flush(chars).isError()) {
+            return null;
         }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
+        chars.flip();
+        // RFC 8259 lets parsers ignore a byte order mark; Jackson's text parser does not.
+        if (chars.hasRemaining() && chars.get(0) == '\uFEFF') {
+            chars.position(1);
+        }
+        return chars.toString();
+    }
+
+    private static int invalidUtf8Position(byte[] payload) {
+        ByteBuffer bytes = ByteBuffer.wrap(payload);
+        StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(bytes, CharBuffer.allocate(payload.length), true);
+        return bytes.position();
     }
 
     /** "a string", "a boolean", ...: the JSON type of a node, for details people read. */
@@ -342,20 +374,20 @@ public final class SensorMessageParser implements Serializable {
     }
 
     /**
-     * The exact bytes of each element of a top-level array that has already parsed, so that a dead
+     * The exact text of each element of a top-level array that has already parsed, so that a dead
      * letter shows what the device sent rather than a re-serialization.
      */
-    private static List<byte[]> elementSlices(byte[] payload) {
+    private static List<byte[]> elementSlices(String text) {
         List<byte[]> slices = new ArrayList<>();
-        try (JsonParser parser = MAPPER.createParser(payload)) {
+        try (JsonParser parser = MAPPER.createParser(text)) {
             parser.nextToken();
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                int start = (int) parser.currentTokenLocation().getByteOffset();
+                int start = (int) parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();
                 // Strings are read lazily: finish the token so the location is past its end.
                 parser.finishToken();
-                int end = (int) parser.currentLocation().getByteOffset();
-                slices.add(Arrays.copyOfRange(payload, start, end));
+                int end = (int) parser.currentLocation().getCharOffset();
+                slices.add(text.substring(start, end).getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot re-read a payload that has already parsed", e);
@@ -772,11 +804,7 @@ public final class SensorMessageParser implements Serializable {
     }
 
     private static String formatMillis(long millis) {
-        try {
-            return Instant.ofEpochMilli(millis).toString();
-        } catch (DateTimeException e) {
-            return millis + " ms";
-        }
+        return Instant.ofEpochMilli(millis).toString();
     }
 
     private static String shortNumber(BigDecimal number) {
@@ -817,8 +845,7 @@ public final class SensorMessageParser implements Serializable {
 
         /** Takes the settings of {@link ParserOptions} from a Flink configuration. */
         public Builder setConfig(ReadableConfig config) {
-            MemorySize size = config.get(ParserOptions.MAX_PAYLOAD_SIZE);
-            this.maxPayloadBytes = size == null ? -1 : size.getBytes();
+            this.maxPayloadBytes = config.get(ParserOptions.MAX_PAYLOAD_SIZE).getBytes();
             this.maxFutureSkew = config.get(ParserOptions.MAX_FUTURE_SKEW);
             return this;
         }

@@ -379,6 +379,40 @@ class SensorMessageParserTest {
     }
 
     @Test
+    void rejectsRecordsThatRelyOnAnUnusableSenmlBaseValueOrUnit() {
+        ParseResult result =
+                parse(
+                        "[{\"bv\": \"10\", \"bu\": 7, \"v\": 1}, {\"v\": 2},"
+                                + " {\"bv\": 1, \"v\": 3}, {\"bu\": \"dB\", \"v\": 4}]");
+
+        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 5.0, "dB"));
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly(
+                        tuple(
+                                "non-numeric-value",
+                                "SenML record 0: field 'bv' is a string, expected a number"),
+                        tuple(
+                                "non-numeric-value",
+                                "SenML record 1: an earlier record's field 'bv' is a string,"
+                                        + " expected a number"),
+                        tuple(
+                                "malformed-json",
+                                "SenML record 2: an earlier record's field 'bu' is a number,"
+                                        + " expected a string"));
+    }
+
+    @Test
+    void rejectsNonStringSenmlUnitAndNonFiniteSenmlTime() {
+        assertThat(onlyDeadLetter("[{\"u\": [\"dB\"], \"v\": 1}]"))
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly("malformed-json", "field 'u' is an array, expected a string");
+        assertThat(onlyDeadLetter("[{\"t\": NaN, \"v\": 1}]"))
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly("bad-timestamp", "field 't' is not a finite number of seconds");
+    }
+
+    @Test
     void rejectsSenmlRecordThatIsNotAnObject() {
         ParseResult result = parse("[{\"v\": 1}, \"v\"]");
 
@@ -456,8 +490,25 @@ class SensorMessageParserTest {
                 .satisfies(
                         d -> {
                             assertThat(d.reason()).isEqualTo("malformed-json");
-                            assertThat(d.detail()).contains("UTF-8");
+                            assertThat(d.detail())
+                                    .isEqualTo("payload is not valid UTF-8 (at byte 9 of 12)");
                         });
+    }
+
+    @Test
+    void rejectsUtf16AndOverlongUtf8ButAcceptsAByteOrderMark() {
+        byte[] utf16 = {0, '8', 0, '7'};
+        byte[] overlongSlash = {'"', (byte) 0xC0, (byte) 0xAF, '"'};
+        byte[] withBom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '8', '7'};
+
+        assertThat(parser.parse(new RawMessage(TOPIC, utf16, ARRIVAL)).deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactly("malformed-json");
+        assertThat(parser.parse(new RawMessage(TOPIC, overlongSlash, ARRIVAL)).deadLetters())
+                .extracting(DeadLetter::detail)
+                .containsExactly("payload is not valid UTF-8 (at byte 1 of 4)");
+        assertThat(parser.parse(new RawMessage(TOPIC, withBom, ARRIVAL)).readings())
+                .containsExactly(reading(ARRIVAL, 87.0, null));
     }
 
     @Test
@@ -532,6 +583,13 @@ class SensorMessageParserTest {
                         "non-numeric-value",
                         "payload is a string, expected a number, an object or an array");
         assertThat(onlyDeadLetter("true").reason()).isEqualTo("non-numeric-value");
+    }
+
+    @Test
+    void rejectsNonStringUnit() {
+        assertThat(onlyDeadLetter("{\"value\": 1, \"unit\": 3}"))
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly("malformed-json", "field 'unit' is a number, expected a string");
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
@@ -145,6 +147,12 @@ class ParseFunctionTest {
                                     .toList())
                     .doesNotContain("deadLetters[" + DeadLetterReason.LATE.code() + "]");
         }
+    }
+
+    @Test
+    void serializesReadingsAndDeadLettersAsPojosNotKryo() {
+        assertThat(ParseFunction.DEAD_LETTERS.getTypeInfo()).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(SensorReading.class)).isInstanceOf(PojoTypeInfo.class);
     }
 
     @Test

@@ -93,6 +93,21 @@ class SensorMessageParserPropertiesTest {
         assertThat(result.stampedOnArrival()).isEqualTo(valid.stampedOnArrival());
     }
 
+    @Property(tries = 500)
+    void batchKeepsGoodElementsAndDeadLettersEachBadOne(
+            @ForAll("batchElements") List<Payload> elements) {
+        Payload batch = asBatch(elements);
+
+        ParseResult result = assertWellFormed(RawMessage.of(TOPIC, batch.text(), ARRIVAL));
+
+        assertThat(result.readings()).containsExactlyElementsOf(batch.expected());
+        List<String> badElements =
+                elements.stream().filter(e -> e.expected().isEmpty()).map(Payload::text).toList();
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::payload)
+                .containsExactlyElementsOf(badElements);
+    }
+
     // ---- invariants
 
     private ParseResult assertWellFormed(RawMessage message) {
@@ -261,6 +276,35 @@ class SensorMessageParserPropertiesTest {
                         .ofMaxSize(5)
                         .map(SensorMessageParserPropertiesTest::asBatch);
         return Arbitraries.oneOf(epochObject, isoObject, withoutTs, bareNumber, batch, senml);
+    }
+
+    @Provide
+    Arbitrary<List<Payload>> batchElements() {
+        Arbitrary<Payload> bad =
+                Arbitraries.of(
+                                "{\"ts\": 1764316800000, \"value\": \"87.5\"}",
+                                "{\"ts\": 1764316800000}",
+                                "{\"value\": NaN}",
+                                "{\"value\": -Infinity, \"unit\": \"dB\"}",
+                                "{\"ts\": \"soon\", \"value\": 1}",
+                                "{\"ts\": -5, \"value\": 1}",
+                                "{\"ts\": 9999999999999, \"value\": 1}",
+                                "{\"value\": 1, \"unit\": false}",
+                                "42",
+                                "\"x\"",
+                                "[1]",
+                                "null")
+                        .map(text -> new Payload(text, List.of(), 0));
+        return Arbitraries.oneOf(validBatchElements(), validBatchElements(), bad)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(8)
+                // Without one plain reading the array is judged as SenML or as all-bad.
+                .filter(list -> list.stream().anyMatch(e -> !e.expected().isEmpty()));
+    }
+
+    private Arbitrary<Payload> validBatchElements() {
+        return validPayloads().filter(p -> p.text().startsWith("{") && p.expected().size() == 1);
     }
 
     private static SensorReading reading(long ts, double value, String unit) {

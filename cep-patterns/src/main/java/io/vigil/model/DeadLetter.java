@@ -30,6 +30,16 @@ public record DeadLetter(
         while (end < payload.length && end > 0 && (payload[end] & 0xC0) == 0x80) {
             end--;
         }
-        return new String(payload, 0, end, StandardCharsets.UTF_8);
+        String text = new String(payload, 0, end, StandardCharsets.UTF_8);
+        // Invalid bytes decode to U+FFFD, three bytes each, so the text can outgrow the cut.
+        byte[] encoded = text.getBytes(StandardCharsets.UTF_8);
+        if (encoded.length <= MAX_PAYLOAD_BYTES) {
+            return text;
+        }
+        end = MAX_PAYLOAD_BYTES;
+        while (end > 0 && (encoded[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(encoded, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -275,6 +275,9 @@ public final class PatternConfigLoader {
                         fields.line(TYPE));
                 type = Optional.empty();
             }
+            if (type.isPresent()) {
+                fields = fields.ownedBy(String.format("a '%s' pattern", type.get()));
+            }
             fields.rejectUnknown(allowedFields(type));
             List<String> metrics = fields.metrics();
             String severity = fields.string(SEVERITY, false).orElse(DEFAULT_SEVERITY);
@@ -284,12 +287,11 @@ public final class PatternConfigLoader {
             if (type.isEmpty()) {
                 return Optional.empty();
             }
-            Fields typed = fields.ownedBy(String.format("a '%s' pattern", type.get()));
             PatternSpec spec =
                     switch (type.get()) {
-                        case BurstSpec.TYPE -> burst(name, severity, metrics, typed);
-                        case DriftSpec.TYPE -> drift(name, severity, metrics, typed);
-                        default -> silence(name, severity, metrics, typed);
+                        case BurstSpec.TYPE -> burst(name, severity, metrics, fields);
+                        case DriftSpec.TYPE -> drift(name, severity, metrics, fields);
+                        default -> silence(name, severity, metrics, fields);
                     };
             return Optional.ofNullable(spec).filter(s -> fileErrors.count() == errorsBefore);
         }
@@ -483,7 +485,7 @@ public final class PatternConfigLoader {
                             field.key(),
                             String.format(
                                     "unknown field%s; the fields of %s are: %s",
-                                    meant.map(m -> ", did you mean '" + m + "'?").orElse(""),
+                                    meant.map(m -> " (did you mean '" + m + "'?)").orElse(""),
                                     owner,
                                     String.join(", ", allowed)),
                             field.line());

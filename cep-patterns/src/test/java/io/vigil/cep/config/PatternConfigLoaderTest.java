@@ -263,7 +263,10 @@ class PatternConfigLoaderTest {
 
         assertThat(error.pattern()).isNull();
         assertThat(error.field()).isEqualTo("pattern");
-        assertThat(error.toString()).contains("unknown field, did you mean 'patterns'?");
+        assertThat(error.toString())
+                .contains(
+                        "unknown field (did you mean 'patterns'?); the fields of a pattern file"
+                                + " are: patterns");
     }
 
     @Test
@@ -431,9 +434,9 @@ class PatternConfigLoaderTest {
         assertThat(error.field()).isEqualTo("min_events");
         assertThat(error.message())
                 .isEqualTo(
-                        "unknown field, did you mean 'min-events'?; the fields of a pattern are:"
-                                + " name, type, metrics, severity, threshold, above-baseline,"
-                                + " min-events, within (line 6)");
+                        "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
+                                + " pattern are: name, type, metrics, severity, threshold,"
+                                + " above-baseline, min-events, within (line 6)");
     }
 
     @Test
@@ -443,7 +446,9 @@ class PatternConfigLoaderTest {
         ConfigError error = onlyError(file);
 
         assertThat(error.field()).isEqualTo("within");
-        assertThat(error.message()).startsWith("unknown field; the fields of a pattern are:");
+        assertThat(error.message())
+                .startsWith("unknown field; the fields of a 'silence' pattern are: name, type,")
+                .contains("after");
     }
 
     @Test
@@ -471,7 +476,7 @@ class PatternConfigLoaderTest {
         ConfigError error = onlyError(file);
 
         assertThat(error.field()).isEqualTo("metrics");
-        assertThat(error.message()).isEqualTo("missing; a pattern needs it (line 2)");
+        assertThat(error.message()).isEqualTo("missing; a 'silence' pattern needs it (line 2)");
     }
 
     @ParameterizedTest(name = "metrics: {0}")

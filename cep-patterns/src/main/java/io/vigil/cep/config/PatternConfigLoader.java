@@ -239,21 +239,29 @@ public final class PatternConfigLoader {
                 return Optional.empty();
             }
             int errorsBefore = fileErrors.count();
-            Fields fields = new Fields(mapping, fileErrors, id, "a pattern");
-            Optional<String> name = fields.string(NAME, true);
-            if (name.isPresent() && !NAME_SYNTAX.matcher(name.get()).matches()) {
+            // Peeked before the checks, so that every error names the pattern, and unknown fields
+            // are judged against the fields of its type.
+            Optional<String> name = text(mapping, NAME).filter(NAME_SYNTAX.asMatchPredicate());
+            Optional<String> type = text(mapping, TYPE).filter(TYPES::contains);
+            Fields fields =
+                    new Fields(
+                            mapping,
+                            fileErrors,
+                            name.orElse(id),
+                            type.map(t -> String.format("a '%s' pattern", t)).orElse("a pattern"));
+            fields.rejectUnknown(allowedFields(type));
+            Optional<String> givenName = fields.string(NAME, true);
+            if (givenName.isPresent() && name.isEmpty()) {
                 fields.error(
                         NAME,
                         String.format(
                                 "must start with a letter or digit and hold only letters,"
                                         + " digits, '.', '_' and '-' (it becomes an InfluxDB tag"
                                         + " and an MQTT topic level), found \"%s\"",
-                                name.get()),
+                                givenName.get()),
                         fields.line(NAME));
-                name = Optional.empty();
             }
             if (name.isPresent()) {
-                fields = fields.named(name.get());
                 String origin =
                         nameOrigins.putIfAbsent(
                                 name.get(),
@@ -265,20 +273,15 @@ public final class PatternConfigLoader {
                             fields.line(NAME));
                 }
             }
-            Optional<String> type = fields.string(TYPE, true);
-            if (type.isPresent() && !TYPES.contains(type.get())) {
+            Optional<String> givenType = fields.string(TYPE, true);
+            if (givenType.isPresent() && type.isEmpty()) {
                 fields.error(
                         TYPE,
                         String.format(
                                 "unknown pattern type '%s'; known types: %s",
-                                type.get(), String.join(", ", TYPES)),
+                                givenType.get(), String.join(", ", TYPES)),
                         fields.line(TYPE));
-                type = Optional.empty();
             }
-            if (type.isPresent()) {
-                fields = fields.ownedBy(String.format("a '%s' pattern", type.get()));
-            }
-            fields.rejectUnknown(allowedFields(type));
             List<String> metrics = fields.metrics();
             String severity = fields.string(SEVERITY, false).orElse(DEFAULT_SEVERITY);
             if (severity.isBlank()) {
@@ -294,6 +297,14 @@ public final class PatternConfigLoader {
                         default -> silence(name, severity, metrics, fields);
                     };
             return Optional.ofNullable(spec).filter(s -> fileErrors.count() == errorsBefore);
+        }
+
+        /** The text of the field when it is a string, without reporting anything. */
+        private static Optional<String> text(Mapping mapping, String field) {
+            return mapping.get(field)
+                    .map(Field::value)
+                    .filter(v -> v instanceof Scalar s && s.kind() == ScalarKind.STRING)
+                    .map(v -> ((Scalar) v).text());
         }
 
         private static List<String> allowedFields(Optional<String> type) {
@@ -413,37 +424,17 @@ public final class PatternConfigLoader {
         private final String pattern;
         private final String owner;
         // Fields that an unknown key looks like a typo of: their "missing" would say it twice.
-        private final Set<String> misspelt;
+        private final Set<String> misspelt = new HashSet<>();
 
         /**
          * @param pattern the pattern the errors name, {@code null} at the top level
          * @param owner what holds the fields, for messages, e.g. {@code a 'burst' pattern}
          */
         Fields(Mapping mapping, FileErrors errors, String pattern, String owner) {
-            this(mapping, errors, pattern, owner, new HashSet<>());
-        }
-
-        private Fields(
-                Mapping mapping,
-                FileErrors errors,
-                String pattern,
-                String owner,
-                Set<String> misspelt) {
             this.mapping = mapping;
             this.errors = errors;
             this.pattern = pattern;
             this.owner = owner;
-            this.misspelt = misspelt;
-        }
-
-        /** The same fields, with errors naming {@code pattern}. */
-        Fields named(String pattern) {
-            return new Fields(mapping, errors, pattern, owner, misspelt);
-        }
-
-        /** The same fields, with messages saying they belong to {@code owner}. */
-        Fields ownedBy(String owner) {
-            return new Fields(mapping, errors, pattern, owner, misspelt);
         }
 
         void error(String field, String message, int line) {

@@ -332,8 +332,8 @@ class PatternConfigLoaderTest {
         assertThat(error.toString())
                 .isEqualTo(
                         file
-                                + ": pattern #2: field 'name': missing; a pattern needs it (line"
-                                + " 6)");
+                                + ": pattern #2: field 'name': missing; a 'silence' pattern needs"
+                                + " it (line 6)");
     }
 
     @Test
@@ -437,6 +437,38 @@ class PatternConfigLoaderTest {
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
                                 + " pattern are: name, type, metrics, severity, threshold,"
                                 + " above-baseline, min-events, within (line 6)");
+    }
+
+    @Test
+    void reportsAMisspeltNameOrTypeOnceAsAnUnknownField() {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - nmae: quiet
+                            typ: silence
+                            metrics: [sound]
+                            after: 1m
+                        """);
+
+        PatternConfigException e = failure(file);
+
+        assertThat(e.errors())
+                .extracting(ConfigError::pattern, ConfigError::field, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "#1",
+                                "nmae",
+                                "unknown field (did you mean 'name'?); the fields of a pattern"
+                                        + " are: name, type, metrics, severity, threshold,"
+                                        + " above-baseline, min-events, within, tolerance,"
+                                        + " min-rise, after (line 2)"),
+                        tuple(
+                                "#1",
+                                "typ",
+                                "unknown field (did you mean 'type'?); the fields of a pattern are:"
+                                    + " name, type, metrics, severity, threshold, above-baseline,"
+                                    + " min-events, within, tolerance, min-rise, after (line 3)"));
     }
 
     @Test

@@ -1,0 +1,118 @@
+package io.vigil.job;
+
+import io.vigil.cep.config.PatternConfigException;
+import io.vigil.cep.config.PatternConfigException.ConfigError;
+import io.vigil.cep.config.PatternConfigLoader;
+import io.vigil.cep.config.PatternSpec;
+import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code vigil} command line: one subcommand per task, started by the {@code ./vigil} script.
+ *
+ * <pre>{@code
+ * ./vigil validate cep-patterns/patterns/default.yaml my-patterns.yaml
+ * }</pre>
+ */
+public final class VigilCli {
+
+    /** Success. */
+    public static final int OK = 0;
+
+    /** The command ran and found problems, e.g. invalid pattern files. */
+    public static final int FAILED = 1;
+
+    /** The command line itself is wrong. */
+    public static final int USAGE = 2;
+
+    static final String USAGE_TEXT =
+            String.join(
+                    "\n",
+                    "Usage: vigil COMMAND [ARGS...]",
+                    "",
+                    "Commands:",
+                    "  validate FILE...   check pattern config files (or directories of them);",
+                    "                     prints each file's patterns, or every error found",
+                    "  help               print this text",
+                    "",
+                    "Exit codes: 0 ok, 1 the command failed (e.g. invalid files), 2 usage error.");
+
+    private VigilCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command line and returns its exit code; {@link #main} only adds the exit. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            return usageError(err, "no command given");
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "validate" -> validate(rest, out, err);
+            case "help", "-h", "--help" -> {
+                out.println(USAGE_TEXT);
+                yield OK;
+            }
+            default -> usageError(err, String.format("unknown command '%s'", args[0]));
+        };
+    }
+
+    private static int validate(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            return usageError(err, "validate needs at least one pattern file");
+        }
+        List<Path> files = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                return usageError(err, String.format("validate has no option '%s'", arg));
+            }
+            try {
+                files.add(Path.of(arg));
+            } catch (InvalidPathException e) {
+                return usageError(err, String.format("'%s' is not a file path", arg));
+            }
+        }
+        Map<Path, List<PatternSpec>> byFile;
+        try {
+            byFile = PatternConfigLoader.loadByFile(files);
+        } catch (PatternConfigException e) {
+            for (ConfigError error : e.errors()) {
+                err.println(error);
+            }
+            long badFiles = e.errors().stream().map(ConfigError::file).distinct().count();
+            err.printf(
+                    "INVALID: %d error%s in %d file%s%n",
+                    e.errors().size(),
+                    e.errors().size() == 1 ? "" : "s",
+                    badFiles,
+                    badFiles == 1 ? "" : "s");
+            return FAILED;
+        }
+        byFile.forEach(
+                (file, patterns) ->
+                        out.printf(
+                                "OK: %s (%d pattern%s: %s)%n",
+                                file,
+                                patterns.size(),
+                                patterns.size() == 1 ? "" : "s",
+                                patterns.stream()
+                                        .map(PatternSpec::name)
+                                        .collect(Collectors.joining(", "))));
+        return OK;
+    }
+
+    private static int usageError(PrintStream err, String problem) {
+        err.println("vigil: " + problem);
+        err.println();
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+}

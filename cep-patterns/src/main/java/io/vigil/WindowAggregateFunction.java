@@ -1,5 +1,6 @@
 package io.vigil;
 
+import io.vigil.cep.config.Durations;
 import io.vigil.model.WindowAggregate;
 import java.time.Duration;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -15,7 +16,7 @@ public class WindowAggregateFunction
     private final String windowLabel;
 
     public WindowAggregateFunction(Duration windowSize) {
-        this.windowLabel = Durations.label(windowSize);
+        this.windowLabel = Durations.format(windowSize);
     }
 
     @Override

@@ -82,7 +82,7 @@ final class BurstScorer extends EventTimeOrderedFunction<ScoredReading> {
     }
 
     @Override
-    protected void clearKeyState() {
+    protected void expire(OnTimerContext ctx, Collector<ScoredReading> out) {
         previousAbove.clear();
         baseline.clear();
     }

@@ -41,7 +41,7 @@ final class DriftStepper extends EventTimeOrderedFunction<RiseStep> {
     }
 
     @Override
-    protected void clearKeyState() {
+    protected void expire(OnTimerContext ctx, Collector<RiseStep> out) {
         previousValue.clear();
     }
 }

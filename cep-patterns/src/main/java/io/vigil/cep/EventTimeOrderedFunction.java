@@ -11,13 +11,15 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Hands each key's readings to {@link #processInOrder} in event-time order (ties in arrival order),
- * once the watermark has passed them, and forgets the key after {@code retention} of event time
- * without readings.
+ * once the watermark has passed them, and calls {@link #expire} when the watermark has passed the
+ * key's latest processed reading by {@code retention} without a newer one.
  *
  * <p>The annotations computed here (a reading's predecessor, a running baseline) must follow event
  * time, not arrival time, to be exact under out-of-order input; CEP downstream orders by event time
@@ -45,8 +47,30 @@ abstract class EventTimeOrderedFunction<OUT>
     protected abstract void processInOrder(SensorReading reading, Collector<OUT> out)
             throws Exception;
 
-    /** Clears the subclass's keyed state, when the key has been quiet for the retention time. */
-    protected abstract void clearKeyState();
+    /**
+     * Called when event time has passed the key's latest processed reading by the retention time;
+     * must clear the subclass's keyed state (readings still waiting for the watermark stay).
+     */
+    protected abstract void expire(OnTimerContext ctx, Collector<OUT> out) throws Exception;
+
+    /** True while readings of the current key wait for the watermark. */
+    protected final boolean hasPendingReadings() throws Exception {
+        return !pending.isEmpty();
+    }
+
+    /** Drops the current key's waiting readings, this class's state and its timers. */
+    protected final void forgetKey(TimerService timers) throws Exception {
+        for (Long timestamp : pending.keys()) {
+            timers.deleteEventTimeTimer(timestamp);
+        }
+        Long cleanupAt = cleanupTimer.value();
+        if (cleanupAt != null) {
+            timers.deleteEventTimeTimer(cleanupAt);
+        }
+        pending.clear();
+        lastTimestamp.clear();
+        cleanupTimer.clear();
+    }
 
     /** Event time of the reading handed to {@link #processInOrder} before this one, if kept. */
     protected final Long previousTimestamp() throws Exception {
@@ -90,6 +114,9 @@ abstract class EventTimeOrderedFunction<OUT>
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        if (ctx.timeDomain() != TimeDomain.EVENT_TIME) {
+            return;
+        }
         // Timers fire in timestamp order, so draining exactly this timestamp keeps event-time
         // order.
         List<SensorReading> due = pending.get(timestamp);
@@ -112,7 +139,7 @@ abstract class EventTimeOrderedFunction<OUT>
             if (quietUntil <= timestamp) {
                 lastTimestamp.clear();
                 cleanupTimer.clear();
-                clearKeyState();
+                expire(ctx, out);
             } else {
                 scheduleCleanup(ctx, quietUntil);
             }

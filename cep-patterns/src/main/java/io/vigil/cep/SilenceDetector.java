@@ -9,19 +9,19 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Raises a {@link SilencePattern} alert for a key when event time passes its latest reading by
- * {@code after}, or, when event time has stalled, when wall-clock time passes that reading's
- * arrival by {@code after} plus a grace; then forgets the key.
+ * Raises a {@link SilencePattern} alert for a key when event time passes its latest reading (in
+ * event-time order) by {@code after}, or, when event time has stalled, when wall-clock time passes
+ * the key's latest arrival by {@code after} plus a grace; then forgets the key.
  *
- * <p>Timers move lazily: each kind has at most one pending timer per key, and a timer that fires
- * before the current deadline (because newer readings moved it) re-registers at the deadline, which
- * costs less than deleting and re-creating a timer for every reading.
+ * <p>Readings are taken in event-time order as the watermark passes them, so a reading that arrives
+ * early (ahead of the watermark) cannot hide a silence before it. The processing-time timer moves
+ * lazily: at most one per key, re-registered at the current deadline when newer arrivals moved it,
+ * which costs less than deleting and re-creating a timer for every reading.
  */
-final class SilenceDetector extends KeyedProcessFunction<String, SensorReading, Alert> {
+final class SilenceDetector extends EventTimeOrderedFunction<Alert> {
 
     private static final long serialVersionUID = 1L;
 
@@ -29,26 +29,28 @@ final class SilenceDetector extends KeyedProcessFunction<String, SensorReading, 
     private final long afterMillis;
     private final long graceMillis;
 
-    private transient ValueState<SensorReading> latest;
-    private transient ValueState<Long> eventTimer;
+    private transient ValueState<SensorReading> latestInOrder;
+    private transient ValueState<SensorReading> latestArrived;
     private transient ValueState<Long> wallClockDeadline;
     private transient ValueState<Long> wallClockTimer;
 
     SilenceDetector(SilenceSpec spec, long graceMillis) {
+        super(spec.after().toMillis());
         this.spec = spec;
         this.afterMillis = spec.after().toMillis();
         this.graceMillis = graceMillis;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        latest =
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        TypeInformation<SensorReading> readingType = TypeInformation.of(SensorReading.class);
+        latestInOrder =
                 getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "latest", TypeInformation.of(SensorReading.class)));
-        eventTimer =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("event-timer", Types.LONG));
+                        .getState(new ValueStateDescriptor<>("latest-in-order", readingType));
+        latestArrived =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("latest-arrived", readingType));
         wallClockDeadline =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("wall-clock-deadline", Types.LONG));
@@ -60,51 +62,60 @@ final class SilenceDetector extends KeyedProcessFunction<String, SensorReading, 
     @Override
     public void processElement(SensorReading reading, Context ctx, Collector<Alert> out)
             throws Exception {
-        SensorReading previous = latest.value();
-        if (previous == null || reading.timestamp() >= previous.timestamp()) {
-            latest.update(reading);
+        super.processElement(reading, ctx, out);
+        SensorReading arrived = latestArrived.value();
+        if (arrived == null || reading.timestamp() >= arrived.timestamp()) {
+            latestArrived.update(reading);
         }
-        long eventDeadline = latest.value().timestamp() + afterMillis;
-        if (eventTimer.value() == null) {
-            eventTimer.update(eventDeadline);
-            ctx.timerService().registerEventTimeTimer(eventDeadline);
-        }
-        long wallDeadline = ctx.timerService().currentProcessingTime() + afterMillis + graceMillis;
-        wallClockDeadline.update(wallDeadline);
+        long deadline = ctx.timerService().currentProcessingTime() + afterMillis + graceMillis;
+        wallClockDeadline.update(deadline);
         if (wallClockTimer.value() == null) {
-            wallClockTimer.update(wallDeadline);
-            ctx.timerService().registerProcessingTimeTimer(wallDeadline);
+            wallClockTimer.update(deadline);
+            ctx.timerService().registerProcessingTimeTimer(deadline);
+        }
+    }
+
+    @Override
+    protected void processInOrder(SensorReading reading, Collector<Alert> out) throws Exception {
+        latestInOrder.update(reading);
+    }
+
+    @Override
+    protected void expire(OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        out.collect(alert(latestInOrder.value()));
+        latestInOrder.clear();
+        if (!hasPendingReadings()) {
+            // Nothing newer has arrived: the key is gone, so its fallback goes too.
+            Long wallClockAt = wallClockTimer.value();
+            if (wallClockAt != null) {
+                ctx.timerService().deleteProcessingTimeTimer(wallClockAt);
+            }
+            clearArrivals();
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        SensorReading last = latest.value();
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            long deadline = last.timestamp() + afterMillis;
-            if (timestamp < deadline) {
-                eventTimer.update(deadline);
-                ctx.timerService().registerEventTimeTimer(deadline);
-                return;
-            }
-        } else {
-            long deadline = wallClockDeadline.value();
-            if (timestamp < deadline) {
-                wallClockTimer.update(deadline);
-                ctx.timerService().registerProcessingTimeTimer(deadline);
-                return;
-            }
+            super.onTimer(timestamp, ctx, out);
+            return;
         }
-        out.collect(alert(last));
-        // The timer of the other kind is deleted, not left to find empty state, so that a key that
-        // stops sending leaves neither state nor timers behind.
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            ctx.timerService().deleteProcessingTimeTimer(wallClockTimer.value());
-        } else {
-            ctx.timerService().deleteEventTimeTimer(eventTimer.value());
+        long deadline = wallClockDeadline.value();
+        if (timestamp < deadline) {
+            wallClockTimer.update(deadline);
+            ctx.timerService().registerProcessingTimeTimer(deadline);
+            return;
         }
-        latest.clear();
-        eventTimer.clear();
+        // Event time has not caught up within the grace: alert now and forget the key, so that
+        // the event-time path has nothing left to alert on for this silent period.
+        out.collect(alert(latestArrived.value()));
+        forgetKey(ctx.timerService());
+        latestInOrder.clear();
+        clearArrivals();
+    }
+
+    private void clearArrivals() {
+        latestArrived.clear();
         wallClockDeadline.clear();
         wallClockTimer.clear();
     }

@@ -14,26 +14,30 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * <p>Exact semantics, per key {@code (site, device, metric)}:
  *
  * <ul>
- *   <li>Watching starts with the key's first reading (a key never heard of cannot be missed). Let
- *       {@code last} be the key's reading with the latest event time so far.
- *   <li>When the watermark reaches {@code time(last) + after} with no newer reading, there was no
- *       reading for longer than {@code after} (a reading still to come is later than the
- *       watermark): one alert, then the key's state is cleared. The next reading starts watching
- *       afresh, so each silent period gives exactly one alert.
+ *   <li>Watching starts with the key's first reading (a key never heard of cannot be missed).
+ *       Readings are taken in event-time order as the watermark passes them.
+ *   <li>A <em>silent period</em> begins at a reading {@code last} when the key has no reading with
+ *       an event time in {@code (time(last), time(last) + after]}, i.e. the next reading (if any)
+ *       is more than {@code after} later. It is detected when the watermark reaches {@code
+ *       time(last) + after}: one alert, emitted then, after which the key's state is cleared
+ *       (readings already waiting for the watermark stay and start watching afresh). So each silent
+ *       period gives exactly one alert, and a reading that arrives early, ahead of the watermark,
+ *       cannot hide a silence before it.
  *   <li>Fallback for when event time stalls (every source quiet, so watermarks stop): when
- *       wall-clock time reaches the arrival time of the key's latest-arriving reading plus {@code
- *       after} plus {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE}, and the event-time path
- *       has not alerted, the same alert is emitted from the processing-time timer and the key's
- *       state and event-time timer are cleared, so the event-time path cannot alert again for that
- *       period. The grace must exceed the watermark's usual lag behind wall-clock time
- *       (out-of-orderness plus idleness timeout plus pipeline delay); otherwise the fallback could
- *       alert for a key whose next reading was merely still on its way.
+ *       wall-clock time reaches the arrival time of the key's most recently arrived reading plus
+ *       {@code after} plus {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE} before the
+ *       event-time path has alerted, the alert is emitted from that processing-time timer, for
+ *       {@code last} = the arrived reading with the latest event time, and the key's state, waiting
+ *       readings and timers are dropped, so the event-time path cannot alert again for that period.
+ *       The grace must exceed the watermark's usual lag behind wall-clock time (out-of-orderness
+ *       plus idleness timeout plus pipeline delay); otherwise the fallback could alert for a key
+ *       whose next reading was merely still on its way.
  *   <li>The alert carries {@code startedAt = time(last)}, {@code endedAt = time(last) + after},
  *       {@code events = 0} and {@code peak} = the value of {@code last}.
  * </ul>
  *
- * <p>Implementation: a keyed process function with one event-time and one processing-time timer per
- * key (Flink CEP cannot match the absence of events at the end of a stream). A key that stops
+ * <p>Implementation: a keyed process function with event-time timers and one processing-time timer
+ * per key (Flink CEP cannot match the absence of events at the end of a stream). A key that stops
  * sending leaves no state and no timer once it has alerted.
  *
  * <pre>{@code

@@ -94,6 +94,32 @@ class SilencePatternTest {
     }
 
     @Test
+    void aReadingAheadOfTheWatermarkDoesNotHideAnEarlierSilence() throws Exception {
+        add(pump(1 * S, 1), pump(100 * S, 2));
+        harness.processWatermark(99 * S);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt, Alert::endedAt)
+                .containsExactly(tuple(1 * S, 1 * S + AFTER));
+
+        harness.processWatermark(100 * S + AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(1 * S, 100 * S);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aGapOfExactlyAfterIsNoSilence() throws Exception {
+        add(pump(1 * S, 1), pump(1 * S + AFTER, 2));
+
+        harness.processWatermark(1 * S + AFTER);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
     void alertsForASilentKeyWhileOtherKeysKeepSending() throws Exception {
         add(pump(1 * S, 1), mic(1 * S, 50));
         for (long t = 10 * S; t <= 200 * S; t += 10 * S) {

@@ -48,10 +48,12 @@ import org.apache.flink.util.Collector;
  * {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
  * AfterMatchSkipStrategy#skipPastLastEvent()}. The rise from the first reading is checked by an
  * iterative condition on the partial match; {@code rising} and {@code last} are mutually exclusive
- * so that each start completes at most once, at its earliest end. That costs, per reading, one look
- * at each open partial match (at most the readings of one {@code within}), so keep {@code within}
- * to tens or hundreds of readings. A key that stops sending leaves no state once event time has
- * passed its last reading by {@code within}.
+ * so that each start completes at most once, at its earliest end. The stepper also marks the
+ * readings that may complete a run (some possible start at least {@code min-rise} lower, from a
+ * sliding minimum); only for those does the condition look into the partial matches (one look per
+ * open partial match, at most the readings of one {@code within}), so a flat or noisy signal costs
+ * no more than any CEP pattern. A key that stops sending leaves no state once event time has passed
+ * its last reading by {@code within}.
  *
  * <pre>{@code
  * DriftSpec spec = new DriftSpec(
@@ -126,7 +128,7 @@ public final class DriftPattern implements AlertPattern {
 
     /** The keyed function that marks readings before CEP. */
     DriftStepper stepper() {
-        return new DriftStepper(spec.tolerance(), spec.within().toMillis());
+        return new DriftStepper(spec.tolerance(), spec.minRise(), spec.within().toMillis());
     }
 
     /** The CEP pattern over marked readings. */
@@ -170,6 +172,10 @@ public final class DriftPattern implements AlertPattern {
         public boolean filter(RiseStep step, Context<RiseStep> ctx) throws Exception {
             if (!step.keepsUp()) {
                 return false;
+            }
+            if (!step.mayComplete()) {
+                // No open run can complete here: skip looking into the partial match.
+                return !completing;
             }
             // CEP materialises the partial match once per event and partial match, shared by both
             // conditions; only the first reading and the count are needed from it.

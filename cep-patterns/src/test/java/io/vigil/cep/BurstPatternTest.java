@@ -2,12 +2,16 @@ package io.vigil.cep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class BurstPatternTest {
@@ -81,9 +85,7 @@ class BurstPatternTest {
 
             assertThat(harness.alerts())
                     .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(1 * S, 3 * S, 3),
-                            org.assertj.core.groups.Tuple.tuple(20 * S, 22 * S, 3));
+                    .containsExactly(tuple(1 * S, 3 * S, 3), tuple(20 * S, 22 * S, 3));
         }
     }
 
@@ -270,9 +272,7 @@ class BurstPatternTest {
 
             assertThat(harness.alerts())
                     .extracting(Alert::startedAt, Alert::events, Alert::severity)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(4 * S, 3, "critical"),
-                            org.assertj.core.groups.Tuple.tuple(8 * S, 3, "critical"));
+                    .containsExactly(tuple(4 * S, 3, "critical"), tuple(8 * S, 3, "critical"));
             assertThat(harness.alerts().get(0).message())
                     .startsWith("3 readings more than 15.0 dB above baseline 52.");
         }
@@ -298,6 +298,81 @@ class BurstPatternTest {
                     .singleElement()
                     .satisfies(alert -> assertThat(alert.startedAt()).isEqualTo(3 * S));
         }
+    }
+
+    @Test
+    void matchesTheDocumentedSemanticsOnRandomReadings() throws Exception {
+        int alerts = 0;
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            boolean relative = random.nextBoolean();
+            BurstSpec spec =
+                    new BurstSpec(
+                            "random-burst",
+                            "warning",
+                            List.of("m"),
+                            relative ? null : 85.0,
+                            relative ? 0.5 * (2 + random.nextInt(8)) : null,
+                            1 + random.nextInt(4),
+                            Duration.ofSeconds(3 + random.nextInt(15)));
+            List<SensorReading> readings = RandomReadings.noise(random, 80, 6, 80, 20);
+            try (TwoStageHarness<ScoredReading> harness =
+                    TwoStageHarness.of(new BurstPattern(spec))) {
+                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
+
+                assertThat(harness.alerts())
+                        .as("seed %d, %s", seed, spec)
+                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events, Alert::peak)
+                        .containsExactlyInAnyOrderElementsOf(expectedBursts(spec, readings));
+                assertThat(harness.numKeyedStateEntries()).isZero();
+                alerts += harness.alerts().size();
+            }
+        }
+        assertThat(alerts).as("the random readings exercise the pattern").isGreaterThan(200);
+    }
+
+    /** The rules in {@link BurstPattern}'s Javadoc, written out plainly. */
+    private static List<Tuple> expectedBursts(BurstSpec spec, List<SensorReading> readings) {
+        int n = readings.size();
+        long within = spec.within().toMillis();
+        boolean[] loud = new boolean[n];
+        Double baseline = null;
+        for (int i = 0; i < n; i++) {
+            double value = readings.get(i).value();
+            double threshold;
+            if (spec.isRelativeToBaseline()) {
+                double base = baseline == null ? value : baseline;
+                threshold = base + spec.aboveBaseline();
+                if (value <= threshold) {
+                    baseline = baseline == null ? value : base + 0.1 * (value - base);
+                }
+            } else {
+                threshold = spec.threshold();
+            }
+            loud[i] = value > threshold;
+        }
+        List<Tuple> alerts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long start = readings.get(i).timestamp();
+            boolean startsRun =
+                    loud[i]
+                            && (i == 0
+                                    || !loud[i - 1]
+                                    || start - readings.get(i - 1).timestamp() > within);
+            if (!startsRun) {
+                continue;
+            }
+            int j = i;
+            double peak = Double.NEGATIVE_INFINITY;
+            while (j < n && loud[j] && readings.get(j).timestamp() - start <= within) {
+                peak = Math.max(peak, readings.get(j).value());
+                j++;
+            }
+            if (j - i >= spec.minEvents()) {
+                alerts.add(tuple(start, readings.get(j - 1).timestamp(), j - i, peak));
+            }
+        }
+        return alerts;
     }
 
     @Test

@@ -8,7 +8,10 @@ import io.vigil.cep.config.DriftSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class DriftPatternTest {
@@ -201,6 +204,62 @@ class DriftPatternTest {
             assertThat(harness.alerts())
                     .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
                     .containsExactly(tuple(10 * S, 40 * S, 4));
+        }
+    }
+
+    @Test
+    void matchesTheDocumentedSemanticsOnRandomReadings() throws Exception {
+        int alerts = 0;
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            DriftSpec spec =
+                    new DriftSpec(
+                            "random-drift",
+                            "warning",
+                            List.of("m"),
+                            2 + random.nextInt(4),
+                            Duration.ofSeconds(10 + random.nextInt(50)),
+                            0.5 * random.nextInt(3),
+                            0.5 * (1 + random.nextInt(6)));
+            List<SensorReading> readings = RandomReadings.walk(random, 80, 12, 20, -2, 3);
+            try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(spec))) {
+                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
+
+                assertThat(harness.alerts())
+                        .as("seed %d, %s", seed, spec)
+                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                        .containsExactlyElementsOf(expectedDrifts(spec, readings));
+                assertThat(harness.numKeyedStateEntries()).isZero();
+                alerts += harness.alerts().size();
+            }
+        }
+        assertThat(alerts).as("the random walks exercise the pattern").isGreaterThan(200);
+    }
+
+    /** The procedure in {@link DriftPattern}'s Javadoc, written out plainly. */
+    private static List<Tuple> expectedDrifts(DriftSpec spec, List<SensorReading> readings) {
+        List<Tuple> alerts = new ArrayList<>();
+        long within = spec.within().toMillis();
+        int from = 0;
+        search:
+        while (true) {
+            for (int s = from; s < readings.size(); s++) {
+                for (int e = s + 1; e < readings.size(); e++) {
+                    SensorReading start = readings.get(s);
+                    SensorReading end = readings.get(e);
+                    if (end.timestamp() - start.timestamp() > within
+                            || end.value() < readings.get(e - 1).value() - spec.tolerance()) {
+                        break;
+                    }
+                    if (e - s + 1 >= spec.minEvents()
+                            && end.value() - start.value() >= spec.minRise()) {
+                        alerts.add(tuple(start.timestamp(), end.timestamp(), e - s + 1));
+                        from = e + 1;
+                        continue search;
+                    }
+                }
+            }
+            return alerts;
         }
     }
 

@@ -8,7 +8,10 @@ import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -199,6 +202,41 @@ class SilencePatternTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void alertsForEveryGapLongerThanAfterOnShuffledRandomReadings() throws Exception {
+        Random random = new Random(42);
+        List<SensorReading> readings = RandomReadings.walk(random, 300, 90, 20, -1, 1);
+        List<Long> arrival = new ArrayList<>();
+        for (SensorReading reading : readings) {
+            arrival.add(reading.timestamp() + (long) (random.nextDouble() * 5 * S));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < readings.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(arrival::get));
+        long latest = Long.MIN_VALUE;
+        for (int i : order) {
+            add(readings.get(i));
+            latest = Math.max(latest, readings.get(i).timestamp());
+            harness.processWatermark(latest - 5 * S - 1);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < readings.size(); i++) {
+            long timestamp = readings.get(i).timestamp();
+            if (i == readings.size() - 1 || readings.get(i + 1).timestamp() - timestamp > AFTER) {
+                expected.add(timestamp);
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(50);
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactlyElementsOf(expected);
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

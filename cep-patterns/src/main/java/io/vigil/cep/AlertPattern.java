@@ -8,11 +8,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * One configured pattern that watches keyed sensor readings in event time and raises alerts.
  *
- * <p>The input must already carry event timestamps and watermarks, with late readings (timestamp at
- * or below the current watermark) removed. An implementation keeps only the readings of the metrics
- * its spec names, keys them by {@link SensorReading#key()}, and gives every stateful operator the
- * uid {@code pattern-<name>-<part>}, so that state survives a restart from a savepoint as long as
- * the pattern's name stays the same.
+ * <p>The input must already carry event timestamps equal to {@link SensorReading#timestamp()} and
+ * watermarks, with late readings (timestamp at or below the current watermark) removed; a late
+ * reading that gets through anyway is dropped and counted in the operator metric {@code
+ * numLateRecordsDropped}. An implementation keeps only the readings of the metrics its spec names,
+ * keys them by {@link SensorReading#key()}, and gives every stateful operator the uid {@code
+ * pattern-<name>-<part>}, so that state survives a restart from a savepoint as long as the
+ * pattern's name stays the same.
  *
  * <pre>{@code
  * AlertPattern pattern = AlertPatterns.of(spec);

@@ -62,7 +62,12 @@ final class SilenceDetector extends EventTimeOrderedFunction<Alert> {
     @Override
     public void processElement(SensorReading reading, Context ctx, Collector<Alert> out)
             throws Exception {
+        boolean late = reading.timestamp() <= ctx.timerService().currentWatermark();
         super.processElement(reading, ctx, out);
+        if (late) {
+            // Dropped (and counted) above; it must not start a fallback for a period already past.
+            return;
+        }
         SensorReading arrived = latestArrived.value();
         if (arrived == null || reading.timestamp() >= arrived.timestamp()) {
             latestArrived.update(reading);

@@ -31,7 +31,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *       readings and timers are dropped, so the event-time path cannot alert again for that period.
  *       The grace must exceed the watermark's usual lag behind wall-clock time (out-of-orderness
  *       plus idleness timeout plus pipeline delay); otherwise the fallback could alert for a key
- *       whose next reading was merely still on its way.
+ *       whose next reading was merely still on its way. While a backlog is replayed, event time
+ *       lags wall-clock time by much more than that, so the fallback may then alert for a key whose
+ *       next reading is still in the backlog.
  *   <li>The alert carries {@code startedAt = time(last)}, {@code endedAt = time(last) + after},
  *       {@code events = 0} and {@code peak} = the value of {@code last}.
  * </ul>

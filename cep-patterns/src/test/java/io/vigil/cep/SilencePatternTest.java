@@ -240,6 +240,22 @@ class SilencePatternTest {
     }
 
     @Test
+    void aLateReadingAfterTheAlertStartsNothing() throws Exception {
+        add(pump(1 * S, 1));
+        harness.processWatermark(1 * S + AFTER);
+        add(pump(30 * S, 2));
+
+        harness.setProcessingTime(10 * (AFTER + GRACE));
+        harness.processWatermark(10 * AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(1 * S);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
     void rejectsANonPositiveAfter() {
         SilenceSpec zero = new SilenceSpec("zero", "warning", List.of("*"), Duration.ZERO);
 

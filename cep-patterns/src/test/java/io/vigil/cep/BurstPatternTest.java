@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -412,6 +415,27 @@ class BurstPatternTest {
 
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void scorerDropsAReadingAtOrBelowTheWatermarkAndOrdersTheRest() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, SensorReading, ScoredReading> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BurstPattern(LOUD).scorer()),
+                        SensorReading::key,
+                        Types.STRING)) {
+            harness.open();
+            harness.processElement(sound(5 * S, 90), 5 * S);
+            harness.processWatermark(5 * S);
+            harness.processElement(sound(5 * S, 91), 5 * S);
+            harness.processElement(sound(7 * S, 93), 7 * S);
+            harness.processElement(sound(6 * S, 92), 6 * S);
+            harness.processWatermark(10 * S);
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(scored -> scored.reading().value(), ScoredReading::startsRun)
+                    .containsExactly(tuple(90.0, true), tuple(92.0, false), tuple(93.0, false));
         }
     }
 

@@ -60,8 +60,8 @@ import org.apache.flink.util.OutputTag;
  * strict contiguity, {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
  * AfterMatchSkipStrategy#skipPastLastEvent()}; a partial match that reaches the end of the window
  * with enough loud readings becomes the alert through {@link TimedOutPartialMatchHandler}. A key
- * that stops sending leaves no state once event time has passed its last reading by {@code within}
- * (by the baseline retention for an above-baseline burst).
+ * that stops sending leaves no state once event time has passed its last reading by more than
+ * {@code within} (by the baseline retention, if longer, for an above-baseline burst).
  *
  * <pre>{@code
  * BurstSpec spec = new BurstSpec(
@@ -101,6 +101,12 @@ public final class BurstPattern implements AlertPattern {
                             "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
                                     + " got threshold=%s, above-baseline=%s",
                             name, spec.threshold(), spec.aboveBaseline()));
+        }
+        if (spec.aboveBaseline() != null && !(spec.aboveBaseline() >= 0)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Burst pattern '%s': above-baseline must not be negative, got %s",
+                            name, spec.aboveBaseline()));
         }
         if (spec.minEvents() < 1) {
             throw new IllegalArgumentException(

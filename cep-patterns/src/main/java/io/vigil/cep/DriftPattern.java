@@ -53,7 +53,7 @@ import org.apache.flink.util.Collector;
  * sliding minimum); only for those does the condition look into the partial matches (one look per
  * open partial match, at most the readings of one {@code within}), so a flat or noisy signal costs
  * no more than any CEP pattern. A key that stops sending leaves no state once event time has passed
- * its last reading by {@code within}.
+ * its last reading by more than {@code within}.
  *
  * <pre>{@code
  * DriftSpec spec = new DriftSpec(

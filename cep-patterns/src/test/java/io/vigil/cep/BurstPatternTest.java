@@ -452,6 +452,24 @@ class BurstPatternTest {
     }
 
     @Test
+    void rejectsANegativeAboveBaseline() {
+        BurstSpec negative =
+                new BurstSpec(
+                        "negative",
+                        "warning",
+                        List.of("sound"),
+                        null,
+                        -3.0,
+                        3,
+                        Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> new BurstPattern(negative))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'negative'")
+                .hasMessageContaining("above-baseline must not be negative, got -3.0");
+    }
+
+    @Test
     void rejectsABaselineWeightOutsideZeroToOne() {
         assertThatThrownBy(() -> new BurstPattern(LOUD, 1.5, Duration.ofHours(1)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,267 @@
+package io.vigil.cep;
+
+import io.vigil.cep.config.BurstSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The {@code burst} pattern: a run of readings above a threshold, e.g. an unusual sound burst.
+ *
+ * <p>Exact semantics, per key {@code (site, device, metric)}, over the readings in event-time order
+ * (ties in arrival order):
+ *
+ * <ul>
+ *   <li>A reading is <em>loud</em> when its value is strictly above the threshold in force for it;
+ *       a reading at or below it is <em>quiet</em>. With {@code threshold} the threshold is fixed.
+ *       With {@code above-baseline: N} it is the key's baseline plus N, where the baseline is an
+ *       exponentially weighted mean of the key's quiet readings ({@code baseline += w * (value -
+ *       baseline)}, {@code w} = {@link PatternOptions#BURST_BASELINE_WEIGHT}), initialised by the
+ *       key's first reading (which is therefore quiet) and forgotten after {@link
+ *       PatternOptions#BURST_BASELINE_RETENTION} of event time without readings. Loud readings do
+ *       not move the baseline.
+ *   <li>A <em>run</em> is a maximal sequence of consecutive loud readings. It starts at a loud
+ *       reading whose predecessor is quiet, or more than {@code within} earlier, or unknown; it
+ *       ends at the first quiet reading.
+ *   <li>A run that starts at {@code t1} is a <em>burst</em> when at least {@code min-events} of its
+ *       readings lie in {@code [t1, t1 + within]}. Each burst gives exactly one alert, covering its
+ *       readings in that window: {@code startedAt = t1}, {@code endedAt} = the last of them, {@code
+ *       events} = their number, {@code peak} = their maximum. A run that ends inside the window is
+ *       covered whole.
+ *   <li>The alert is emitted (once the watermark has passed the readings involved) at the quiet
+ *       reading that ends the run, if that reading is at most {@code t1 + within}; otherwise when
+ *       event time passes {@code t1 + within}. The rest of a run that lasts longer than {@code
+ *       within} raises nothing more: sustained loudness gives one alert, not one per window.
+ * </ul>
+ *
+ * <p>This differs from "any {@code min-events} consecutive loud readings within {@code within}"
+ * only for a run whose first readings are sparse: the readings that qualify the run must lie within
+ * {@code within} of the run's first reading. The price buys one alert per run without suffix
+ * matches: a CEP partial match begins only where a run begins.
+ *
+ * <p>Implementation: {@link BurstScorer} scores the readings in event-time order (threshold and run
+ * start), then Flink CEP matches {@code first(startsRun) loud{min-events - 1,} end(quiet)} with
+ * strict contiguity, {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
+ * AfterMatchSkipStrategy#skipPastLastEvent()}; a partial match that reaches the end of the window
+ * with enough loud readings becomes the alert through {@link TimedOutPartialMatchHandler}. A key
+ * that stops sending leaves no state once event time has passed its last reading by more than
+ * {@code within} (by the baseline retention, if longer, for an above-baseline burst).
+ *
+ * <pre>{@code
+ * BurstSpec spec = new BurstSpec(
+ *         "loud-burst", "warning", List.of("sound"), 85.0, null, 3, Duration.ofSeconds(10));
+ * DataStream<Alert> alerts = new BurstPattern(spec).apply(readingsWithWatermarks);
+ * }</pre>
+ */
+public final class BurstPattern implements AlertPattern {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String FIRST = "first";
+    static final String LOUD = "loud";
+    static final String END = "end";
+
+    /** Alerts of bursts whose window closed before a quiet reading ended them. */
+    static final OutputTag<Alert> WINDOW_CLOSED =
+            new OutputTag<>("burst-window-closed", TypeInformation.of(Alert.class));
+
+    private final BurstSpec spec;
+    private final double baselineWeight;
+    private final Duration baselineRetention;
+
+    /** A burst pattern with the default {@link PatternOptions}. */
+    public BurstPattern(BurstSpec spec) {
+        this(
+                spec,
+                PatternOptions.BURST_BASELINE_WEIGHT.defaultValue(),
+                PatternOptions.BURST_BASELINE_RETENTION.defaultValue());
+    }
+
+    BurstPattern(BurstSpec spec, double baselineWeight, Duration baselineRetention) {
+        String name = spec.name();
+        if ((spec.threshold() == null) == (spec.aboveBaseline() == null)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
+                                    + " got threshold=%s, above-baseline=%s",
+                            name, spec.threshold(), spec.aboveBaseline()));
+        }
+        if (spec.aboveBaseline() != null && !(spec.aboveBaseline() >= 0)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Burst pattern '%s': above-baseline must not be negative, got %s",
+                            name, spec.aboveBaseline()));
+        }
+        if (spec.minEvents() < 1) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Burst pattern '%s': min-events must be at least 1, got %d",
+                            name, spec.minEvents()));
+        }
+        if (spec.within() == null || spec.within().toMillis() <= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Burst pattern '%s': within must be positive, got %s",
+                            name, spec.within()));
+        }
+        if (!(baselineWeight > 0 && baselineWeight <= 1)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "%s must be in (0, 1], got %s",
+                            PatternOptions.BURST_BASELINE_WEIGHT.key(), baselineWeight));
+        }
+        if (baselineRetention.toMillis() <= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "%s must be positive, got %s",
+                            PatternOptions.BURST_BASELINE_RETENTION.key(), baselineRetention));
+        }
+        this.spec = spec;
+        this.baselineWeight = baselineWeight;
+        this.baselineRetention = baselineRetention;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
+        String prefix = "pattern-" + spec.name();
+        SingleOutputStreamOperator<ScoredReading> scored =
+                readings.filter(new MetricFilter(spec))
+                        .uid(prefix + "-filter")
+                        .name(prefix + "-filter")
+                        .keyBy(SensorReading::key, Types.STRING)
+                        .process(scorer(), TypeInformation.of(ScoredReading.class))
+                        .uid(prefix + "-score")
+                        .name(prefix + "-score");
+        // The scorer keeps the key partitioning, so CEP needs no second shuffle.
+        SingleOutputStreamOperator<Alert> alerts =
+                CEP.pattern(
+                                DataStreamUtils.reinterpretAsKeyedStream(
+                                        scored, ScoredReading::key, Types.STRING),
+                                pattern())
+                        .process(function(), TypeInformation.of(Alert.class))
+                        .uid(prefix + "-cep")
+                        .name(prefix + "-cep");
+        return alerts.union(alerts.getSideOutput(WINDOW_CLOSED));
+    }
+
+    /** The keyed function that scores readings before CEP. */
+    BurstScorer scorer() {
+        long withinMillis = spec.within().toMillis();
+        long retention =
+                spec.isRelativeToBaseline()
+                        ? Math.max(withinMillis, baselineRetention.toMillis())
+                        : withinMillis;
+        return new BurstScorer(
+                spec.threshold(), spec.aboveBaseline(), baselineWeight, withinMillis, retention);
+    }
+
+    /** The CEP pattern over scored readings. */
+    Pattern<ScoredReading, ScoredReading> pattern() {
+        Pattern<ScoredReading, ScoredReading> loud =
+                Pattern.<ScoredReading>begin(FIRST, AfterMatchSkipStrategy.skipPastLastEvent())
+                        .where(SimpleCondition.of(ScoredReading::startsRun))
+                        .next(LOUD)
+                        .where(SimpleCondition.of(ScoredReading::isAbove));
+        loud =
+                spec.minEvents() > 1
+                        ? loud.timesOrMore(spec.minEvents() - 1)
+                        : loud.oneOrMore().optional();
+        return loud.consecutive()
+                .next(END)
+                .where(SimpleCondition.of(scored -> !scored.isAbove()))
+                .within(spec.within().plusMillis(1));
+    }
+
+    /** Turns matches and timed-out partial matches into alerts. */
+    PatternProcessFunction<ScoredReading, Alert> function() {
+        return new BurstAlerts(spec);
+    }
+
+    private static final class BurstAlerts extends PatternProcessFunction<ScoredReading, Alert>
+            implements TimedOutPartialMatchHandler<ScoredReading> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final BurstSpec spec;
+
+        BurstAlerts(BurstSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public void processMatch(
+                Map<String, List<ScoredReading>> match, Context ctx, Collector<Alert> out) {
+            out.collect(alert(loudReadings(match)));
+        }
+
+        @Override
+        public void processTimedOutMatch(Map<String, List<ScoredReading>> match, Context ctx) {
+            List<ScoredReading> loud = loudReadings(match);
+            if (loud.size() >= spec.minEvents()) {
+                ctx.output(WINDOW_CLOSED, alert(loud));
+            }
+        }
+
+        private static List<ScoredReading> loudReadings(Map<String, List<ScoredReading>> match) {
+            List<ScoredReading> loud = new ArrayList<>(match.get(FIRST));
+            loud.addAll(match.getOrDefault(LOUD, List.of()));
+            return loud;
+        }
+
+        private Alert alert(List<ScoredReading> loud) {
+            SensorReading first = loud.get(0).reading();
+            SensorReading last = loud.get(loud.size() - 1).reading();
+            double peak = loud.stream().mapToDouble(s -> s.reading().value()).max().orElseThrow();
+            String unit = AlertText.unit(first.unit());
+            String above =
+                    spec.isRelativeToBaseline()
+                            ? String.format(
+                                    "more than %s%s above baseline %s",
+                                    AlertText.number(spec.aboveBaseline()),
+                                    unit,
+                                    AlertText.number(
+                                            loud.get(0).threshold() - spec.aboveBaseline()))
+                            : "above " + AlertText.number(spec.threshold()) + unit;
+            String message =
+                    String.format(
+                            "%d readings %s over %s, peak %s",
+                            loud.size(),
+                            above,
+                            AlertText.seconds(last.timestamp() - first.timestamp()),
+                            AlertText.number(peak));
+            return new Alert(
+                    spec.name(),
+                    spec.type(),
+                    spec.severity(),
+                    first.site(),
+                    first.device(),
+                    first.metric(),
+                    first.timestamp(),
+                    last.timestamp(),
+                    loud.size(),
+                    peak,
+                    message);
+        }
+    }
+}

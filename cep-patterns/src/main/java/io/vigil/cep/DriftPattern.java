@@ -1,0 +1,240 @@
+package io.vigil.cep;
+
+import io.vigil.cep.config.DriftSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.BooleanConditions;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.Collector;
+
+/**
+ * The {@code drift} pattern: a slow, steady rise, e.g. a pump heating up.
+ *
+ * <p>Exact semantics, per key {@code (site, device, metric)}, over the readings {@code r1, r2, ...}
+ * in event-time order (ties in arrival order):
+ *
+ * <ul>
+ *   <li>The consecutive readings {@code rs..re} form a <em>qualifying run</em> when there are at
+ *       least {@code min-events} of them, {@code time(re) - time(rs) <= within}, each one after
+ *       {@code rs} is not lower than the one before it minus {@code tolerance}, and {@code
+ *       value(re) - value(rs) >= min-rise}.
+ *   <li>Alerts are what this procedure yields: start with {@code from = r1}; take the qualifying
+ *       run with the earliest start {@code rs} at or after {@code from}, and for that start the
+ *       earliest end {@code re}; alert for it; continue with {@code from} = the reading after
+ *       {@code re}. So one run gives one alert, the alert reports the run from its earliest
+ *       possible start up to the first reading that completes it, and a new run starts after it.
+ *   <li>The alert carries {@code startedAt = time(rs)}, {@code endedAt = time(re)}, {@code events}
+ *       = the number of readings in the run, {@code peak} = their maximum.
+ *   <li>It is emitted once the watermark has passed {@code re} and no run starting earlier can
+ *       still qualify: at {@code re}, or up to {@code within} later when an earlier-starting run is
+ *       still open (CEP releases matches in the order of their starts).
+ * </ul>
+ *
+ * <p>Implementation: {@link DriftStepper} marks, in event-time order, each reading that keeps up
+ * with its predecessor; then Flink CEP matches {@code first rising* last} with strict contiguity,
+ * {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
+ * AfterMatchSkipStrategy#skipPastLastEvent()}. The rise from the first reading is checked by an
+ * iterative condition on the partial match; {@code rising} and {@code last} are mutually exclusive
+ * so that each start completes at most once, at its earliest end. The stepper also marks the
+ * readings that may complete a run (some possible start at least {@code min-rise} lower, from a
+ * sliding minimum); only for those does the condition look into the partial matches (one look per
+ * open partial match, at most the readings of one {@code within}), so a flat or noisy signal costs
+ * no more than any CEP pattern. A key that stops sending leaves no state once event time has passed
+ * its last reading by more than {@code within}.
+ *
+ * <pre>{@code
+ * DriftSpec spec = new DriftSpec(
+ *         "pump-drift", "critical", List.of("temperature"), 5, Duration.ofMinutes(10), 0.3, 4.0);
+ * DataStream<Alert> alerts = new DriftPattern(spec).apply(readingsWithWatermarks);
+ * }</pre>
+ */
+public final class DriftPattern implements AlertPattern {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String FIRST = "first";
+    static final String RISING = "rising";
+    static final String LAST = "last";
+
+    private final DriftSpec spec;
+
+    public DriftPattern(DriftSpec spec) {
+        String name = spec.name();
+        if (spec.minEvents() < 2) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Drift pattern '%s': min-events must be at least 2, got %d",
+                            name, spec.minEvents()));
+        }
+        if (spec.within() == null || spec.within().toMillis() <= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Drift pattern '%s': within must be positive, got %s",
+                            name, spec.within()));
+        }
+        if (!(spec.tolerance() >= 0)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Drift pattern '%s': tolerance must not be negative, got %s",
+                            name, spec.tolerance()));
+        }
+        if (!(spec.minRise() > 0)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Drift pattern '%s': min-rise must be positive, got %s",
+                            name, spec.minRise()));
+        }
+        this.spec = spec;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
+        String prefix = "pattern-" + spec.name();
+        SingleOutputStreamOperator<RiseStep> steps =
+                readings.filter(new MetricFilter(spec))
+                        .uid(prefix + "-filter")
+                        .name(prefix + "-filter")
+                        .keyBy(SensorReading::key, Types.STRING)
+                        .process(stepper(), TypeInformation.of(RiseStep.class))
+                        .uid(prefix + "-steps")
+                        .name(prefix + "-steps");
+        // The stepper keeps the key partitioning, so CEP needs no second shuffle.
+        return CEP.pattern(
+                        DataStreamUtils.reinterpretAsKeyedStream(
+                                steps, RiseStep::key, Types.STRING),
+                        pattern())
+                .process(function(), TypeInformation.of(Alert.class))
+                .uid(prefix + "-cep")
+                .name(prefix + "-cep");
+    }
+
+    /** The keyed function that marks readings before CEP. */
+    DriftStepper stepper() {
+        return new DriftStepper(spec.tolerance(), spec.minRise(), spec.within().toMillis());
+    }
+
+    /** The CEP pattern over marked readings. */
+    Pattern<RiseStep, RiseStep> pattern() {
+        return Pattern.<RiseStep>begin(FIRST, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(BooleanConditions.trueFunction())
+                .next(RISING)
+                .where(new Completes(spec, false))
+                .oneOrMore()
+                .optional()
+                .consecutive()
+                .next(LAST)
+                .where(new Completes(spec, true))
+                .within(spec.within().plusMillis(1));
+    }
+
+    /** Turns matches into alerts. */
+    PatternProcessFunction<RiseStep, Alert> function() {
+        return new DriftAlerts(spec);
+    }
+
+    /**
+     * True for a reading that keeps up and, with {@code completing}, completes the run (enough
+     * readings and enough rise), or, without, does not complete it yet.
+     */
+    private static final class Completes extends IterativeCondition<RiseStep> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int minEvents;
+        private final double minRise;
+        private final boolean completing;
+
+        Completes(DriftSpec spec, boolean completing) {
+            this.minEvents = spec.minEvents();
+            this.minRise = spec.minRise();
+            this.completing = completing;
+        }
+
+        @Override
+        public boolean filter(RiseStep step, Context<RiseStep> ctx) throws Exception {
+            if (!step.keepsUp()) {
+                return false;
+            }
+            if (!step.mayComplete()) {
+                // No open run can complete here: skip looking into the partial match.
+                return !completing;
+            }
+            // CEP materialises the partial match once per event and partial match, shared by both
+            // conditions; only the first reading and the count are needed from it.
+            Iterator<RiseStep> first = ctx.getEventsForPattern(FIRST).iterator();
+            int count = 1;
+            for (RiseStep ignored : ctx.getEventsForPattern(RISING)) {
+                count++;
+            }
+            boolean completes =
+                    count + 1 >= minEvents
+                            && step.reading().value() - first.next().reading().value() >= minRise;
+            return completes == completing;
+        }
+    }
+
+    private static final class DriftAlerts extends PatternProcessFunction<RiseStep, Alert> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final DriftSpec spec;
+
+        DriftAlerts(DriftSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public void processMatch(
+                Map<String, List<RiseStep>> match, Context ctx, Collector<Alert> out) {
+            List<SensorReading> run = new ArrayList<>();
+            match.get(FIRST).forEach(step -> run.add(step.reading()));
+            match.getOrDefault(RISING, List.of()).forEach(step -> run.add(step.reading()));
+            match.get(LAST).forEach(step -> run.add(step.reading()));
+            SensorReading first = run.get(0);
+            SensorReading last = run.get(run.size() - 1);
+            double peak = run.stream().mapToDouble(SensorReading::value).max().orElseThrow();
+            String unit = AlertText.unit(first.unit());
+            String message =
+                    String.format(
+                            "%d readings rising %s%s from %s to %s over %s, peak %s",
+                            run.size(),
+                            AlertText.number(last.value() - first.value()),
+                            unit,
+                            AlertText.number(first.value()),
+                            AlertText.number(last.value()),
+                            AlertText.seconds(last.timestamp() - first.timestamp()),
+                            AlertText.number(peak));
+            out.collect(
+                    new Alert(
+                            spec.name(),
+                            spec.type(),
+                            spec.severity(),
+                            first.site(),
+                            first.device(),
+                            first.metric(),
+                            first.timestamp(),
+                            last.timestamp(),
+                            run.size(),
+                            peak,
+                            message));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.vigil.cep;
+
+import io.vigil.cep.config.SilenceSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The {@code silence} pattern: a key that stopped sending readings.
+ *
+ * <p>Exact semantics, per key {@code (site, device, metric)}:
+ *
+ * <ul>
+ *   <li>Watching starts with the key's first reading (a key never heard of cannot be missed).
+ *       Readings are taken in event-time order as the watermark passes them.
+ *   <li>A <em>silent period</em> begins at a reading {@code last} when the key has no reading with
+ *       an event time in {@code (time(last), time(last) + after]}, i.e. the next reading (if any)
+ *       is more than {@code after} later. It is detected when the watermark reaches {@code
+ *       time(last) + after}: one alert, emitted then, after which the key's state is cleared
+ *       (readings already waiting for the watermark stay and start watching afresh). So each silent
+ *       period gives exactly one alert, and a reading that arrives early, ahead of the watermark,
+ *       cannot hide a silence before it.
+ *   <li>Fallback for when event time stalls (every source quiet, so watermarks stop): when
+ *       wall-clock time reaches the arrival time of the key's most recently arrived reading plus
+ *       {@code after} plus {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE} before the
+ *       event-time path has alerted, the alert is emitted from that processing-time timer, for
+ *       {@code last} = the arrived reading with the latest event time, and the key's state, waiting
+ *       readings and timers are dropped, so the event-time path cannot alert again for that period.
+ *       The grace must exceed the watermark's usual lag behind wall-clock time (out-of-orderness
+ *       plus idleness timeout plus pipeline delay); otherwise the fallback could alert for a key
+ *       whose next reading was merely still on its way. While a backlog is replayed, event time
+ *       lags wall-clock time by much more than that, so the fallback may then alert for a key whose
+ *       next reading is still in the backlog.
+ *   <li>The alert carries {@code startedAt = time(last)}, {@code endedAt = time(last) + after},
+ *       {@code events = 0} and {@code peak} = the value of {@code last}.
+ * </ul>
+ *
+ * <p>Implementation: a keyed process function with event-time timers and one processing-time timer
+ * per key (Flink CEP cannot match the absence of events at the end of a stream). A key that stops
+ * sending leaves no state and no timer once it has alerted.
+ *
+ * <pre>{@code
+ * SilenceSpec spec = new SilenceSpec("sensor-silent", "warning", List.of("*"), Duration.ofMinutes(2));
+ * DataStream<Alert> alerts = new SilencePattern(spec).apply(readingsWithWatermarks);
+ * }</pre>
+ */
+public final class SilencePattern implements AlertPattern {
+
+    private static final long serialVersionUID = 1L;
+
+    private final SilenceSpec spec;
+    private final Duration processingTimeGrace;
+
+    /** A silence pattern with the default {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE}. */
+    public SilencePattern(SilenceSpec spec) {
+        this(spec, PatternOptions.SILENCE_PROCESSING_TIME_GRACE.defaultValue());
+    }
+
+    /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
+    public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
+        if (spec.after() == null || spec.after().toMillis() <= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Silence pattern '%s': after must be positive, got %s",
+                            spec.name(), spec.after()));
+        }
+        if (processingTimeGrace.isNegative()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "%s must not be negative, got %s",
+                            PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
+                            processingTimeGrace));
+        }
+        this.spec = spec;
+        this.processingTimeGrace = processingTimeGrace;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
+        String prefix = "pattern-" + spec.name();
+        return readings.filter(new MetricFilter(spec))
+                .uid(prefix + "-filter")
+                .name(prefix + "-filter")
+                .keyBy(SensorReading::key, Types.STRING)
+                .process(detector(), TypeInformation.of(Alert.class))
+                .uid(prefix + "-silence")
+                .name(prefix + "-silence");
+    }
+
+    /** The keyed function that detects silences. */
+    SilenceDetector detector() {
+        return new SilenceDetector(spec, processingTimeGrace.toMillis());
+    }
+}

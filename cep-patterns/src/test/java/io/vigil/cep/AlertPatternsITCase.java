@@ -1,0 +1,91 @@
+package io.vigil.cep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** All three patterns in one job on a mini cluster, in parallel, without generic types. */
+class AlertPatternsITCase {
+
+    private static final long S = 1000;
+    private static final long T0 = 1_764_316_800_000L;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @Test
+    void raisesTheExpectedAlertsOnAParallelJob() throws Exception {
+        List<SensorReading> readings = new ArrayList<>();
+        double[] sound = {70, 90, 95, 92, 70, 88, 70};
+        for (int i = 0; i < sound.length; i++) {
+            readings.add(
+                    new SensorReading("plant-a", "mic-07", "sound", T0 + i * S, sound[i], "dB"));
+        }
+        double[] temperature = {20, 21, 22, 23.5, 23.4};
+        for (int i = 0; i < temperature.length; i++) {
+            readings.add(
+                    new SensorReading(
+                            "plant-a",
+                            "pump-3",
+                            "temperature",
+                            T0 + i * 10 * S,
+                            temperature[i],
+                            "°C"));
+        }
+        readings.add(
+                new SensorReading("plant-a", "pump-3", "temperature", T0 + 200 * S, 23.0, "°C"));
+
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        DataStream<SensorReading> input =
+                env.fromData(readings, TypeInformation.of(SensorReading.class))
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(
+                                                Duration.ofSeconds(5))
+                                        .withTimestampAssigner((r, t) -> r.timestamp()));
+        DataStream<Alert> alerts =
+                AlertPatterns.of(AlertPatternsTest.BURST)
+                        .apply(input)
+                        .union(
+                                AlertPatterns.of(AlertPatternsTest.DRIFT).apply(input),
+                                AlertPatterns.of(AlertPatternsTest.SILENCE).apply(input));
+
+        List<Alert> collected = new ArrayList<>();
+        try (CloseableIterator<Alert> results = alerts.executeAndCollect()) {
+            results.forEachRemaining(collected::add);
+        }
+
+        // The end of the bounded input brings the watermark to the end of time, which ends the
+        // last silence too.
+        assertThat(collected)
+                .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt, Alert::events)
+                .containsExactlyInAnyOrder(
+                        tuple("loud-burst", T0 + 1 * S, T0 + 3 * S, 3),
+                        tuple("pump-drift", T0, T0 + 30 * S, 4),
+                        tuple("pump-silent", T0 + 40 * S, T0 + 100 * S, 0),
+                        tuple("pump-silent", T0 + 200 * S, T0 + 260 * S, 0));
+    }
+}

@@ -1,0 +1,487 @@
+package io.vigil.cep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vigil.cep.config.BurstSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+
+class BurstPatternTest {
+
+    private static final BurstSpec LOUD =
+            new BurstSpec(
+                    "loud-burst",
+                    "warning",
+                    List.of("sound"),
+                    85.0,
+                    null,
+                    3,
+                    Duration.ofSeconds(10));
+
+    private static final long S = 1000;
+
+    @Test
+    void emitsOneAlertForABurstOfNWhenTheQuietReadingEndsIt() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 80), sound(2 * S, 90), sound(3 * S, 97.3), sound(4 * S, 91));
+            harness.add(sound(5 * S, 80));
+            harness.watermark(4 * S);
+            assertThat(harness.alerts()).as("the burst has not ended yet").isEmpty();
+
+            harness.watermark(5 * S);
+
+            assertThat(harness.alerts())
+                    .containsExactly(
+                            new Alert(
+                                    "loud-burst",
+                                    "burst",
+                                    "warning",
+                                    "plant-a",
+                                    "mic-07",
+                                    "sound",
+                                    2 * S,
+                                    4 * S,
+                                    3,
+                                    97.3,
+                                    "3 readings above 85.0 dB over 2.0 s, peak 97.3"));
+        }
+    }
+
+    @Test
+    void coversTheWholeRunOfLoudReadings() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            for (int i = 0; i < 7; i++) {
+                harness.add(sound((i + 1) * S, 86 + i));
+            }
+            harness.add(sound(8 * S, 70));
+            harness.watermark(8 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(1 * S);
+                                assertThat(alert.endedAt()).isEqualTo(7 * S);
+                                assertThat(alert.events()).isEqualTo(7);
+                                assertThat(alert.peak()).isEqualTo(92.0);
+                            });
+        }
+    }
+
+    @Test
+    void twoBurstsApartGiveTwoAlerts() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 90), sound(4 * S, 60));
+            harness.add(sound(20 * S, 95), sound(21 * S, 96), sound(22 * S, 97), sound(23 * S, 60));
+            harness.watermark(30 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(1 * S, 3 * S, 3), tuple(20 * S, 22 * S, 3));
+        }
+    }
+
+    @Test
+    void fewerLoudReadingsThanMinEventsGiveNoAlert() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 60));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aReadingExactlyAtTheThresholdEndsTheBurst() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 85.0));
+            harness.add(sound(4 * S, 90), sound(5 * S, 90), sound(6 * S, 60));
+            harness.watermark(60 * S);
+            assertThat(harness.alerts()).as("two runs of two, split at the threshold").isEmpty();
+
+            harness.add(sound(61 * S, 90), sound(62 * S, 90), sound(63 * S, 90));
+            harness.add(sound(64 * S, 85.0), sound(65 * S, 99), sound(66 * S, 60));
+            harness.watermark(120 * S);
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(61 * S);
+                                assertThat(alert.endedAt()).isEqualTo(63 * S);
+                                assertThat(alert.peak()).isEqualTo(90.0);
+                            });
+        }
+    }
+
+    @Test
+    void ordersOutOfOrderReadingsInsideTheBoundByEventTime() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            // Event-time order: quiet, loud, loud, loud, quiet.
+            harness.add(sound(4 * S, 93), sound(2 * S, 91), sound(5 * S, 60));
+            harness.add(sound(1 * S, 60), sound(3 * S, 92));
+            harness.watermark(5 * S);
+            // Event-time order: loud, quiet, loud, loud, quiet: arrival order would see 3 loud.
+            harness.add(sound(13 * S, 93), sound(11 * S, 91), sound(14 * S, 94));
+            harness.add(sound(12 * S, 60), sound(15 * S, 60));
+            harness.watermark(30 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(2 * S);
+                                assertThat(alert.endedAt()).isEqualTo(4 * S);
+                                assertThat(alert.events()).isEqualTo(3);
+                                assertThat(alert.peak()).isEqualTo(93.0);
+                            });
+        }
+    }
+
+    @Test
+    void aRunSpanningExactlyWithinIsABurst() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(6 * S, 90), sound(11 * S, 90), sound(12 * S, 60));
+            harness.add(sound(20 * S, 90), sound(25 * S, 90), sound(30 * S + 1, 90));
+            harness.add(sound(31 * S, 60));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(alert -> assertThat(alert.endedAt()).isEqualTo(11 * S));
+        }
+    }
+
+    @Test
+    void aLongRunGivesOneAlertWhenItsWindowCloses() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            for (int i = 1; i <= 31; i++) {
+                harness.add(sound(i * S, 90));
+                harness.watermark(i * S);
+                if (i == 11) {
+                    assertThat(harness.alerts()).as("window [1 s, 11 s] still open").isEmpty();
+                }
+            }
+            harness.add(sound(32 * S, 60));
+            harness.watermark(120 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(1 * S);
+                                assertThat(alert.endedAt()).isEqualTo(11 * S);
+                                assertThat(alert.events()).isEqualTo(11);
+                            });
+        }
+    }
+
+    @Test
+    void alertsWhenTheWindowClosesBeforeALateQuietReading() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(2 * S, 95), sound(3 * S, 90));
+            harness.watermark(11 * S);
+            assertThat(harness.alerts()).isEmpty();
+
+            harness.watermark(11 * S + 1);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(1 * S);
+                                assertThat(alert.endedAt()).isEqualTo(3 * S);
+                                assertThat(alert.events()).isEqualTo(3);
+                                assertThat(alert.peak()).isEqualTo(95.0);
+                            });
+            harness.add(sound(40 * S, 60));
+            harness.watermark(60 * S);
+            assertThat(harness.alerts()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aGapLongerThanWithinStartsANewRun() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(12 * S, 90), sound(13 * S, 90), sound(14 * S, 90));
+            harness.add(sound(15 * S, 60));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(
+                            alert -> {
+                                assertThat(alert.startedAt()).isEqualTo(12 * S);
+                                assertThat(alert.events()).isEqualTo(3);
+                            });
+        }
+    }
+
+    @Test
+    void qualifyingReadingsMustLieWithinWithinOfTheRunStart() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            // 10, 11.5 and 12 s are three loud readings within 2 s, but the run started at 1 s
+            // and has only two readings in [1 s, 11 s]: documented as no burst.
+            harness.add(sound(1 * S, 90), sound(10 * S, 90), sound(11_500, 90), sound(12 * S, 90));
+            harness.add(sound(13 * S, 60));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void keysAreIndependent() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), other(1 * S, 60), sound(2 * S, 90), other(2 * S, 90));
+            harness.add(sound(3 * S, 90), other(3 * S, 90), sound(4 * S, 60), other(4 * S, 60));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts()).extracting(Alert::device).containsExactly("mic-07");
+        }
+    }
+
+    @Test
+    void aboveBaselineBurstUsesTheRunningBaselineOfQuietReadings() throws Exception {
+        BurstSpec relative =
+                new BurstSpec(
+                        "relative-burst",
+                        "critical",
+                        List.of("sound"),
+                        null,
+                        15.0,
+                        3,
+                        Duration.ofSeconds(10));
+        try (TwoStageHarness<ScoredReading> harness =
+                TwoStageHarness.of(new BurstPattern(relative))) {
+            // Baselines: 50 (first reading), 51 after 60, 52.45 after 65.5 (quiet: threshold 66).
+            harness.add(sound(1 * S, 50), sound(2 * S, 60), sound(3 * S, 65.5));
+            // Threshold 67.45: loud.
+            harness.add(sound(4 * S, 68), sound(5 * S, 70), sound(6 * S, 75));
+            harness.add(sound(7 * S, 52));
+            // A second burst at the same level: the loud readings did not raise the baseline.
+            harness.add(sound(8 * S, 72), sound(9 * S, 73), sound(10 * S, 74), sound(11 * S, 52));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::events, Alert::severity)
+                    .containsExactly(tuple(4 * S, 3, "critical"), tuple(8 * S, 3, "critical"));
+            assertThat(harness.alerts().get(0).message())
+                    .startsWith("3 readings more than 15.0 dB above baseline 52.");
+        }
+    }
+
+    @Test
+    void theFirstReadingOfAKeyInitialisesTheBaselineAndIsNeverLoud() throws Exception {
+        BurstSpec relative =
+                new BurstSpec(
+                        "relative-burst",
+                        "critical",
+                        List.of("sound"),
+                        null,
+                        5.0,
+                        1,
+                        Duration.ofSeconds(10));
+        try (TwoStageHarness<ScoredReading> harness =
+                TwoStageHarness.of(new BurstPattern(relative))) {
+            harness.add(sound(1 * S, 120), sound(2 * S, 120), sound(3 * S, 126), sound(4 * S, 120));
+            harness.watermark(60 * S);
+
+            assertThat(harness.alerts())
+                    .singleElement()
+                    .satisfies(alert -> assertThat(alert.startedAt()).isEqualTo(3 * S));
+        }
+    }
+
+    @Test
+    void matchesTheDocumentedSemanticsOnRandomReadings() throws Exception {
+        int alerts = 0;
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            boolean relative = random.nextBoolean();
+            BurstSpec spec =
+                    new BurstSpec(
+                            "random-burst",
+                            "warning",
+                            List.of("m"),
+                            relative ? null : 85.0,
+                            relative ? 0.5 * (2 + random.nextInt(8)) : null,
+                            1 + random.nextInt(4),
+                            Duration.ofSeconds(3 + random.nextInt(15)));
+            List<SensorReading> readings = RandomReadings.noise(random, 80, 6, 80, 20);
+            try (TwoStageHarness<ScoredReading> harness =
+                    TwoStageHarness.of(new BurstPattern(spec))) {
+                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
+
+                assertThat(harness.alerts())
+                        .as("seed %d, %s", seed, spec)
+                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events, Alert::peak)
+                        .containsExactlyInAnyOrderElementsOf(expectedBursts(spec, readings));
+                assertThat(harness.numKeyedStateEntries()).isZero();
+                alerts += harness.alerts().size();
+            }
+        }
+        assertThat(alerts).as("the random readings exercise the pattern").isGreaterThan(200);
+    }
+
+    /** The rules in {@link BurstPattern}'s Javadoc, written out plainly. */
+    private static List<Tuple> expectedBursts(BurstSpec spec, List<SensorReading> readings) {
+        int n = readings.size();
+        long within = spec.within().toMillis();
+        boolean[] loud = new boolean[n];
+        Double baseline = null;
+        for (int i = 0; i < n; i++) {
+            double value = readings.get(i).value();
+            double threshold;
+            if (spec.isRelativeToBaseline()) {
+                double base = baseline == null ? value : baseline;
+                threshold = base + spec.aboveBaseline();
+                if (value <= threshold) {
+                    baseline = baseline == null ? value : base + 0.1 * (value - base);
+                }
+            } else {
+                threshold = spec.threshold();
+            }
+            loud[i] = value > threshold;
+        }
+        List<Tuple> alerts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long start = readings.get(i).timestamp();
+            boolean startsRun =
+                    loud[i]
+                            && (i == 0
+                                    || !loud[i - 1]
+                                    || start - readings.get(i - 1).timestamp() > within);
+            if (!startsRun) {
+                continue;
+            }
+            int j = i;
+            double peak = Double.NEGATIVE_INFINITY;
+            while (j < n && loud[j] && readings.get(j).timestamp() - start <= within) {
+                peak = Math.max(peak, readings.get(j).value());
+                j++;
+            }
+            if (j - i >= spec.minEvents()) {
+                alerts.add(tuple(start, readings.get(j - 1).timestamp(), j - i, peak));
+            }
+        }
+        return alerts;
+    }
+
+    @Test
+    void leavesNoStateForAKeyThatStopsSending() throws Exception {
+        try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
+            harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 90), sound(4 * S, 60));
+            harness.add(sound(5 * S, 90), sound(6 * S, 90));
+            harness.watermark(6 * S);
+            assertThat(harness.numKeyedStateEntries()).isPositive();
+
+            harness.watermark(16 * S + 1);
+
+            assertThat(harness.alerts()).hasSize(1);
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void forgetsTheBaselineAfterTheRetention() throws Exception {
+        BurstSpec relative =
+                new BurstSpec(
+                        "relative-burst",
+                        "critical",
+                        List.of("sound"),
+                        null,
+                        15.0,
+                        3,
+                        Duration.ofSeconds(10));
+        try (TwoStageHarness<ScoredReading> harness =
+                TwoStageHarness.of(new BurstPattern(relative, 0.1, Duration.ofMinutes(5)))) {
+            harness.add(sound(1 * S, 50), sound(2 * S, 52));
+            harness.watermark(4 * 60 * S);
+            assertThat(harness.numKeyedStateEntries()).as("baseline kept").isPositive();
+
+            harness.watermark(2 * S + 5 * 60 * S);
+
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void scorerDropsAReadingAtOrBelowTheWatermarkAndOrdersTheRest() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, SensorReading, ScoredReading> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new BurstPattern(LOUD).scorer()),
+                        SensorReading::key,
+                        Types.STRING)) {
+            harness.open();
+            harness.processElement(sound(5 * S, 90), 5 * S);
+            harness.processWatermark(5 * S);
+            harness.processElement(sound(5 * S, 91), 5 * S);
+            harness.processElement(sound(7 * S, 93), 7 * S);
+            harness.processElement(sound(6 * S, 92), 6 * S);
+            harness.processWatermark(10 * S);
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(scored -> scored.reading().value(), ScoredReading::startsRun)
+                    .containsExactly(tuple(90.0, true), tuple(92.0, false), tuple(93.0, false));
+        }
+    }
+
+    @Test
+    void rejectsASpecWithBothThresholds() {
+        BurstSpec both =
+                new BurstSpec(
+                        "both", "warning", List.of("sound"), 85.0, 10.0, 3, Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> new BurstPattern(both))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'both'")
+                .hasMessageContaining("threshold=85.0");
+    }
+
+    @Test
+    void rejectsANegativeAboveBaseline() {
+        BurstSpec negative =
+                new BurstSpec(
+                        "negative",
+                        "warning",
+                        List.of("sound"),
+                        null,
+                        -3.0,
+                        3,
+                        Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> new BurstPattern(negative))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'negative'")
+                .hasMessageContaining("above-baseline must not be negative, got -3.0");
+    }
+
+    @Test
+    void rejectsABaselineWeightOutsideZeroToOne() {
+        assertThatThrownBy(() -> new BurstPattern(LOUD, 1.5, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(PatternOptions.BURST_BASELINE_WEIGHT.key())
+                .hasMessageContaining("1.5");
+    }
+
+    private static SensorReading sound(long timestamp, double value) {
+        return new SensorReading("plant-a", "mic-07", "sound", timestamp, value, "dB");
+    }
+
+    private static SensorReading other(long timestamp, double value) {
+        return new SensorReading("plant-a", "mic-08", "sound", timestamp, value, "dB");
+    }
+}

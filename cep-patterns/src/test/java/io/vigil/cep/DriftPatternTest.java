@@ -1,0 +1,304 @@
+package io.vigil.cep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vigil.cep.config.DriftSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+
+class DriftPatternTest {
+
+    private static final long S = 1000;
+
+    /** At least 4 readings within 60 s, drops of at most 0.5, rising at least 3. */
+    private static final DriftSpec DRIFT =
+            new DriftSpec(
+                    "pump-drift",
+                    "critical",
+                    List.of("temperature"),
+                    4,
+                    Duration.ofSeconds(60),
+                    0.5,
+                    3.0);
+
+    @Test
+    void alertsOnASteadyRiseAtItsFirstQualifyingReading() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            harness.add(temp(10 * S, 20), temp(20 * S, 21), temp(30 * S, 22));
+            harness.add(temp(40 * S, 23), temp(50 * S, 24));
+            harness.watermark(30 * S);
+            assertThat(harness.alerts()).isEmpty();
+
+            harness.watermark(40 * S);
+
+            assertThat(harness.alerts())
+                    .containsExactly(
+                            new Alert(
+                                    "pump-drift",
+                                    "drift",
+                                    "critical",
+                                    "plant-a",
+                                    "pump-3",
+                                    "temperature",
+                                    10 * S,
+                                    40 * S,
+                                    4,
+                                    23.0,
+                                    "4 readings rising 3.0 °C from 20.0 to 23.0 over 30.0 s,"
+                                            + " peak 23.0"));
+        }
+    }
+
+    @Test
+    void noiseInsideTheToleranceKeepsTheRun() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            // 21.5 -> 21.0 drops exactly the tolerance: the run from 20 goes on.
+            harness.add(temp(10 * S, 20), temp(20 * S, 21.5), temp(30 * S, 21.0));
+            harness.add(temp(40 * S, 22), temp(50 * S, 23.5));
+            harness.watermark(100 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events, Alert::peak)
+                    .containsExactly(tuple(10 * S, 50 * S, 5, 23.5));
+        }
+    }
+
+    @Test
+    void aDropBeyondTheToleranceBreaksTheRun() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            // 21.5 -> 20.9 drops 0.6 > 0.5: runs starting before 20.9 end there.
+            harness.add(temp(10 * S, 20), temp(20 * S, 21.5), temp(30 * S, 20.9));
+            harness.add(temp(40 * S, 22), temp(50 * S, 23.95), temp(60 * S, 24.0));
+            harness.watermark(100 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(30 * S, 60 * S, 4));
+        }
+    }
+
+    @Test
+    void aRiseSlowerThanWithinIsNoDrift() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            for (int i = 1; i <= 20; i++) {
+                harness.add(temp(i * 10 * S, 20 + 0.4 * i));
+            }
+            harness.watermark(300 * S);
+
+            // 0.4 per 10 s is 2.4 per 60 s: never 3 within the window.
+            assertThat(harness.alerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRunSpanningExactlyWithinQualifies() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            harness.add(temp(10 * S, 20), temp(30 * S, 20.5), temp(50 * S, 21), temp(70 * S, 23));
+            harness.add(temp(100 * S, 19), temp(120 * S, 19.5), temp(140 * S, 20));
+            harness.add(temp(160 * S + 1, 22));
+            harness.watermark(300 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple(10 * S, 70 * S));
+        }
+    }
+
+    @Test
+    void startsTheRunWhereTheRiseBeginsAfterAFlatStretch() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            // Flat (noise 0.2) for five minutes, then up 1 per 10 s.
+            for (int i = 1; i <= 30; i++) {
+                harness.add(temp(i * 10 * S, i % 2 == 0 ? 20.2 : 20.0));
+            }
+            harness.add(temp(310 * S, 21), temp(320 * S, 22), temp(330 * S, 23));
+            harness.watermark(400 * S);
+
+            // The earliest start within 60 s of 330 s from which the rise reaches 3 is 270 s
+            // (20.0).
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(270 * S, 330 * S, 7));
+        }
+    }
+
+    @Test
+    void oneAlertPerRunThenANewRunStartsAfterIt() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            for (int i = 1; i <= 11; i++) {
+                harness.add(temp(i * 10 * S, 19 + i));
+            }
+            harness.watermark(400 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(10 * S, 40 * S, 4), tuple(50 * S, 80 * S, 4));
+        }
+    }
+
+    @Test
+    void reportsTheEarliestStartingRunEvenWhenItCompletesLater() throws Exception {
+        DriftSpec wide =
+                new DriftSpec(
+                        "pump-drift",
+                        "critical",
+                        List.of("temperature"),
+                        2,
+                        Duration.ofSeconds(100),
+                        10,
+                        3.0);
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(wide))) {
+            // 20 -> 24 qualifies first, but the run from 25 (still open) starts earlier.
+            harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
+            harness.watermark(30 * S);
+            assertThat(harness.alerts()).as("held back while the run from 10 s is open").isEmpty();
+
+            harness.add(temp(40 * S, 28.5));
+            harness.watermark(40 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(10 * S, 40 * S, 4));
+        }
+    }
+
+    @Test
+    void releasesAHeldBackRunWhenTheEarlierRunExpires() throws Exception {
+        DriftSpec wide =
+                new DriftSpec(
+                        "pump-drift",
+                        "critical",
+                        List.of("temperature"),
+                        2,
+                        Duration.ofSeconds(100),
+                        10,
+                        3.0);
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(wide))) {
+            harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
+            harness.watermark(110 * S);
+            assertThat(harness.alerts()).isEmpty();
+
+            harness.watermark(110 * S + 1);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(20 * S, 30 * S, 2));
+        }
+    }
+
+    @Test
+    void ordersOutOfOrderReadingsInsideTheBoundByEventTime() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            // In arrival order 23 -> 20 would be a drop that breaks the run.
+            harness.add(temp(40 * S, 23), temp(20 * S, 21), temp(10 * S, 20), temp(30 * S, 22));
+            harness.watermark(100 * S);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                    .containsExactly(tuple(10 * S, 40 * S, 4));
+        }
+    }
+
+    @Test
+    void matchesTheDocumentedSemanticsOnRandomReadings() throws Exception {
+        int alerts = 0;
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            DriftSpec spec =
+                    new DriftSpec(
+                            "random-drift",
+                            "warning",
+                            List.of("m"),
+                            2 + random.nextInt(4),
+                            Duration.ofSeconds(10 + random.nextInt(50)),
+                            0.5 * random.nextInt(3),
+                            0.5 * (1 + random.nextInt(6)));
+            List<SensorReading> readings = RandomReadings.walk(random, 80, 12, 20, -2, 3);
+            try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(spec))) {
+                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
+
+                assertThat(harness.alerts())
+                        .as("seed %d, %s", seed, spec)
+                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
+                        .containsExactlyElementsOf(expectedDrifts(spec, readings));
+                assertThat(harness.numKeyedStateEntries()).isZero();
+                alerts += harness.alerts().size();
+            }
+        }
+        assertThat(alerts).as("the random walks exercise the pattern").isGreaterThan(200);
+    }
+
+    /** The procedure in {@link DriftPattern}'s Javadoc, written out plainly. */
+    private static List<Tuple> expectedDrifts(DriftSpec spec, List<SensorReading> readings) {
+        List<Tuple> alerts = new ArrayList<>();
+        long within = spec.within().toMillis();
+        int from = 0;
+        search:
+        while (true) {
+            for (int s = from; s < readings.size(); s++) {
+                for (int e = s + 1; e < readings.size(); e++) {
+                    SensorReading start = readings.get(s);
+                    SensorReading end = readings.get(e);
+                    if (end.timestamp() - start.timestamp() > within
+                            || end.value() < readings.get(e - 1).value() - spec.tolerance()) {
+                        break;
+                    }
+                    if (e - s + 1 >= spec.minEvents()
+                            && end.value() - start.value() >= spec.minRise()) {
+                        alerts.add(tuple(start.timestamp(), end.timestamp(), e - s + 1));
+                        from = e + 1;
+                        continue search;
+                    }
+                }
+            }
+            return alerts;
+        }
+    }
+
+    @Test
+    void leavesNoStateForAKeyThatStopsSending() throws Exception {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+            harness.add(temp(10 * S, 20), temp(20 * S, 21), temp(30 * S, 22), temp(40 * S, 23));
+            harness.add(temp(50 * S, 23), temp(60 * S, 23.5));
+            harness.watermark(60 * S);
+            assertThat(harness.numKeyedStateEntries()).isPositive();
+
+            harness.watermark(120 * S + 1);
+
+            assertThat(harness.alerts()).hasSize(1);
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void rejectsFewerThanTwoMinEvents() {
+        DriftSpec one =
+                new DriftSpec(
+                        "one",
+                        "critical",
+                        List.of("temperature"),
+                        1,
+                        Duration.ofSeconds(60),
+                        0.5,
+                        3.0);
+
+        assertThatThrownBy(() -> new DriftPattern(one))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'one'")
+                .hasMessageContaining("min-events")
+                .hasMessageContaining("got 1");
+    }
+
+    private static SensorReading temp(long timestamp, double value) {
+        return new SensorReading("plant-a", "pump-3", "temperature", timestamp, value, "°C");
+    }
+}

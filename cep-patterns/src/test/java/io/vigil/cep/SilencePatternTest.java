@@ -1,0 +1,281 @@
+package io.vigil.cep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vigil.cep.config.SilenceSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SilencePatternTest {
+
+    private static final long S = 1000;
+    private static final long AFTER = 60 * S;
+    private static final long GRACE = 30 * S;
+
+    private static final SilenceSpec SILENCE =
+            new SilenceSpec("sensor-silent", "warning", List.of("*"), Duration.ofMillis(AFTER));
+
+    private KeyedOneInputStreamOperatorTestHarness<String, SensorReading, Alert> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        SilencePattern pattern = new SilencePattern(SILENCE, Duration.ofMillis(GRACE));
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(pattern.detector()),
+                        SensorReading::key,
+                        Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void alertsOnceWhenEventTimePassesTheLastReadingByAfter() throws Exception {
+        add(pump(1 * S, 3.5));
+        harness.processWatermark(1 * S + AFTER - 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(1 * S + AFTER);
+        harness.processWatermark(10 * AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .containsExactly(
+                        new Alert(
+                                "sensor-silent",
+                                "silence",
+                                "warning",
+                                "plant-a",
+                                "pump-3",
+                                "temperature",
+                                1 * S,
+                                1 * S + AFTER,
+                                0,
+                                3.5,
+                                "no reading for more than 60.0 s, last value 3.5 °C"));
+    }
+
+    @Test
+    void newerReadingsPostponeTheSilence() throws Exception {
+        add(pump(1 * S, 1), pump(30 * S, 2));
+        harness.processWatermark(1 * S + AFTER);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(30 * S + AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt, Alert::endedAt, Alert::peak)
+                .containsExactly(tuple(30 * S, 30 * S + AFTER, 2.0));
+    }
+
+    @Test
+    void anOlderOutOfOrderReadingDoesNotMoveTheSilence() throws Exception {
+        add(pump(30 * S, 2), pump(20 * S, 1));
+
+        harness.processWatermark(30 * S + AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt, Alert::peak)
+                .containsExactly(tuple(30 * S, 2.0));
+    }
+
+    @Test
+    void aReadingAheadOfTheWatermarkDoesNotHideAnEarlierSilence() throws Exception {
+        add(pump(1 * S, 1), pump(100 * S, 2));
+        harness.processWatermark(99 * S);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt, Alert::endedAt)
+                .containsExactly(tuple(1 * S, 1 * S + AFTER));
+
+        harness.processWatermark(100 * S + AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(1 * S, 100 * S);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aGapOfExactlyAfterIsNoSilence() throws Exception {
+        add(pump(1 * S, 1), pump(1 * S + AFTER, 2));
+
+        harness.processWatermark(1 * S + AFTER);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void alertsForASilentKeyWhileOtherKeysKeepSending() throws Exception {
+        add(pump(1 * S, 1), mic(1 * S, 50));
+        for (long t = 10 * S; t <= 200 * S; t += 10 * S) {
+            add(mic(t, 50));
+            harness.processWatermark(t);
+        }
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::device, Alert::startedAt)
+                .containsExactly(tuple("pump-3", 1 * S));
+    }
+
+    @Test
+    void eachSilentPeriodGivesOneAlert() throws Exception {
+        add(pump(1 * S, 1));
+        harness.processWatermark(100 * S);
+        add(pump(150 * S, 2));
+        harness.processWatermark(150 * S + AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(1 * S, 150 * S);
+    }
+
+    @Test
+    void fallsBackToProcessingTimeWhenEventTimeStalls() throws Exception {
+        harness.setProcessingTime(1_000);
+        add(pump(1 * S, 1), mic(1 * S, 50));
+        harness.setProcessingTime(5_000);
+        add(mic(2 * S, 50));
+        // No watermark at all: every source has gone quiet.
+
+        harness.setProcessingTime(1_000 + AFTER + GRACE - 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.setProcessingTime(1_000 + AFTER + GRACE);
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::device, Alert::startedAt, Alert::endedAt)
+                .containsExactly(tuple("pump-3", 1 * S, 1 * S + AFTER));
+
+        harness.setProcessingTime(5_000 + AFTER + GRACE);
+        harness.processWatermark(10 * AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .as("the event-time path does not alert again for the same period")
+                .extracting(Alert::device)
+                .containsExactly("pump-3", "mic-08");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void arrivingReadingsPostponeTheProcessingTimeFallback() throws Exception {
+        harness.setProcessingTime(1_000);
+        add(pump(1 * S, 1));
+        harness.setProcessingTime(50_000);
+        add(pump(2 * S, 2));
+
+        harness.setProcessingTime(1_000 + AFTER + GRACE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.setProcessingTime(50_000 + AFTER + GRACE);
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(2 * S);
+    }
+
+    @Test
+    void leavesNoStateOrTimerForAKeyAfterItsAlert() throws Exception {
+        add(pump(1 * S, 1), mic(1 * S, 50));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processWatermark(1 * S + AFTER);
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void alertsForEveryGapLongerThanAfterOnShuffledRandomReadings() throws Exception {
+        Random random = new Random(42);
+        List<SensorReading> readings = RandomReadings.walk(random, 300, 90, 20, -1, 1);
+        List<Long> arrival = new ArrayList<>();
+        for (SensorReading reading : readings) {
+            arrival.add(reading.timestamp() + (long) (random.nextDouble() * 5 * S));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < readings.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(arrival::get));
+        long latest = Long.MIN_VALUE;
+        for (int i : order) {
+            add(readings.get(i));
+            latest = Math.max(latest, readings.get(i).timestamp());
+            harness.processWatermark(latest - 5 * S - 1);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < readings.size(); i++) {
+            long timestamp = readings.get(i).timestamp();
+            if (i == readings.size() - 1 || readings.get(i + 1).timestamp() - timestamp > AFTER) {
+                expected.add(timestamp);
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(50);
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactlyElementsOf(expected);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aLateReadingAfterTheAlertStartsNothing() throws Exception {
+        add(pump(1 * S, 1));
+        harness.processWatermark(1 * S + AFTER);
+        add(pump(30 * S, 2));
+
+        harness.setProcessingTime(10 * (AFTER + GRACE));
+        harness.processWatermark(10 * AFTER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::startedAt)
+                .containsExactly(1 * S);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void rejectsANonPositiveAfter() {
+        SilenceSpec zero = new SilenceSpec("zero", "warning", List.of("*"), Duration.ZERO);
+
+        assertThatThrownBy(() -> new SilencePattern(zero))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'zero'")
+                .hasMessageContaining("after must be positive");
+    }
+
+    private void add(SensorReading... readings) throws Exception {
+        for (SensorReading reading : readings) {
+            harness.processElement(reading, reading.timestamp());
+        }
+    }
+
+    private static SensorReading pump(long timestamp, double value) {
+        return new SensorReading("plant-a", "pump-3", "temperature", timestamp, value, "°C");
+    }
+
+    private static SensorReading mic(long timestamp, double value) {
+        return new SensorReading("plant-a", "mic-08", "sound", timestamp, value, "dB");
+    }
+}

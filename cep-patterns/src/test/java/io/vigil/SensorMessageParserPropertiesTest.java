@@ -1,5 +1,10 @@
 package io.vigil;
 
+import static io.vigil.PropertyChecks.forAll;
+import static io.vigil.RandomPayloads.finiteDouble;
+import static io.vigil.RandomPayloads.listOf;
+import static io.vigil.RandomPayloads.longBetween;
+import static io.vigil.RandomPayloads.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.DeadLetter;
@@ -10,16 +15,11 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /** Properties of {@link SensorMessageParser} over generated and mutated input. */
 class SensorMessageParserPropertiesTest {
@@ -36,76 +36,175 @@ class SensorMessageParserPropertiesTest {
                     .map(DeadLetterReason::code)
                     .collect(Collectors.toSet());
 
+    private static final List<String> NEAR_MISS_TOPICS =
+            List.of(
+                    TOPIC,
+                    "sensors/plant-a/mic-07/sound/",
+                    "/sensors/plant-a/mic-07/sound",
+                    "sensors/plant-a/mic-07",
+                    "Sensors/plant-a/mic-07/sound",
+                    "sensors//mic-07/sound",
+                    "");
+
+    private static final List<String> JSON_TOKENS =
+            List.of(
+                    "{",
+                    "}",
+                    "[",
+                    "]",
+                    ",",
+                    ":",
+                    " ",
+                    "\"value\"",
+                    "\"ts\"",
+                    "\"unit\"",
+                    "\"v\"",
+                    "\"t\"",
+                    "\"n\"",
+                    "\"bt\"",
+                    "\"bv\"",
+                    "\"bu\"",
+                    "\"vs\"",
+                    "\"s\"",
+                    "1",
+                    "-2.5",
+                    "1764316800123",
+                    "1e400",
+                    "-0",
+                    "NaN",
+                    "Infinity",
+                    "-Infinity",
+                    "null",
+                    "true",
+                    "\"x\"",
+                    "\"dB\"",
+                    "\"2025-11-28T08:00:00Z\"",
+                    "\"2025-11-28T08:00:00\"",
+                    "\"\\u00e9\"");
+
+    /** Characters that change a JSON document's structure when inserted. */
+    private static final String STRUCTURAL = "{}[],:\"-.eE0N ";
+
+    private static final List<String> KNOWN_UNITS =
+            List.of("dB", "dBA", "Cel", "%RH", "m/s", "µg/m³");
+
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** Array elements that each must become one dead letter. */
+    private static final List<String> BAD_ELEMENTS =
+            List.of(
+                    "{\"ts\": 1764316800000, \"value\": \"87.5\"}",
+                    "{\"ts\": 1764316800000}",
+                    "{\"value\": NaN}",
+                    "{\"value\": -Infinity, \"unit\": \"dB\"}",
+                    "{\"ts\": \"soon\", \"value\": 1}",
+                    "{\"ts\": -5, \"value\": 1}",
+                    "{\"ts\": 9999999999999, \"value\": 1}",
+                    "{\"value\": 1, \"unit\": false}",
+                    "42",
+                    "\"x\"",
+                    "[1]",
+                    "null");
+
     private final SensorMessageParser parser = SensorMessageParser.withDefaults();
 
     // ---- never throws, never drops
 
-    @Property(tries = 1000)
-    void neverThrowsOnRandomBytes(@ForAll("topics") String topic, @ForAll("bytes") byte[] payload) {
-        assertWellFormed(new RawMessage(topic, payload, ARRIVAL));
+    @Test
+    void neverThrowsOnRandomBytes() {
+        forAll(
+                2000,
+                random -> new TopicAndBytes(topic(random), RandomPayloads.bytes(random, 300)),
+                input -> assertWellFormed(new RawMessage(input.topic(), input.payload(), ARRIVAL)));
     }
 
-    @Property(tries = 1000)
-    void neverThrowsOnJsonishText(@ForAll("jsonish") String payload) {
-        assertWellFormed(RawMessage.of(TOPIC, payload, ARRIVAL));
+    @Test
+    void neverThrowsOnJsonishText() {
+        forAll(
+                2000,
+                random -> RandomPayloads.tokens(random, JSON_TOKENS, 40),
+                payload -> assertWellFormed(RawMessage.of(TOPIC, payload, ARRIVAL)));
     }
 
-    @Property(tries = 1000)
-    void neverThrowsOnMutatedValidPayloads(
-            @ForAll("validPayloads") Payload valid, @ForAll("mutations") List<Mutation> mutations) {
-        byte[] payload = valid.text().getBytes(StandardCharsets.UTF_8);
-        for (Mutation mutation : mutations) {
-            payload = mutation.apply(payload);
-        }
-        assertWellFormed(new RawMessage(TOPIC, payload, ARRIVAL));
+    @Test
+    void neverThrowsOnMutatedValidPayloads() {
+        forAll(
+                2000,
+                random ->
+                        RandomPayloads.mutate(
+                                random,
+                                validPayload(random).text().getBytes(StandardCharsets.UTF_8),
+                                4,
+                                STRUCTURAL),
+                mutated -> assertWellFormed(new RawMessage(TOPIC, mutated.result(), ARRIVAL)));
     }
 
-    @Property(tries = 500)
-    void rejectsEveryTopicOutsideTheContract(
-            @ForAll("topics") String topic, @ForAll("validPayloads") Payload valid) {
-        ParseResult result = assertWellFormed(RawMessage.of(topic, valid.text(), ARRIVAL));
+    @Test
+    void rejectsEveryTopicOutsideTheContract() {
+        forAll(
+                1000,
+                random -> new TopicAndPayload(topic(random), validPayload(random)),
+                input -> {
+                    String topic = input.topic();
+                    Payload valid = input.valid();
+                    ParseResult result =
+                            assertWellFormed(RawMessage.of(topic, valid.text(), ARRIVAL));
 
-        String[] levels = topic.split("/", -1);
-        boolean matches =
-                levels.length == 4
-                        && levels[0].equals("sensors")
-                        && !levels[1].isEmpty()
-                        && !levels[2].isEmpty()
-                        && !levels[3].isEmpty();
-        if (matches) {
-            assertThat(result.readings()).hasSameSizeAs(valid.expected());
-        } else {
-            assertThat(result.readings()).isEmpty();
-            assertThat(result.deadLetters())
-                    .extracting(DeadLetter::reason)
-                    .containsExactly("bad-topic");
-        }
+                    String[] levels = topic.split("/", -1);
+                    boolean matches =
+                            levels.length == 4
+                                    && levels[0].equals("sensors")
+                                    && !levels[1].isEmpty()
+                                    && !levels[2].isEmpty()
+                                    && !levels[3].isEmpty();
+                    if (matches) {
+                        assertThat(result.readings()).hasSameSizeAs(valid.expected());
+                    } else {
+                        assertThat(result.readings()).isEmpty();
+                        assertThat(result.deadLetters())
+                                .extracting(DeadLetter::reason)
+                                .containsExactly("bad-topic");
+                    }
+                });
     }
 
     // ---- round trips
 
-    @Property(tries = 1000)
-    void validPayloadsRoundTripExactly(@ForAll("validPayloads") Payload valid) {
-        ParseResult result = parser.parse(RawMessage.of(TOPIC, valid.text(), ARRIVAL));
+    @Test
+    void validPayloadsRoundTripExactly() {
+        forAll(
+                2000,
+                SensorMessageParserPropertiesTest::validPayload,
+                valid -> {
+                    ParseResult result = parser.parse(RawMessage.of(TOPIC, valid.text(), ARRIVAL));
 
-        assertThat(result.deadLetters()).isEmpty();
-        assertThat(result.readings()).containsExactlyElementsOf(valid.expected());
-        assertThat(result.stampedOnArrival()).isEqualTo(valid.stampedOnArrival());
+                    assertThat(result.deadLetters()).isEmpty();
+                    assertThat(result.readings()).containsExactlyElementsOf(valid.expected());
+                    assertThat(result.stampedOnArrival()).isEqualTo(valid.stampedOnArrival());
+                });
     }
 
-    @Property(tries = 500)
-    void batchKeepsGoodElementsAndDeadLettersEachBadOne(
-            @ForAll("batchElements") List<Payload> elements) {
-        Payload batch = asBatch(elements);
+    @Test
+    void batchKeepsGoodElementsAndDeadLettersEachBadOne() {
+        forAll(
+                1000,
+                SensorMessageParserPropertiesTest::batchElements,
+                elements -> {
+                    Payload batch = asBatch(elements);
 
-        ParseResult result = assertWellFormed(RawMessage.of(TOPIC, batch.text(), ARRIVAL));
+                    ParseResult result =
+                            assertWellFormed(RawMessage.of(TOPIC, batch.text(), ARRIVAL));
 
-        assertThat(result.readings()).containsExactlyElementsOf(batch.expected());
-        List<String> badElements =
-                elements.stream().filter(e -> e.expected().isEmpty()).map(Payload::text).toList();
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::payload)
-                .containsExactlyElementsOf(badElements);
+                    assertThat(result.readings()).containsExactlyElementsOf(batch.expected());
+                    List<String> badElements =
+                            elements.stream()
+                                    .filter(e -> e.expected().isEmpty())
+                                    .map(Payload::text)
+                                    .toList();
+                    assertThat(result.deadLetters())
+                            .extracting(DeadLetter::payload)
+                            .containsExactlyElementsOf(badElements);
+                });
     }
 
     // ---- invariants
@@ -126,6 +225,8 @@ class SensorMessageParserPropertiesTest {
         for (DeadLetter deadLetter : result.deadLetters()) {
             assertThat(deadLetter.reason()).isIn(REASON_CODES);
             assertThat(deadLetter.detail()).isNotBlank();
+            // parse() turns any exception into a dead letter; reaching that fallback is a bug.
+            assertThat(deadLetter.detail()).doesNotStartWith("payload could not be parsed");
             assertThat(deadLetter.topic()).isEqualTo(message.topic());
             assertThat(deadLetter.arrivalTime()).isEqualTo(message.arrivalTime());
             assertThat(deadLetter.payload().getBytes(StandardCharsets.UTF_8).length)
@@ -137,174 +238,120 @@ class SensorMessageParserPropertiesTest {
 
     // ---- generators
 
-    @Provide
-    Arbitrary<byte[]> bytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    /** Topics built from topic-ish characters, near misses of the contract, and under sensors/. */
+    private static String topic(SplittableRandom random) {
+        return switch (random.nextInt(3)) {
+            case 0 ->
+                    String.join(
+                            "/", listOf(random, 0, 6, SensorMessageParserPropertiesTest::level));
+            case 1 -> oneOf(random, NEAR_MISS_TOPICS);
+            default ->
+                    "sensors/"
+                            + String.join(
+                                    "/",
+                                    listOf(random, 3, 3, SensorMessageParserPropertiesTest::level));
+        };
     }
 
-    @Provide
-    Arbitrary<String> topics() {
-        Arbitrary<String> level = Arbitraries.strings().withChars("sensor-ab+#").ofMaxLength(8);
-        Arbitrary<String> builtFromLevels =
-                level.list().ofMinSize(0).ofMaxSize(6).map(levels -> String.join("/", levels));
-        Arbitrary<String> nearMisses =
-                Arbitraries.of(
-                        TOPIC,
-                        "sensors/plant-a/mic-07/sound/",
-                        "/sensors/plant-a/mic-07/sound",
-                        "sensors/plant-a/mic-07",
-                        "Sensors/plant-a/mic-07/sound",
-                        "sensors//mic-07/sound",
-                        "");
-        Arbitrary<String> fromSensors =
-                level.list().ofSize(3).map(levels -> "sensors/" + String.join("/", levels));
-        return Arbitraries.oneOf(builtFromLevels, nearMisses, fromSensors);
+    private static String level(SplittableRandom random) {
+        return RandomPayloads.string(random, "sensor-ab+#", 0, 8);
     }
 
-    @Provide
-    Arbitrary<String> jsonish() {
-        return Arbitraries.of(
-                        "{",
-                        "}",
-                        "[",
-                        "]",
-                        ",",
-                        ":",
-                        " ",
-                        "\"value\"",
-                        "\"ts\"",
-                        "\"unit\"",
-                        "\"v\"",
-                        "\"t\"",
-                        "\"n\"",
-                        "\"bt\"",
-                        "\"bv\"",
-                        "\"bu\"",
-                        "\"vs\"",
-                        "\"s\"",
-                        "1",
-                        "-2.5",
-                        "1764316800123",
-                        "1e400",
-                        "-0",
-                        "NaN",
-                        "Infinity",
-                        "-Infinity",
-                        "null",
-                        "true",
-                        "\"x\"",
-                        "\"dB\"",
-                        "\"2025-11-28T08:00:00Z\"",
-                        "\"2025-11-28T08:00:00\"",
-                        "\"\\u00e9\"")
-                .list()
-                .ofMaxSize(40)
-                .map(tokens -> String.join("", tokens));
+    /** Every payload form the parser accepts, with the readings it must give. */
+    private static Payload validPayload(SplittableRandom random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> epochObject(random);
+            case 1 -> isoObject(random);
+            case 2 -> withoutTs(random);
+            case 3 -> bareNumber(random);
+            case 4 -> asBatch(listOf(random, 1, 5, SensorMessageParserPropertiesTest::plainObject));
+            default ->
+                    asBatch(listOf(random, 1, 5, SensorMessageParserPropertiesTest::senmlRecord));
+        };
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Integer> position = Arbitraries.integers().between(0, 400);
-        Arbitrary<Mutation> flip =
-                Combinators.combine(position, Arbitraries.integers().between(1, 255)).as(Flip::new);
-        Arbitrary<Mutation> truncate = position.map(Truncate::new);
-        Arbitrary<Byte> structural =
-                Arbitraries.chars().with("{}[],:\"-.eE0N ").map(c -> (byte) c.charValue());
-        Arbitrary<Mutation> insert =
-                Combinators.combine(position, Arbitraries.oneOf(Arbitraries.bytes(), structural))
-                        .as(Insert::new);
-        return Arbitraries.oneOf(flip, truncate, insert).list().ofMinSize(1).ofMaxSize(4);
+    /** One plain reading object, as it may also stand in an array. */
+    private static Payload plainObject(SplittableRandom random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> epochObject(random);
+            case 1 -> isoObject(random);
+            default -> withoutTs(random);
+        };
     }
 
-    @Provide
-    Arbitrary<Payload> validPayloads() {
-        Arbitrary<Double> values =
-                Arbitraries.oneOf(
-                        Arbitraries.doubles(),
-                        Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite));
-        Arbitrary<Long> times = Arbitraries.longs().between(0, ARRIVAL + MAX_SKEW);
-        Arbitrary<Long> absoluteSenmlTimes =
-                Arbitraries.longs().between(SENML_ABSOLUTE_MILLIS, ARRIVAL + MAX_SKEW);
-        Arbitrary<String> units =
-                Arbitraries.oneOf(
-                        Arbitraries.just(null),
-                        Arbitraries.of("dB", "dBA", "Cel", "%RH", "m/s", "µg/m³"),
-                        Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(6));
-
-        Arbitrary<Payload> epochObject =
-                Combinators.combine(values, times, units)
-                        .as(
-                                (value, ts, unit) ->
-                                        new Payload(
-                                                readingJson(ts, value, unit),
-                                                List.of(reading(ts, value, unit)),
-                                                0));
-        Arbitrary<Payload> isoObject =
-                Combinators.combine(values, times, units)
-                        .as(
-                                (value, ts, unit) ->
-                                        new Payload(
-                                                readingJson(isoWithOffset(ts), value, unit),
-                                                List.of(reading(ts, value, unit)),
-                                                0));
-        Arbitrary<Payload> withoutTs =
-                Combinators.combine(values, units)
-                        .as(
-                                (value, unit) ->
-                                        new Payload(
-                                                readingJson(null, value, unit),
-                                                List.of(reading(ARRIVAL, value, unit)),
-                                                1));
-        Arbitrary<Payload> bareNumber =
-                values.map(
-                        value ->
-                                new Payload(
-                                        Double.toString(value),
-                                        List.of(reading(ARRIVAL, value, null)),
-                                        1));
-        Arbitrary<Payload> batch =
-                Arbitraries.oneOf(epochObject, isoObject, withoutTs)
-                        .list()
-                        .ofMinSize(1)
-                        .ofMaxSize(5)
-                        .map(SensorMessageParserPropertiesTest::asBatch);
-        Arbitrary<Payload> senml =
-                Combinators.combine(values, absoluteSenmlTimes, units)
-                        .as(SensorMessageParserPropertiesTest::senmlRecord)
-                        .list()
-                        .ofMinSize(1)
-                        .ofMaxSize(5)
-                        .map(SensorMessageParserPropertiesTest::asBatch);
-        return Arbitraries.oneOf(epochObject, isoObject, withoutTs, bareNumber, batch, senml);
+    private static Payload epochObject(SplittableRandom random) {
+        double value = finiteDouble(random);
+        long ts = time(random);
+        String unit = unit(random);
+        return new Payload(readingJson(ts, value, unit), List.of(reading(ts, value, unit)), 0);
     }
 
-    @Provide
-    Arbitrary<List<Payload>> batchElements() {
-        Arbitrary<Payload> bad =
-                Arbitraries.of(
-                                "{\"ts\": 1764316800000, \"value\": \"87.5\"}",
-                                "{\"ts\": 1764316800000}",
-                                "{\"value\": NaN}",
-                                "{\"value\": -Infinity, \"unit\": \"dB\"}",
-                                "{\"ts\": \"soon\", \"value\": 1}",
-                                "{\"ts\": -5, \"value\": 1}",
-                                "{\"ts\": 9999999999999, \"value\": 1}",
-                                "{\"value\": 1, \"unit\": false}",
-                                "42",
-                                "\"x\"",
-                                "[1]",
-                                "null")
-                        .map(text -> new Payload(text, List.of(), 0));
-        return Arbitraries.oneOf(validBatchElements(), validBatchElements(), bad)
-                .list()
-                .ofMinSize(1)
-                .ofMaxSize(8)
-                // Without one plain reading the array is judged as SenML or as all-bad.
-                .filter(list -> list.stream().anyMatch(e -> !e.expected().isEmpty()));
+    private static Payload isoObject(SplittableRandom random) {
+        double value = finiteDouble(random);
+        long ts = time(random);
+        String unit = unit(random);
+        return new Payload(
+                readingJson(isoWithOffset(ts), value, unit), List.of(reading(ts, value, unit)), 0);
     }
 
-    private Arbitrary<Payload> validBatchElements() {
-        return validPayloads().filter(p -> p.text().startsWith("{") && p.expected().size() == 1);
+    private static Payload withoutTs(SplittableRandom random) {
+        double value = finiteDouble(random);
+        String unit = unit(random);
+        return new Payload(
+                readingJson(null, value, unit), List.of(reading(ARRIVAL, value, unit)), 1);
+    }
+
+    private static Payload bareNumber(SplittableRandom random) {
+        double value = finiteDouble(random);
+        return new Payload(Double.toString(value), List.of(reading(ARRIVAL, value, null)), 1);
+    }
+
+    /** A SenML record naming its own metric, time in exact decimal seconds. */
+    private static Payload senmlRecord(SplittableRandom random) {
+        double value = finiteDouble(random);
+        long ts = longBetween(random, SENML_ABSOLUTE_MILLIS, ARRIVAL + MAX_SKEW);
+        String unit = unit(random);
+        String seconds = BigDecimal.valueOf(ts, 3).toPlainString();
+        String json =
+                "{\"n\": \"level\", \"t\": "
+                        + seconds
+                        + ", \"v\": "
+                        + value
+                        + (unit == null ? "" : ", \"u\": \"" + unit + "\"")
+                        + "}";
+        return new Payload(
+                json, List.of(new SensorReading("plant-a", "mic-07", "level", ts, value, unit)), 0);
+    }
+
+    private static long time(SplittableRandom random) {
+        return longBetween(random, 0, ARRIVAL + MAX_SKEW);
+    }
+
+    /** No unit, a real one, or a made-up one. */
+    private static String unit(SplittableRandom random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> null;
+            case 1 -> oneOf(random, KNOWN_UNITS);
+            default -> RandomPayloads.string(random, ALPHA, 1, 6);
+        };
+    }
+
+    /** An array's elements, good and bad, at least one of them a plain reading. */
+    private static List<Payload> batchElements(SplittableRandom random) {
+        List<Payload> elements;
+        do {
+            elements =
+                    listOf(
+                            random,
+                            1,
+                            8,
+                            r ->
+                                    r.nextInt(3) < 2
+                                            ? plainObject(r)
+                                            : new Payload(oneOf(r, BAD_ELEMENTS), List.of(), 0));
+            // Without one plain reading the array is judged as SenML or as all-bad.
+        } while (elements.stream().allMatch(e -> e.expected().isEmpty()));
+        return elements;
     }
 
     private static SensorReading reading(long ts, double value, String unit) {
@@ -333,20 +380,6 @@ class SensorMessageParserPropertiesTest {
                 .toString();
     }
 
-    /** A SenML record naming its own metric, time in exact decimal seconds. */
-    private static Payload senmlRecord(double value, long ts, String unit) {
-        String seconds = BigDecimal.valueOf(ts, 3).toPlainString();
-        String json =
-                "{\"n\": \"level\", \"t\": "
-                        + seconds
-                        + ", \"v\": "
-                        + value
-                        + (unit == null ? "" : ", \"u\": \"" + unit + "\"")
-                        + "}";
-        return new Payload(
-                json, List.of(new SensorReading("plant-a", "mic-07", "level", ts, value, unit)), 0);
-    }
-
     private static Payload asBatch(List<Payload> elements) {
         return new Payload(
                 elements.stream().map(Payload::text).collect(Collectors.joining(", ", "[", "]")),
@@ -357,40 +390,12 @@ class SensorMessageParserPropertiesTest {
     /** A valid payload and the readings it must parse into. */
     record Payload(String text, List<SensorReading> expected, int stampedOnArrival) {}
 
-    /** A change to a payload's bytes. */
-    interface Mutation {
-        byte[] apply(byte[] payload);
-    }
+    record TopicAndPayload(String topic, Payload valid) {}
 
-    record Flip(int position, int mask) implements Mutation {
+    record TopicAndBytes(String topic, byte[] payload) {
         @Override
-        public byte[] apply(byte[] payload) {
-            if (payload.length == 0) {
-                return payload;
-            }
-            byte[] copy = payload.clone();
-            int i = position % copy.length;
-            copy[i] = (byte) (copy[i] ^ mask);
-            return copy;
-        }
-    }
-
-    record Truncate(int length) implements Mutation {
-        @Override
-        public byte[] apply(byte[] payload) {
-            return Arrays.copyOf(payload, Math.min(length, payload.length));
-        }
-    }
-
-    record Insert(int position, byte inserted) implements Mutation {
-        @Override
-        public byte[] apply(byte[] payload) {
-            int i = Math.min(position, payload.length);
-            byte[] copy = new byte[payload.length + 1];
-            System.arraycopy(payload, 0, copy, 0, i);
-            copy[i] = inserted;
-            System.arraycopy(payload, i, copy, i + 1, payload.length - i);
-            return copy;
+        public String toString() {
+            return String.format("topic '%s', payload %s", topic, RandomPayloads.describe(payload));
         }
     }
 }

@@ -87,7 +87,11 @@ final class SilenceDetector extends EventTimeOrderedFunction<Alert> {
 
     @Override
     protected void expire(OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        out.collect(alert(latestInOrder.value()));
+        // The final watermark of a bounded input (a replay, a test) jumps event time to the end
+        // of time: with no later reading waiting, that is the end of the data, not a silence.
+        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE || hasPendingReadings()) {
+            out.collect(alert(latestInOrder.value()));
+        }
         latestInOrder.clear();
         if (!hasPendingReadings()) {
             // Nothing newer has arrived: the key is gone, so its fallback goes too.

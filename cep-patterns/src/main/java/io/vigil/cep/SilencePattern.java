@@ -34,6 +34,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *       whose next reading was merely still on its way. While a backlog is replayed, event time
  *       lags wall-clock time by much more than that, so the fallback may then alert for a key whose
  *       next reading is still in the backlog.
+ *   <li>The end of a bounded input (its final watermark jumps event time to the end of time) is not
+ *       a silence: a key whose last reading is followed by nothing but that end is cleared without
+ *       an alert. Gaps between readings are still judged as above.
  *   <li>The alert carries {@code startedAt = time(last)}, {@code endedAt = time(last) + after},
  *       {@code events = 0} and {@code peak} = the value of {@code last}.
  * </ul>

@@ -78,14 +78,13 @@ class AlertPatternsITCase {
             results.forEachRemaining(collected::add);
         }
 
-        // The end of the bounded input brings the watermark to the end of time, which ends the
-        // last silence too.
+        // The end of the bounded input brings the watermark to the end of time: the gap before
+        // the last reading is a silence, the end after it is not.
         assertThat(collected)
                 .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt, Alert::events)
                 .containsExactlyInAnyOrder(
                         tuple("loud-burst", T0 + 1 * S, T0 + 3 * S, 3),
                         tuple("pump-drift", T0, T0 + 30 * S, 4),
-                        tuple("pump-silent", T0 + 40 * S, T0 + 100 * S, 0),
-                        tuple("pump-silent", T0 + 200 * S, T0 + 260 * S, 0));
+                        tuple("pump-silent", T0 + 40 * S, T0 + 100 * S, 0));
     }
 }

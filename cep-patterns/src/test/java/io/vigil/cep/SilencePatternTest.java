@@ -73,6 +73,16 @@ class SilencePatternTest {
     }
 
     @Test
+    void theEndOfABoundedInputIsNoSilence() throws Exception {
+        add(pump(1 * S, 3.5));
+
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void newerReadingsPostponeTheSilence() throws Exception {
         add(pump(1 * S, 1), pump(30 * S, 2));
         harness.processWatermark(1 * S + AFTER);
@@ -228,7 +238,8 @@ class SilencePatternTest {
         List<Long> expected = new ArrayList<>();
         for (int i = 0; i < readings.size(); i++) {
             long timestamp = readings.get(i).timestamp();
-            if (i == readings.size() - 1 || readings.get(i + 1).timestamp() - timestamp > AFTER) {
+            // The last reading is followed by the end of the input, which is no silence.
+            if (i < readings.size() - 1 && readings.get(i + 1).timestamp() - timestamp > AFTER) {
                 expected.add(timestamp);
             }
         }

@@ -100,19 +100,19 @@ public final class LabelsFile {
         if (node == null || !node.isObject()) {
             throw new IOException("expected a JSON object, got: " + line);
         }
-        JsonNode peak = field(node, "peak");
-        JsonNode reason = field(node, "reason");
+        Episode.Kind kind = Episode.Kind.ofCode(text(node, "kind"));
+        String site = text(node, "site");
+        String device = text(node, "device");
+        String metric = text(node, "metric");
+        String topic = text(node, "topic");
+        long startedAt = number(node, "startedAt").longValue();
+        long endedAt = number(node, "endedAt").longValue();
+        int events = number(node, "events").intValue();
+        double peak =
+                field(node, "peak").isNull() ? Double.NaN : number(node, "peak").doubleValue();
+        String reason = field(node, "reason").isNull() ? null : text(node, "reason");
         return new Episode(
-                Episode.Kind.ofCode(text(node, "kind")),
-                text(node, "site"),
-                text(node, "device"),
-                text(node, "metric"),
-                text(node, "topic"),
-                number(node, "startedAt").longValue(),
-                number(node, "endedAt").longValue(),
-                number(node, "events").intValue(),
-                peak.isNull() ? Double.NaN : number(node, "peak").doubleValue(),
-                reason.isNull() ? null : text(node, "reason"));
+                kind, site, device, metric, topic, startedAt, endedAt, events, peak, reason);
     }
 
     private static JsonNode field(JsonNode node, String name) throws IOException {

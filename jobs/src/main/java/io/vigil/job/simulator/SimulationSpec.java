@@ -113,20 +113,20 @@ public record SimulationSpec(
         }
     }
 
-    /** Builds a {@link SimulationSpec}; every setting has a default suited to a short demo. */
+    /** Builds a {@link SimulationSpec}; the defaults are those of {@link SimulatorOptions}. */
     public static final class Builder {
-        private int sites = 1;
-        private int devicesPerSite = 10;
+        private int sites = SimulatorOptions.SITES.defaultValue();
+        private int devicesPerSite = SimulatorOptions.DEVICES.defaultValue();
         private long startMillis = DEFAULT_START_MILLIS;
-        private Duration duration = Duration.ofMinutes(10);
-        private Duration soundPeriod = Duration.ofSeconds(1);
-        private Duration temperaturePeriod = Duration.ofSeconds(5);
-        private long seed = 1;
-        private int bursts = 5;
-        private int drifts = 2;
-        private int silences = 2;
-        private double malformedShare = 0.01;
-        private boolean mixedPayloads = true;
+        private Duration duration = SimulatorOptions.DURATION.defaultValue();
+        private Duration soundPeriod = SimulatorOptions.SOUND_PERIOD.defaultValue();
+        private Duration temperaturePeriod = SimulatorOptions.TEMPERATURE_PERIOD.defaultValue();
+        private long seed = SimulatorOptions.SEED.defaultValue();
+        private int bursts = SimulatorOptions.BURSTS.defaultValue();
+        private int drifts = SimulatorOptions.DRIFTS.defaultValue();
+        private int silences = SimulatorOptions.SILENCES.defaultValue();
+        private double malformedShare = SimulatorOptions.MALFORMED_SHARE.defaultValue();
+        private boolean mixedPayloads = SimulatorOptions.MIXED_PAYLOADS.defaultValue();
 
         private Builder() {}
 

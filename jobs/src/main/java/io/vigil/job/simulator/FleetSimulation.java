@@ -47,7 +47,9 @@ import java.util.function.ToIntFunction;
  * payloads also, for about 10 % of the sound messages, a batch (JSON array) of 3 consecutive
  * readings, and for about 5 % each an ISO-8601 {@code ts} or a SenML pack {@code
  * [{"bt":1764316800.123,"bu":"dB","v":55.2}]}. Every form carries its event time; bare numbers
- * (stamped with the arrival time) are never sent.
+ * (stamped with the arrival time) are never sent. A batch is published at the time of its last
+ * reading, so its first reading is at most two sound periods (4 s) older than readings already
+ * sent: within the job's default out-of-orderness of 5 s, never late.
  *
  * <p>Malformed messages cycle through the dead-letter reasons {@code malformed-json}, {@code
  * missing-value}, {@code non-numeric-value}, {@code non-finite-value}, {@code bad-timestamp},

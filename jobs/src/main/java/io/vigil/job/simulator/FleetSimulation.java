@@ -1,5 +1,6 @@
 package io.vigil.job.simulator;
 
+import io.vigil.Durations;
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.SensorReading;
 import java.math.BigDecimal;
@@ -467,9 +468,9 @@ public final class FleetSimulation {
                             what,
                             candidates.size(),
                             devicesName,
-                            spec.duration(),
-                            EPISODE_GAP,
-                            EDGE,
+                            Durations.label(spec.duration()),
+                            Durations.label(EPISODE_GAP),
+                            Durations.label(EDGE),
                             what));
         }
 

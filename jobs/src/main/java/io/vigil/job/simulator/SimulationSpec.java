@@ -1,5 +1,6 @@
 package io.vigil.job.simulator;
 
+import io.vigil.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -102,8 +103,10 @@ public record SimulationSpec(
         check(
                 period != null && period.compareTo(MIN_PERIOD) >= 0 && period.compareTo(max) <= 0,
                 setting,
-                period,
-                String.format("must be between %s and %s", MIN_PERIOD, max));
+                period == null ? null : Durations.label(period),
+                String.format(
+                        "must be between %s and %s",
+                        Durations.label(MIN_PERIOD), Durations.label(max)));
     }
 
     private static void check(boolean condition, String setting, Object value, String rule) {

@@ -1,5 +1,6 @@
 package io.vigil.job.simulator;
 
+import io.vigil.Durations;
 import io.vigil.job.simulator.MqttFleetPublisher.Pacing;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -172,7 +173,7 @@ public final class SimulatorCli {
                         + " silences",
                 spec.sites(),
                 spec.devicesPerSite(),
-                spec.duration(),
+                Durations.label(spec.duration()),
                 Instant.ofEpochMilli(spec.startMillis()),
                 spec.seed(),
                 simulation.messages().size(),

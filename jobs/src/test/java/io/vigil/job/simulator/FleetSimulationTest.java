@@ -363,7 +363,7 @@ class FleetSimulationTest {
         assertThatThrownBy(() -> fleet(1).setSoundPeriod(Duration.ofSeconds(3)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("soundPeriod")
-                .hasMessageContaining("PT3S");
+                .hasMessageContaining("must be between 100ms and 2s, was 3s");
         assertThatThrownBy(() -> fleet(1).setTemperaturePeriod(Duration.ofMinutes(1)).build())
                 .hasMessageContaining("temperaturePeriod");
         assertThatThrownBy(() -> fleet(1).setBursts(-1).build())

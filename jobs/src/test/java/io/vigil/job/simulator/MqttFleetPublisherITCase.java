@@ -40,6 +40,9 @@ class MqttFleetPublisherITCase {
     private static int port;
     private static String broker;
 
+    /** A second listener that asks for a user name and password. */
+    private static String securedBroker;
+
     private Mqtt5AsyncClient subscriber;
     private final Queue<List<String>> received = new ConcurrentLinkedQueue<>();
 
@@ -49,12 +52,31 @@ class MqttFleetPublisherITCase {
     static void startMosquitto() throws Exception {
         mosquittoDir = Files.createTempDirectory("vigil-sim-mosquitto");
         port = freePort();
+        int securedPort = freePort();
         broker = "tcp://127.0.0.1:" + port;
+        securedBroker = "tcp://127.0.0.1:" + securedPort;
+        Path passwords = mosquittoDir.resolve("passwd");
+        Process passwd =
+                new ProcessBuilder(
+                                "mosquitto_passwd",
+                                "-c",
+                                "-b",
+                                passwords.toString(),
+                                "sim",
+                                "s3cret")
+                        .redirectErrorStream(true)
+                        .start();
+        assertThat(passwd.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(passwd.exitValue()).isZero();
         Path config = mosquittoDir.resolve("mosquitto.conf");
         List<String> lines = new ArrayList<>();
+        lines.add("per_listener_settings true");
+        lines.add("persistence false");
         lines.add("listener " + port + " 127.0.0.1");
         lines.add("allow_anonymous true");
-        lines.add("persistence false");
+        lines.add("listener " + securedPort + " 127.0.0.1");
+        lines.add("allow_anonymous false");
+        lines.add("password_file " + passwords);
         lines.add("max_queued_messages 100000");
         if ("root".equals(System.getProperty("user.name"))) {
             lines.add("user root");
@@ -66,7 +88,7 @@ class MqttFleetPublisherITCase {
                         .redirectOutput(mosquittoDir.resolve("mosquitto.log").toFile())
                         .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(port)) {
+        while (!accepts(port) || !accepts(securedPort)) {
             if (!mosquitto.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException(
                         "Mosquitto did not start: "
@@ -262,6 +284,75 @@ class MqttFleetPublisherITCase {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Cannot connect to " + nowhere)
                 .doesNotContain("secret");
+    }
+
+    @Test
+    void logsInWithTheUserNameAndThePasswordFromTheEnvironment() throws Exception {
+        List<SimulatedMessage> messages = smallFleet().messages().subList(0, 20);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        Report report =
+                MqttFleetPublisher.builder()
+                        .setBrokerUri(securedBroker)
+                        .setClientId("vigil-sim-it-auth")
+                        .setMqttVersion(3)
+                        .setUsername("sim")
+                        .setPassword("s3cret")
+                        .setPacing(Pacing.unlimited())
+                        .build()
+                        .publish(messages);
+        int code =
+                SimulatorCli.run(
+                        new String[] {
+                            "--broker",
+                            securedBroker,
+                            "--rate",
+                            "0",
+                            "--username",
+                            "sim",
+                            "--duration",
+                            "2m",
+                            "--devices",
+                            "2",
+                            "--anomalies",
+                            "bursts=0,drifts=0,silences=0,malformed=0"
+                        },
+                        Map.of(SimulatorCli.PASSWORD_ENV, "s3cret"),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(report.isComplete()).isTrue();
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
+    void failsWithExitCodeOneOnAWrongPassword() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code =
+                SimulatorCli.run(
+                        new String[] {
+                            "--broker",
+                            securedBroker,
+                            "--rate",
+                            "0",
+                            "--username",
+                            "sim",
+                            "--duration",
+                            "2m",
+                            "--devices",
+                            "2",
+                            "--anomalies",
+                            "bursts=0,drifts=0,silences=0"
+                        },
+                        Map.of(SimulatorCli.PASSWORD_ENV, "wrong"),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Cannot connect to " + securedBroker)
+                .doesNotContain("wrong");
     }
 
     private void assertReceivedExactly(List<SimulatedMessage> messages)

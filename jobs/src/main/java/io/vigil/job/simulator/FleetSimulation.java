@@ -69,9 +69,6 @@ import java.util.function.ToIntFunction;
  */
 public final class FleetSimulation {
 
-    /** The burst pattern's default threshold; ambient sound stays below it with a wide margin. */
-    public static final double BURST_THRESHOLD_DB = 85.0;
-
     static final double AMBIENT_SOUND_MIN_DB = 45.0;
     static final double AMBIENT_SOUND_MAX_DB = 70.0;
     static final int BURST_MIN_READINGS = 3;

@@ -80,7 +80,7 @@ public final class SimulatorCli {
                     "  --duration D            event-time span, e.g. 10m, 90s, 1h (default 10m)",
                     "  --start T               now, an ISO-8601 instant or epoch ms (default now)",
                     "  --rate R                messages per second (100 or 100/s), 0 = as fast as"
-                            + " possible; default: real time",
+                            + " possible, real = follow event time (default)",
                     "  --seed S                same seed, same messages (default 1)",
                     "  --anomalies LIST        e.g. bursts=5,drifts=2,silences=2,malformed=0.01"
                             + " (malformed also as 1%)",

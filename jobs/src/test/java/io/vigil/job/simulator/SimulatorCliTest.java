@@ -143,6 +143,10 @@ class SimulatorCliTest {
         assertThat(fast.spec().endMillis()).isBetween(before, after + 1000);
         assertThat(fast.pacing()).isEqualTo(MqttFleetPublisher.Pacing.perSecond(500));
         assertThat(realTime.pacing()).isEqualTo(MqttFleetPublisher.Pacing.realTime());
+        assertThat(SimulatorCli.parse(new String[] {"--rate", "real"}).pacing())
+                .isEqualTo(MqttFleetPublisher.Pacing.realTime());
+        assertThat(SimulatorCli.parse(new String[] {"--rate", "0"}).pacing())
+                .isEqualTo(MqttFleetPublisher.Pacing.unlimited());
         assertThat(
                         SimulatorCli.parse(new String[] {"--start", "1764316800000"})
                                 .spec()

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,13 @@ class FleetSimulationTest {
                 .setDrifts(4)
                 .setSilences(3)
                 .setMalformedShare(0.02);
+    }
+
+    /** Simulations are immutable: the seed-parameterized checks share one per seed. */
+    private static final Map<Long, FleetSimulation> GENERATED = new ConcurrentHashMap<>();
+
+    private static FleetSimulation generated(long seed) {
+        return GENERATED.computeIfAbsent(seed, s -> FleetSimulation.generate(fleet(s).build()));
     }
 
     @Test
@@ -161,7 +169,7 @@ class FleetSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void burstReadingsAreLoudAndSurroundedByAmbientReadings(long seed) {
-        FleetSimulation simulation = FleetSimulation.generate(fleet(seed).build());
+        FleetSimulation simulation = generated(seed);
         Map<String, List<SensorReading>> byKey = byKey(simulation);
 
         for (Episode burst : simulation.episodes(Kind.BURST)) {
@@ -186,7 +194,7 @@ class FleetSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void ambientSoundStaysBetween45And70Decibels(long seed) {
-        FleetSimulation simulation = FleetSimulation.generate(fleet(seed).build());
+        FleetSimulation simulation = generated(seed);
         List<Episode> bursts = simulation.episodes(Kind.BURST);
 
         List<SensorReading> ambient =
@@ -217,7 +225,7 @@ class FleetSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void everyDriftRunOverlapsADriftEpisodeAndEveryEpisodeIsADriftRun(long seed) {
-        FleetSimulation simulation = FleetSimulation.generate(fleet(seed).build());
+        FleetSimulation simulation = generated(seed);
         List<Episode> drifts = simulation.episodes(Kind.DRIFT);
 
         byKey(simulation).entrySet().stream()
@@ -251,7 +259,7 @@ class FleetSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void silencesAreTheOnlyGapsLongerThanTwoMinutes(long seed) {
-        FleetSimulation simulation = FleetSimulation.generate(fleet(seed).build());
+        FleetSimulation simulation = generated(seed);
 
         Set<List<Object>> gaps = new HashSet<>();
         byKey(simulation)

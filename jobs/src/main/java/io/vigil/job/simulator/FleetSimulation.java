@@ -1,6 +1,6 @@
 package io.vigil.job.simulator;
 
-import io.vigil.Durations;
+import io.vigil.cep.config.Durations;
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.SensorReading;
 import java.math.BigDecimal;
@@ -465,9 +465,9 @@ public final class FleetSimulation {
                             what,
                             candidates.size(),
                             devicesName,
-                            Durations.label(spec.duration()),
-                            Durations.label(EPISODE_GAP),
-                            Durations.label(EDGE),
+                            Durations.format(spec.duration()),
+                            Durations.format(EPISODE_GAP),
+                            Durations.format(EDGE),
                             what));
         }
 

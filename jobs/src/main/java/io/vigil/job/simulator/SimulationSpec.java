@@ -1,6 +1,6 @@
 package io.vigil.job.simulator;
 
-import io.vigil.Durations;
+import io.vigil.cep.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -103,10 +103,10 @@ public record SimulationSpec(
         check(
                 period != null && period.compareTo(MIN_PERIOD) >= 0 && period.compareTo(max) <= 0,
                 setting,
-                period == null ? null : Durations.label(period),
+                period == null ? null : Durations.format(period),
                 String.format(
                         "must be between %s and %s",
-                        Durations.label(MIN_PERIOD), Durations.label(max)));
+                        Durations.format(MIN_PERIOD), Durations.format(max)));
     }
 
     private static void check(boolean condition, String setting, Object value, String rule) {

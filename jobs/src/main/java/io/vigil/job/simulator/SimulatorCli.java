@@ -1,6 +1,6 @@
 package io.vigil.job.simulator;
 
-import io.vigil.Durations;
+import io.vigil.cep.config.Durations;
 import io.vigil.job.simulator.MqttFleetPublisher.Pacing;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -173,7 +173,7 @@ public final class SimulatorCli {
                         + " silences",
                 spec.sites(),
                 spec.devicesPerSite(),
-                Durations.label(spec.duration()),
+                Durations.format(spec.duration()),
                 Instant.ofEpochMilli(spec.startMillis()),
                 spec.seed(),
                 simulation.messages().size(),

@@ -8,9 +8,9 @@ import java.util.Map;
  * <p>Escaping follows the InfluxDB 1.x parser, which the 2.x and 3.x v1 write endpoints share:
  * measurements escape commas and spaces; tag keys, tag values and field keys also escape equals
  * signs; string field values are double-quoted with quotes and backslashes escaped, and may hold
- * newlines. Line protocol cannot carry everything: a newline in a name or tag, an odd run of
- * backslashes at the end of a name or before a character that needs escaping, an empty name, the
- * reserved key {@code time}, a measurement starting with {@code #} (a comment line), NaN or
+ * newlines. Line protocol cannot carry everything: a newline in a name or tag, a backslash at the
+ * end of a name, an odd run of backslashes before a character that needs escaping, an empty name,
+ * the reserved key {@code time}, a measurement starting with {@code #} (a comment line), NaN or
  * infinite floats, and timestamps outside InfluxDB's range are refused with an {@link
  * UnrepresentablePointException} instead of being written wrong. Tags with empty values are left
  * out, which is how InfluxDB reads them anyway.
@@ -136,16 +136,22 @@ public final class LineProtocol {
             out.append(c);
             backslashRun = c == '\\' ? backslashRun + 1 : 0;
         }
-        // The separator that follows the name would be read as escaped.
-        requireEvenBackslashRun(backslashRun, name, what);
+        // InfluxDB's tag and measurement scanners take any backslash before a separator as an
+        // escape, so a name cannot end in a backslash.
+        if (backslashRun > 0) {
+            throw new UnrepresentablePointException(
+                    String.format(
+                            "%s '%s' ends with a backslash, which line protocol cannot carry",
+                            what, name));
+        }
     }
 
     private static void requireEvenBackslashRun(int run, String name, String what) {
         if (run % 2 == 1) {
             throw new UnrepresentablePointException(
                     String.format(
-                            "%s '%s' has an odd run of backslashes before a comma, space,"
-                                    + " equals sign or its end, which line protocol cannot carry",
+                            "%s '%s' has an odd run of backslashes before a comma, space or"
+                                    + " equals sign, which line protocol cannot carry",
                             what, name));
         }
     }

@@ -249,7 +249,8 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
      * Turns the points dropped by a partial write into dead letters. InfluxDB names only the first
      * conflict (field, measurement, existing type); every point of that measurement holding that
      * field with another type was dropped. Points dropped for other reasons cannot be told apart,
-     * so one summary dead letter with their count stands for them.
+     * so one summary dead letter with their count stands for them; lines InfluxDB could not parse
+     * are named in its message, one dead letter each.
      */
     private int collectRejected(WriteResponse response, Batch batch, List<String> letters) {
         String message = response.errorMessage();
@@ -278,20 +279,26 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                 }
             }
         }
+        List<String> unparsable = response.unparsable();
+        for (String problem : unparsable) {
+            letters.add(deadLetters.line("", problem, "unable to parse", 1));
+        }
         int dropped = response.droppedPoints();
-        int unidentified = dropped < 0 ? (identified == 0 ? 1 : 0) : dropped - identified;
+        int unidentified =
+                dropped < 0 ? (identified + unparsable.size() == 0 ? 1 : 0) : dropped - identified;
         if (unidentified > 0) {
             String topic = conflict != null ? conflict[1] : "";
             letters.add(deadLetters.line(topic, message, message, unidentified));
         }
+        int rejected = identified + unparsable.size() + Math.max(unidentified, 0);
         LOG.warn(
-                "InfluxDB at {} dropped {} point(s) of a batch of {}: {}; sent to dead letters",
+                "InfluxDB at {} rejected {} point(s) of a batch of {}: {}; sent to dead letters",
                 client.target(),
-                identified + Math.max(unidentified, 0),
+                rejected,
                 batch.size(),
                 message);
-        countFailed(identified + Math.max(unidentified, 0));
-        return identified + Math.max(unidentified, 0);
+        countFailed(rejected);
+        return rejected;
     }
 
     private void countFailed(long points) {

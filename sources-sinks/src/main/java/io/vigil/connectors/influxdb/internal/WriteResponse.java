@@ -1,6 +1,8 @@
 package io.vigil.connectors.influxdb.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,6 +96,23 @@ public final class WriteResponse {
     int droppedPoints() {
         Matcher m = DROPPED.matcher(errorMessage());
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /**
+     * For a partial write with lines InfluxDB could not parse, each "unable to parse" message (with
+     * the line in it); these lines are not in the dropped count.
+     */
+    List<String> unparsable() {
+        String message = errorMessage();
+        List<String> out = new ArrayList<>();
+        String marker = "unable to parse '";
+        int at = message.indexOf(marker);
+        while (at >= 0) {
+            int next = message.indexOf(marker, at + marker.length());
+            out.add(message.substring(at, next < 0 ? message.length() : next).strip());
+            at = next;
+        }
+        return out;
     }
 
     /** For a field type conflict, {field, measurement, input type, existing type}; else null. */

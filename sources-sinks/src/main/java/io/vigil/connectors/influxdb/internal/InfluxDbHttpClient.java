@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -31,6 +33,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
@@ -147,6 +150,17 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
             if (e instanceof FlinkRuntimeException) {
                 throw e;
             }
+            if (isCertificateProblem(e)) {
+                throw new FlinkRuntimeException(tlsFailure(e), e);
+            }
+            if (e instanceof InfluxDBException.AuthorizationFailedException) {
+                throw new FlinkRuntimeException(
+                        String.format(
+                                "Cannot check database '%s' on %s: %s (check influxdb.username"
+                                        + " and the password or token)",
+                                settings.database, settings.url, e.getMessage()),
+                        e);
+            }
             throw new FlinkRuntimeException(
                     String.format(
                             "Cannot check database '%s' on %s: %s (set"
@@ -157,6 +171,24 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
         } finally {
             influx.close();
         }
+    }
+
+    /** Whether a failure comes from a server certificate that is not trusted or not valid. */
+    static boolean isCertificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message for a failed TLS handshake, saying what to check. */
+    String tlsFailure(Throwable e) {
+        return String.format(
+                "TLS handshake with %s failed: %s (is the server's certificate trusted and issued"
+                        + " for this host? see influxdb.tls.ca-file)",
+                settings.url, e.getMessage());
     }
 
     private QueryResult check(QueryResult result, String what) {

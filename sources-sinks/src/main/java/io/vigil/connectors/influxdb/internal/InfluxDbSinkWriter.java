@@ -6,10 +6,11 @@ import io.vigil.connectors.influxdb.InfluxDbWriteException;
 import io.vigil.connectors.influxdb.LineProtocol;
 import io.vigil.connectors.influxdb.UnrepresentablePointException;
 import java.io.IOException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -17,7 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -218,11 +218,21 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
     private void send(Batch batch) throws InterruptedException {
         List<String> letters = new ArrayList<>(batch.deadLetters);
         if (batch.size() > 0) {
-            String body = String.join("\n", batch.lines);
-            WriteResponse response = writeWithRetry(body, "ms", batch.lines);
+            Batch sent = batch;
+            String body = String.join("\n", sent.lines);
+            WriteResponse response = writeWithRetry(body, "ms", sent.lines);
             int rejected = 0;
-            if (response.kind() == WriteResponse.Kind.PARTIAL) {
-                rejected = collectRejected(response, batch, letters);
+            if (response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
+                sent = new Batch();
+                rejected = splitConflictsInBatch(response, batch, sent, letters);
+                body = String.join("\n", sent.lines);
+                response = sent.size() == 0 ? null : writeWithRetry(body, "ms", sent.lines);
+                if (response != null && response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
+                    throw refused(response, sent.lines);
+                }
+            }
+            if (response != null && response.kind() == WriteResponse.Kind.PARTIAL) {
+                rejected += collectRejected(response, sent, letters);
             }
             synchronized (metricsLock) {
                 long written = batch.size() - rejected;
@@ -301,6 +311,56 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         return rejected;
     }
 
+    /**
+     * Splits a batch that InfluxDB refused because its points disagree on the type of a new field.
+     * As InfluxDB would, the first point to use a field fixes its type; later points of the batch
+     * with another type for it go to the dead letters and the others are kept to be sent again.
+     */
+    private int splitConflictsInBatch(
+            WriteResponse response, Batch batch, Batch kept, List<String> letters) {
+        if (!deadLetters.enabled()) {
+            throw refused(response, batch.lines);
+        }
+        Map<String, String> typeOfField = new HashMap<>();
+        int rejected = 0;
+        for (int i = 0; i < batch.points.size(); i++) {
+            InfluxDbPoint point = batch.points.get(i);
+            boolean conflict = false;
+            for (Map.Entry<String, Object> field : point.fields().entrySet()) {
+                String known = typeOfField.get(point.measurement() + '\n' + field.getKey());
+                conflict |=
+                        known != null && !known.equals(LineProtocol.fieldType(field.getValue()));
+            }
+            if (conflict) {
+                letters.add(
+                        deadLetters.line(
+                                point.measurement(),
+                                batch.lines.get(i),
+                                response.errorMessage() + " within one batch",
+                                1));
+                rejected++;
+                continue;
+            }
+            for (Map.Entry<String, Object> field : point.fields().entrySet()) {
+                typeOfField.putIfAbsent(
+                        point.measurement() + '\n' + field.getKey(),
+                        LineProtocol.fieldType(field.getValue()));
+            }
+            kept.add(batch.lines.get(i), point);
+        }
+        if (rejected == 0) {
+            throw refused(response, batch.lines);
+        }
+        LOG.warn(
+                "InfluxDB at {} refused a batch of {} for a field type conflict within it; {}"
+                        + " point(s) sent to dead letters, the rest sent again",
+                client.target(),
+                batch.size(),
+                rejected);
+        countFailed(rejected);
+        return rejected;
+    }
+
     private void countFailed(long points) {
         synchronized (metricsLock) {
             failedPoints.inc(points);
@@ -308,7 +368,10 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         }
     }
 
-    /** Sends until success or a partial write; throws when fatal or when retries run out. */
+    /**
+     * Sends until InfluxDB answers with success or a kind of rejection the caller handles; throws
+     * when the answer is fatal or when retries run out.
+     */
     private WriteResponse writeWithRetry(String body, String precision, List<String> lines)
             throws InterruptedException {
         long start = System.nanoTime();
@@ -327,6 +390,7 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                 switch (response.kind()) {
                     case SUCCESS:
                     case PARTIAL:
+                    case CONFLICT_IN_BATCH:
                         return response;
                     case FATAL:
                         throw refused(response, lines);
@@ -335,11 +399,12 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                         retryAfter = response.retryAfter;
                 }
             } catch (IOException e) {
-                if (isPermanent(e)) {
+                if (InfluxDbHttpClient.isCertificateProblem(e)) {
                     throw new InfluxDbWriteException(
                             String.format(
                                     "TLS handshake with %s failed: %s (is the server's"
-                                            + " certificate trusted? see influxdb.tls.ca-file)",
+                                            + " certificate trusted and issued for this host? see"
+                                            + " influxdb.tls.ca-file)",
                                     client.target(), e.getMessage()),
                             e);
                 }
@@ -392,15 +457,6 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                         response.errorMessage(),
                         hint,
                         sample(lines)));
-    }
-
-    private static boolean isPermanent(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String sample(List<String> lines) {

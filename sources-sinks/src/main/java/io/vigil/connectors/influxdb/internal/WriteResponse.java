@@ -17,6 +17,11 @@ public final class WriteResponse {
         RETRYABLE,
         /** Some points were rejected (a field type conflict), the others were written. */
         PARTIAL,
+        /**
+         * Nothing was written because points of the batch disagree on a new field's type (InfluxDB
+         * 1.x names no point): the batch must be split and sent again.
+         */
+        CONFLICT_IN_BATCH,
         /** The request is wrong or not allowed: retrying cannot help. */
         FATAL
     }
@@ -45,8 +50,14 @@ public final class WriteResponse {
         if (status == 429 || status == 408 || status >= 500) {
             return Kind.RETRYABLE;
         }
-        if (status == 400 && errorMessage().startsWith("partial write")) {
-            return Kind.PARTIAL;
+        if (status == 400) {
+            String message = errorMessage();
+            if (message.startsWith("partial write")) {
+                return Kind.PARTIAL;
+            }
+            if (message.startsWith("field type conflict")) {
+                return Kind.CONFLICT_IN_BATCH;
+            }
         }
         return Kind.FATAL;
     }

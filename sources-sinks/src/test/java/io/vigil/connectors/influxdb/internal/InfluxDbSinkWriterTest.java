@@ -297,6 +297,41 @@ class InfluxDbSinkWriterTest {
     }
 
     @Test
+    void splitsABatchRefusedForAFieldTypeConflictWithinItAndSendsTheRestAgain() throws Exception {
+        InfluxDbSinkWriter<Long> w =
+                new InfluxDbSinkWriter<>(
+                        n ->
+                                n == 1
+                                        ? InfluxDbPoint.builder("m")
+                                                .field("x", "text")
+                                                .field("y", 1L)
+                                                .timestamp(1001)
+                                                .build()
+                                        : CONVERTER.convert(n),
+                        InfluxDbWriterSettings.fromConfiguration(options()),
+                        client,
+                        time,
+                        MetricsGroupTestUtils.mockWriterMetricGroup(metrics.getMetricGroup()),
+                        0);
+        writer = w;
+        client.thenRespond(400, "{\"error\":\"field type conflict\"}");
+
+        write(w, 0, 3);
+        w.flush(false);
+
+        List<ScriptedInfluxDbClient.Request> requests = client.requests();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(0).lines()).hasSize(3);
+        assertThat(requests.get(1).lines()).containsExactly("m,k=v0 x=0i 1000", "m,k=v0 x=2i 1002");
+        assertThat(requests.get(2).body)
+                .startsWith("dead_letters,reason=rejected-by-sink,topic=m ")
+                .contains("within one batch")
+                .contains("payload=\"m x=\\\"text\\\",y=1i 1001\"");
+        assertThat(counter("pointsWritten")).isEqualTo(2);
+        assertThat(counter("failedPoints")).isEqualTo(1);
+    }
+
+    @Test
     void failsOnAPartialWriteWhenDeadLettersAreOff() throws Exception {
         Configuration c = options();
         c.set(InfluxDbSinkOptions.DEAD_LETTER_MEASUREMENT, "");

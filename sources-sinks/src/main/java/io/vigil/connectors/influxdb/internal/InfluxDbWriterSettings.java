@@ -292,12 +292,4 @@ public final class InfluxDbWriterSettings {
                     String.format("Cannot read file '%s' named by '%s'", file, option.key()), e);
         }
     }
-
-    public String url() {
-        return url;
-    }
-
-    public String database() {
-        return database;
-    }
 }

@@ -20,10 +20,17 @@ final class Batch {
 
     void addDeadLetter(String line) {
         deadLetters.add(line);
+        bytes += utf8Length(line) + 1;
     }
 
+    /** Points to write. */
     int size() {
         return lines.size();
+    }
+
+    /** Points and dead letters, which both count towards the batch limits. */
+    int count() {
+        return lines.size() + deadLetters.size();
     }
 
     long bytes() {

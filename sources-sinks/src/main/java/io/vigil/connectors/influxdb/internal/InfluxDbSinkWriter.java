@@ -127,15 +127,12 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
     public void write(T element, Context context) throws IOException, InterruptedException {
         checkFailure();
         InfluxDbPoint point = converter.convert(element);
-        String line;
         try {
-            line = LineProtocol.encode(point);
+            current.add(LineProtocol.encode(point), point);
         } catch (UnrepresentablePointException e) {
             rejectUnrepresentable(point, e);
-            return;
         }
-        current.add(line, point);
-        if (current.size() >= maxPoints || current.bytes() >= maxBytes) {
+        if (current.count() >= maxPoints || current.bytes() >= maxBytes) {
             submitCurrent();
         }
     }
@@ -208,6 +205,9 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
 
     private void checkFailure() throws IOException {
         Throwable t = failure.get();
+        if (t instanceof InfluxDbWriteException) {
+            throw new IOException(t.getMessage(), t);
+        }
         if (t != null) {
             throw new IOException(
                     String.format("Writing to InfluxDB at %s failed: %s", client.target(), t), t);

@@ -380,6 +380,28 @@ class InfluxDbSinkWriterTest {
     }
 
     @Test
+    void sendsDeadLettersWhenTheyFillABatchEvenWithoutPoints() throws Exception {
+        Configuration c = options();
+        c.set(InfluxDbSinkOptions.BATCH_MAX_POINTS, 2);
+        c.set(InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL, Duration.ZERO);
+        InfluxDbSinkWriter<Long> w =
+                new InfluxDbSinkWriter<>(
+                        n -> InfluxDbPoint.builder("m").field("x", Double.NaN).timestamp(n).build(),
+                        InfluxDbWriterSettings.fromConfiguration(c),
+                        client,
+                        time,
+                        MetricsGroupTestUtils.mockWriterMetricGroup(metrics.getMetricGroup()),
+                        0);
+        writer = w;
+
+        write(w, 0, 2);
+
+        ScriptedInfluxDbClient.Request request = client.awaitRequests(1).get(0);
+        assertThat(request.precision).isEqualTo("ns");
+        assertThat(request.lines()).hasSize(2).allMatch(l -> l.contains("InfluxDB stores only"));
+    }
+
+    @Test
     void deadLettersInOneMillisecondDoNotOverwriteEachOther() {
         DeadLetters letters = new DeadLetters("dead_letters", 7);
         List<String> timestamps =

@@ -119,6 +119,31 @@ class InfluxDbSinkITCase {
     }
 
     @Test
+    void writesToTheConfiguredRetentionPolicyWithoutGzip() throws Exception {
+        INFLUXDB.createDatabase("rp_test");
+        INFLUXDB.execute("CREATE RETENTION POLICY short ON rp_test DURATION 1000w REPLICATION 1");
+        StreamExecutionEnvironment env = noRestarts();
+        env.fromData(1L, 2L, 3L)
+                .sinkTo(
+                        InfluxDbSink.<Long>builder()
+                                .setUrl(INFLUXDB.url())
+                                .setDatabase("rp_test")
+                                .set(InfluxDbSinkOptions.RETENTION_POLICY, "short")
+                                .set(InfluxDbSinkOptions.GZIP, false)
+                                .setConverter(
+                                        n ->
+                                                InfluxDbPoint.builder("m")
+                                                        .field("x", n)
+                                                        .timestamp(System.currentTimeMillis() + n)
+                                                        .build())
+                                .build());
+        env.execute("retention policy");
+
+        assertThat(INFLUXDB.query("rp_test", "SELECT x FROM \"short\".m")).hasSize(3);
+        assertThat(INFLUXDB.query("rp_test", "SELECT x FROM \"autogen\".m")).isEmpty();
+    }
+
+    @Test
     void failsAtStartWhenTheDatabaseIsMissing() {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L)

@@ -90,6 +90,21 @@ class InfluxDbSinkSecurityITCase {
     }
 
     @Test
+    void failsClearlyWhenTheUserMayNotCreateTheDatabase() {
+        StreamExecutionEnvironment env = InfluxDbSinkITCase.noRestarts();
+        env.fromData(1L)
+                .sinkTo(
+                        sink(rightPassword, INFLUXDB.caCertificate())
+                                .set(InfluxDbSinkOptions.CREATE_DATABASE, true)
+                                .build());
+
+        assertThatThrownBy(() -> env.execute("create without admin rights"))
+                .hasStackTraceContaining("Cannot create database 'secure' on " + INFLUXDB.url())
+                .hasStackTraceContaining("requires admin privilege")
+                .hasStackTraceContaining("creating a database needs an admin user");
+    }
+
+    @Test
     void failsClearlyOnACertificateFromAnUntrustedCa() throws Exception {
         Path otherCa = InfluxDbTestCertificates.create(dir.resolve("other")).caCertificate();
         StreamExecutionEnvironment env = InfluxDbSinkITCase.noRestarts();

@@ -130,6 +130,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
         if (!settings.verifyDatabase) {
             return;
         }
+        String action = settings.createDatabase ? "create" : "check";
         InfluxDB influx = InfluxDBFactory.connect(settings.url, newHttpClientBuilder());
         try {
             if (settings.createDatabase) {
@@ -146,27 +147,26 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
                                         + " influxdb.create-database: true",
                                 settings.database, settings.url));
             }
+        } catch (FlinkRuntimeException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof FlinkRuntimeException) {
-                throw e;
-            }
             if (isCertificateProblem(e)) {
                 throw new FlinkRuntimeException(tlsFailure(e), e);
             }
+            String hint;
             if (e instanceof InfluxDBException.AuthorizationFailedException) {
-                throw new FlinkRuntimeException(
-                        String.format(
-                                "Cannot check database '%s' on %s: %s (check influxdb.username"
-                                        + " and the password or token)",
-                                settings.database, settings.url, e.getMessage()),
-                        e);
+                hint = "check influxdb.username and the password or token";
+            } else if (settings.createDatabase) {
+                hint =
+                        "creating a database needs an admin user: create it beforehand and set"
+                                + " influxdb.create-database: false";
+            } else {
+                hint = "set influxdb.verify-database: false where SHOW DATABASES is not served";
             }
             throw new FlinkRuntimeException(
                     String.format(
-                            "Cannot check database '%s' on %s: %s (set"
-                                    + " influxdb.verify-database: false where SHOW DATABASES is"
-                                    + " not served)",
-                            settings.database, settings.url, e.getMessage()),
+                            "Cannot %s database '%s' on %s: %s (%s)",
+                            action, settings.database, settings.url, e.getMessage(), hint),
                     e);
         } finally {
             influx.close();

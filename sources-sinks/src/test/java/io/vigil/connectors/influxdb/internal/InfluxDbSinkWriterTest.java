@@ -402,6 +402,95 @@ class InfluxDbSinkWriterTest {
     }
 
     @Test
+    void failsOnAPointLineProtocolCannotCarryWhenDeadLettersAreOff() throws Exception {
+        Configuration c = options();
+        c.set(InfluxDbSinkOptions.DEAD_LETTER_MEASUREMENT, "");
+        InfluxDbSinkWriter<Long> w =
+                new InfluxDbSinkWriter<>(
+                        n -> InfluxDbPoint.builder("m").field("time", n).timestamp(n).build(),
+                        InfluxDbWriterSettings.fromConfiguration(c),
+                        client,
+                        time,
+                        MetricsGroupTestUtils.mockWriterMetricGroup(metrics.getMetricGroup()),
+                        0);
+        writer = w;
+
+        assertThatThrownBy(() -> w.write(1L, null))
+                .hasMessageContaining("Cannot write InfluxDbPoint{m")
+                .hasMessageContaining("'time' is reserved")
+                .hasMessageContaining("influxdb.dead-letter-measurement");
+    }
+
+    @Test
+    void countsDroppedPointsItCannotNameInOneSummaryDeadLetter() throws Exception {
+        InfluxDbSinkWriter<Long> w = writer(options());
+        client.thenRespond(
+                400, "{\"error\":\"partial write: points beyond retention policy dropped=2\"}");
+
+        write(w, 0, 3);
+        w.flush(false);
+
+        List<ScriptedInfluxDbClient.Request> requests = client.requests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).lines())
+                .singleElement()
+                .asString()
+                .startsWith("dead_letters,reason=rejected-by-sink count=2i,")
+                .contains("beyond retention policy");
+        assertThat(counter("failedPoints")).isEqualTo(2);
+        assertThat(counter("pointsWritten")).isEqualTo(1);
+    }
+
+    @Test
+    void sendsEachLineInfluxDbCouldNotParseToDeadLetters() throws Exception {
+        InfluxDbSinkWriter<Long> w = writer(options());
+        client.thenRespond(
+                400,
+                "{\"error\":\"partial write: unable to parse 'a': bad\\nunable to parse 'b':"
+                        + " bad dropped=0\"}");
+
+        write(w, 0, 3);
+        w.flush(false);
+
+        assertThat(client.requests().get(1).lines())
+                .hasSize(2)
+                .anyMatch(l -> l.contains("payload=\"unable to parse 'a': bad\""))
+                .anyMatch(l -> l.contains("payload=\"unable to parse 'b': bad dropped=0\""));
+        assertThat(counter("failedPoints")).isEqualTo(2);
+    }
+
+    @Test
+    void failsWhenInfluxDbRejectsTheDeadLettersThemselves() throws Exception {
+        InfluxDbSinkWriter<Long> w = writer(options());
+        client.thenRespond(
+                        400,
+                        "{\"error\":\"partial write: points beyond retention policy"
+                                + " dropped=1\"}")
+                .thenRespond(
+                        400,
+                        "{\"error\":\"partial write: field type conflict: input field"
+                                + " \\\"count\\\" on measurement \\\"dead_letters\\\" is type"
+                                + " integer, already exists as type float dropped=1\"}");
+
+        write(w, 0, 1);
+
+        assertThatThrownBy(() -> w.flush(false))
+                .hasMessageContaining("rejected dead letters")
+                .hasMessageContaining("already exists as type float");
+    }
+
+    @Test
+    void failsWhenABatchRefusedForAConflictHasNoConflictToSplitOff() throws Exception {
+        InfluxDbSinkWriter<Long> w = writer(options());
+        client.thenRespond(400, "{\"error\":\"field type conflict\"}");
+
+        write(w, 0, 2);
+
+        assertThatThrownBy(() -> w.flush(false))
+                .hasMessageContaining("refused 2 line(s) with HTTP 400: field type conflict");
+    }
+
+    @Test
     void deadLettersInOneMillisecondDoNotOverwriteEachOther() {
         DeadLetters letters = new DeadLetters("dead_letters", 7);
         List<String> timestamps =

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * One InfluxDB point: a measurement, sorted tags, typed fields and a timestamp in epoch
- * milliseconds.
+ * milliseconds (with optional nanoseconds).
  *
  * <p>Field values are {@link Long}, {@link Double}, {@link Boolean} or {@link String}, which map to
  * InfluxDB's integer, float, boolean and string types. Whether the names and values can be carried
@@ -33,16 +33,19 @@ public final class InfluxDbPoint implements Serializable {
     private final SortedMap<String, String> tags;
     private final SortedMap<String, Object> fields;
     private final long timestampMillis;
+    private final int nanoOfMillisecond;
 
     InfluxDbPoint(
             String measurement,
             SortedMap<String, String> tags,
             SortedMap<String, Object> fields,
-            long timestampMillis) {
+            long timestampMillis,
+            int nanoOfMillisecond) {
         this.measurement = measurement;
         this.tags = Collections.unmodifiableSortedMap(tags);
         this.fields = Collections.unmodifiableSortedMap(fields);
         this.timestampMillis = timestampMillis;
+        this.nanoOfMillisecond = nanoOfMillisecond;
     }
 
     /** Starts a point of the given measurement. */
@@ -64,8 +67,14 @@ public final class InfluxDbPoint implements Serializable {
         return fields;
     }
 
+    /** The timestamp in epoch milliseconds. */
     public long timestampMillis() {
         return timestampMillis;
+    }
+
+    /** Nanoseconds past {@link #timestampMillis()}, 0 to 999 999; usually 0. */
+    public int nanoOfMillisecond() {
+        return nanoOfMillisecond;
     }
 
     @Override
@@ -78,6 +87,7 @@ public final class InfluxDbPoint implements Serializable {
         }
         InfluxDbPoint that = (InfluxDbPoint) o;
         return timestampMillis == that.timestampMillis
+                && nanoOfMillisecond == that.nanoOfMillisecond
                 && measurement.equals(that.measurement)
                 && tags.equals(that.tags)
                 && fields.equals(that.fields);
@@ -85,7 +95,7 @@ public final class InfluxDbPoint implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(measurement, tags, fields, timestampMillis);
+        return Objects.hash(measurement, tags, fields, timestampMillis, nanoOfMillisecond);
     }
 
     @Override
@@ -98,6 +108,7 @@ public final class InfluxDbPoint implements Serializable {
                 + fields
                 + ", t="
                 + timestampMillis
+                + (nanoOfMillisecond == 0 ? "" : String.format(".%06d", nanoOfMillisecond))
                 + '}';
     }
 
@@ -107,6 +118,7 @@ public final class InfluxDbPoint implements Serializable {
         private final SortedMap<String, String> tags = new TreeMap<>();
         private final SortedMap<String, Object> fields = new TreeMap<>();
         private Long timestampMillis;
+        private int nanoOfMillisecond;
 
         private Builder(String measurement) {
             this.measurement = Objects.requireNonNull(measurement, "measurement");
@@ -153,7 +165,22 @@ public final class InfluxDbPoint implements Serializable {
 
         /** Timestamp in epoch milliseconds; deterministic timestamps make replays overwrite. */
         public Builder timestamp(long epochMillis) {
+            return timestamp(epochMillis, 0);
+        }
+
+        /**
+         * Timestamp in epoch milliseconds plus nanoseconds, for points that must not overwrite each
+         * other within one millisecond (such as dead letters).
+         */
+        public Builder timestamp(long epochMillis, int nanoOfMillisecond) {
+            if (nanoOfMillisecond < 0 || nanoOfMillisecond > 999_999) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "nanoOfMillisecond must be 0 to 999999, got %d",
+                                nanoOfMillisecond));
+            }
             this.timestampMillis = epochMillis;
+            this.nanoOfMillisecond = nanoOfMillisecond;
             return this;
         }
 
@@ -172,7 +199,11 @@ public final class InfluxDbPoint implements Serializable {
                                 measurement));
             }
             return new InfluxDbPoint(
-                    measurement, new TreeMap<>(tags), new TreeMap<>(fields), timestampMillis);
+                    measurement,
+                    new TreeMap<>(tags),
+                    new TreeMap<>(fields),
+                    timestampMillis,
+                    nanoOfMillisecond);
         }
     }
 }

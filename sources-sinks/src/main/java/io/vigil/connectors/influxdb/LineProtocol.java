@@ -3,7 +3,11 @@ package io.vigil.connectors.influxdb;
 import java.util.Map;
 
 /**
- * Encodes {@link InfluxDbPoint}s as InfluxDB line protocol with millisecond timestamps.
+ * Encodes {@link InfluxDbPoint}s as InfluxDB line protocol with nanosecond timestamps.
+ *
+ * <p>Nanoseconds are InfluxDB's own resolution: a millisecond timestamp {@code t} is stored exactly
+ * as it would be with {@code precision=ms}, and points that set {@link
+ * InfluxDbPoint#nanoOfMillisecond()} can be told apart within one millisecond.
  *
  * <p>Escaping follows the InfluxDB 1.x parser, which the 2.x and 3.x v1 write endpoints share:
  * measurements escape commas and spaces; tag keys, tag values and field keys also escape equals
@@ -17,12 +21,9 @@ import java.util.Map;
  */
 public final class LineProtocol {
 
-    /** InfluxDB stores nanoseconds in a signed 64-bit integer. */
-    private static final long MAX_ABS_MILLIS = Long.MAX_VALUE / 1_000_000L;
-
     private LineProtocol() {}
 
-    /** Returns the point as one line of line protocol, without a trailing newline. */
+    /** Returns the point as one line of line protocol (nanosecond timestamp), without newline. */
     public static String encode(InfluxDbPoint point) {
         StringBuilder line = new StringBuilder(64);
         appendMeasurement(line, point.measurement());
@@ -43,14 +44,20 @@ public final class LineProtocol {
             line.append('=');
             appendFieldValue(line, field.getKey(), field.getValue(), point);
         }
-        long millis = point.timestampMillis();
-        if (millis > MAX_ABS_MILLIS || millis < -MAX_ABS_MILLIS) {
+        long nanos;
+        try {
+            nanos =
+                    Math.addExact(
+                            Math.multiplyExact(point.timestampMillis(), 1_000_000L),
+                            point.nanoOfMillisecond());
+        } catch (ArithmeticException e) {
             throw new UnrepresentablePointException(
                     String.format(
-                            "timestamp %d ms is outside InfluxDB's range (±%d ms)",
-                            millis, MAX_ABS_MILLIS));
+                            "timestamp %d ms is outside InfluxDB's range (nanoseconds in a signed"
+                                    + " 64-bit integer)",
+                            point.timestampMillis()));
         }
-        line.append(' ').append(millis);
+        line.append(' ').append(nanos);
         return line.toString();
     }
 

@@ -72,7 +72,7 @@ class InfluxDbSinkITCase {
         Map<String, Object> letter = deadLetters.get(0);
         assertThat(letter.get("reason")).isEqualTo("rejected-by-sink");
         assertThat(letter.get("topic")).isEqualTo("m");
-        assertThat(letter.get("payload")).isEqualTo("m,n=p3 x=\"three\" 3");
+        assertThat(letter.get("payload")).isEqualTo("m,n=p3 x=\"three\" 3000000");
         assertThat(((Number) letter.get("count")).longValue()).isEqualTo(1);
         assertThat((String) letter.get("error")).contains("field type conflict");
     }
@@ -95,7 +95,8 @@ class InfluxDbSinkITCase {
                 .containsExactly(1L, 2L, 11L, 13L);
         assertThat(INFLUXDB.query("stored", "SELECT payload, error FROM dead_letters"))
                 .extracting(r -> r.get("payload"))
-                .containsExactlyInAnyOrder("m,n=p10 x=\"s10\" 10", "m,n=p12 x=\"s12\" 12");
+                .containsExactlyInAnyOrder(
+                        "m,n=p10 x=\"s10\" 10000000", "m,n=p12 x=\"s12\" 12000000");
         assertThat(INFLUXDB.query("stored", "SELECT error FROM dead_letters"))
                 .allSatisfy(
                         r ->
@@ -141,6 +142,30 @@ class InfluxDbSinkITCase {
 
         assertThat(INFLUXDB.query("rp_test", "SELECT x FROM \"short\".m")).hasSize(3);
         assertThat(INFLUXDB.query("rp_test", "SELECT x FROM \"autogen\".m")).isEmpty();
+    }
+
+    @Test
+    void keepsPointsApartThatDifferOnlyBelowTheMillisecond() throws Exception {
+        StreamExecutionEnvironment env = noRestarts();
+        env.fromData(1, 2, 3)
+                .sinkTo(
+                        InfluxDbSink.<Integer>builder()
+                                .setUrl(INFLUXDB.url())
+                                .setDatabase("nanos")
+                                .set(InfluxDbSinkOptions.CREATE_DATABASE, true)
+                                .setConverter(
+                                        n ->
+                                                InfluxDbPoint.builder("m")
+                                                        .field("x", (long) n)
+                                                        .timestamp(5_000L, n)
+                                                        .build())
+                                .build());
+        env.execute("nanoseconds");
+
+        assertThat(INFLUXDB.query("nanos", "SELECT count(x) FROM m"))
+                .singleElement()
+                .extracting(r -> ((Number) r.get("count")).longValue())
+                .isEqualTo(3L);
     }
 
     @Test

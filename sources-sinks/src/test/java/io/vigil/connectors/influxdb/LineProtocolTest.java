@@ -36,7 +36,7 @@ class LineProtocolTest {
                 .isEqualTo(
                         "my\\ measurement\\,x=1,plain=v,tag\\ key=a\\,b\\=c\\ d"
                                 + " b=false,f=1.5,field\\=key=\"say \\\"hi\\\"\\\\now\nnext"
-                                + " line\",n=42i 1764316800123");
+                                + " line\",n=42i 1764316800123000000");
     }
 
     @Test
@@ -47,14 +47,14 @@ class LineProtocolTest {
                         .field("t", "中")
                         .timestamp(1)
                         .build();
-        assertThat(LineProtocol.encode(point)).isEqualTo("Lärm,ort=Zürich\\ 😀 t=\"中\" 1");
+        assertThat(LineProtocol.encode(point)).isEqualTo("Lärm,ort=Zürich\\ 😀 t=\"中\" 1000000");
     }
 
     @Test
     void leavesOutTagsWithEmptyValues() {
         InfluxDbPoint point =
                 InfluxDbPoint.builder("m").tag("a", "").field("x", 1L).timestamp(5).build();
-        assertThat(LineProtocol.encode(point)).isEqualTo("m x=1i 5");
+        assertThat(LineProtocol.encode(point)).isEqualTo("m x=1i 5000000");
     }
 
     @Test
@@ -88,8 +88,21 @@ class LineProtocolTest {
                         .field("x", 1L)
                         .timestamp(1)
                         .build();
-        assertThat(LineProtocol.encode(point)).isEqualTo("m,k=a\\\\\\,b\\c x=1i 1");
+        assertThat(LineProtocol.encode(point)).isEqualTo("m,k=a\\\\\\,b\\c x=1i 1000000");
         assertThat(decode(LineProtocol.encode(point))).isEqualTo(point);
+    }
+
+    @Test
+    void writesNanosecondsSoThatPointsWithinOneMillisecondStayApart() {
+        InfluxDbPoint point =
+                InfluxDbPoint.builder("m").field("x", 1L).timestamp(1_000L, 42).build();
+        assertThat(LineProtocol.encode(point)).isEqualTo("m x=1i 1000000042");
+        InfluxDbPoint beforeEpoch =
+                InfluxDbPoint.builder("m").field("x", 1L).timestamp(-1L, 999_999).build();
+        assertThat(LineProtocol.encode(beforeEpoch)).isEqualTo("m x=1i -1");
+        assertThat(decode(LineProtocol.encode(beforeEpoch))).isEqualTo(beforeEpoch);
+        assertThatThrownBy(() -> InfluxDbPoint.builder("m").timestamp(1, 1_000_000))
+                .hasMessageContaining("0 to 999999");
     }
 
     @Test
@@ -136,7 +149,7 @@ class LineProtocolTest {
                                         .field("f" + fieldKey, text)
                                         .field("d", d)
                                         .field("n", n)
-                                        .timestamp(t)
+                                        .timestamp(t, (int) Math.floorMod(n, 1_000_000L))
                                         .build());
     }
 
@@ -181,7 +194,11 @@ class LineProtocolTest {
         SortedMap<String, String> tags = new TreeMap<>(p.tags());
         tags.values().removeIf(String::isEmpty);
         return new InfluxDbPoint(
-                p.measurement(), tags, new TreeMap<>(p.fields()), p.timestampMillis());
+                p.measurement(),
+                tags,
+                new TreeMap<>(p.fields()),
+                p.timestampMillis(),
+                p.nanoOfMillisecond());
     }
 
     /**
@@ -206,8 +223,13 @@ class LineProtocolTest {
             at[0]++;
             fields.put(key, fieldValue(line, at));
         } while (line.charAt(at[0]) == ',');
-        long timestamp = Long.parseLong(line.substring(at[0] + 1));
-        return new InfluxDbPoint(measurement, tags, fields, timestamp);
+        long nanos = Long.parseLong(line.substring(at[0] + 1));
+        return new InfluxDbPoint(
+                measurement,
+                tags,
+                fields,
+                Math.floorDiv(nanos, 1_000_000L),
+                (int) Math.floorMod(nanos, 1_000_000L));
     }
 
     private static String scan(String line, int[] at, String stops) {

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Makes the dead-letter points for what the sink cannot write: tags {@code reason=rejected-by-sink}
  * and {@code topic=<measurement>}, fields {@code payload} (the line, cut to 1 KiB), {@code error}
- * and {@code count}. They carry nanosecond timestamps, made unique per subtask, so that two dead
+ * and {@code count}. Their nanosecond timestamps are made unique per subtask, so that two dead
  * letters never overwrite each other.
  */
 final class DeadLetters {

@@ -230,12 +230,12 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
     }
 
     @Override
-    public WriteResponse write(String lines, String precision) throws IOException {
+    public WriteResponse write(String lines) throws IOException {
         HttpUrl.Builder url =
                 HttpUrl.get(settings.url + "/write")
                         .newBuilder()
                         .addQueryParameter("db", settings.database)
-                        .addQueryParameter("precision", precision);
+                        .addQueryParameter("precision", "ns");
         if (settings.retentionPolicy != null) {
             url.addQueryParameter("rp", settings.retentionPolicy);
         }

@@ -220,13 +220,13 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         if (batch.size() > 0) {
             Batch sent = batch;
             String body = String.join("\n", sent.lines);
-            WriteResponse response = writeWithRetry(body, "ms", sent.lines);
+            WriteResponse response = writeWithRetry(body, sent.lines);
             int rejected = 0;
             if (response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
                 sent = new Batch();
                 rejected = splitConflictsInBatch(response, batch, sent, letters);
                 body = String.join("\n", sent.lines);
-                response = sent.size() == 0 ? null : writeWithRetry(body, "ms", sent.lines);
+                response = sent.size() == 0 ? null : writeWithRetry(body, sent.lines);
                 if (response != null && response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
                     throw refused(response, sent.lines);
                 }
@@ -245,7 +245,7 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
             }
         }
         if (!letters.isEmpty()) {
-            WriteResponse response = writeWithRetry(String.join("\n", letters), "ns", letters);
+            WriteResponse response = writeWithRetry(String.join("\n", letters), letters);
             if (response.kind() == WriteResponse.Kind.PARTIAL) {
                 throw new InfluxDbWriteException(
                         String.format(
@@ -372,7 +372,7 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
      * Sends until InfluxDB answers with success or a kind of rejection the caller handles; throws
      * when the answer is fatal or when retries run out.
      */
-    private WriteResponse writeWithRetry(String body, String precision, List<String> lines)
+    private WriteResponse writeWithRetry(String body, List<String> lines)
             throws InterruptedException {
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
@@ -381,7 +381,7 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
             IOException ioFailure = null;
             long sentAt = System.nanoTime();
             try {
-                WriteResponse response = client.write(body, precision);
+                WriteResponse response = client.write(body);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
                 lastSendTimeMillis = millis;
                 synchronized (metricsLock) {

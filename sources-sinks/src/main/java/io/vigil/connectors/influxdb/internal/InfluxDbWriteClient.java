@@ -6,10 +6,10 @@ import java.io.IOException;
 public interface InfluxDbWriteClient extends AutoCloseable {
 
     /**
-     * Posts the lines, newline-separated, with timestamps in the given precision ({@code ms} or
-     * {@code ns}); an IOException means no response was received.
+     * Posts the lines, newline-separated, with nanosecond timestamps; an IOException means no
+     * response was received.
      */
-    WriteResponse write(String lines, String precision) throws IOException;
+    WriteResponse write(String lines) throws IOException;
 
     /** Where the client writes to, for error messages: URL and database. */
     String target();

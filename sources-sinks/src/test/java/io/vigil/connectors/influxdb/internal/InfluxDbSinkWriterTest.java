@@ -89,8 +89,10 @@ class InfluxDbSinkWriterTest {
         List<ScriptedInfluxDbClient.Request> requests = client.awaitRequests(2);
 
         assertThat(requests.get(0).lines())
-                .containsExactly("m,k=v0 x=0i 1000", "m,k=v1 x=1i 1001", "m,k=v0 x=2i 1002");
-        assertThat(requests.get(0).precision).isEqualTo("ms");
+                .containsExactly(
+                        "m,k=v0 x=0i 1000000000",
+                        "m,k=v1 x=1i 1001000000",
+                        "m,k=v0 x=2i 1002000000");
         assertThat(requests.get(1).lines()).hasSize(3);
         Thread.sleep(50);
         assertThat(client.requests()).as("the 7th point waits for more").hasSize(2);
@@ -214,7 +216,7 @@ class InfluxDbSinkWriterTest {
                 .hasMessageContaining("HTTP 401")
                 .hasMessageContaining("authorization failed")
                 .hasMessageContaining("check influxdb.username")
-                .hasMessageContaining("m,k=v0 x=0i 1000")
+                .hasMessageContaining("m,k=v0 x=0i 1000000000")
                 .hasMessageContaining("2 more");
         assertThat(client.requests()).as("not retried").hasSize(1);
         assertThatThrownBy(() -> w.write(9L, null))
@@ -286,12 +288,11 @@ class InfluxDbSinkWriterTest {
 
         List<ScriptedInfluxDbClient.Request> requests = client.requests();
         assertThat(requests).hasSize(2);
-        assertThat(requests.get(1).precision).isEqualTo("ns");
         assertThat(requests.get(1).lines())
                 .singleElement()
                 .asString()
                 .startsWith("dead_letters,reason=rejected-by-sink,topic=m count=1i,error=")
-                .contains("payload=\"m x=\\\"text\\\" 1001\"");
+                .contains("payload=\"m x=\\\"text\\\" 1001000000\"");
         assertThat(counter("failedPoints")).isEqualTo(1);
         assertThat(counter("pointsWritten")).isEqualTo(2);
     }
@@ -322,11 +323,12 @@ class InfluxDbSinkWriterTest {
         List<ScriptedInfluxDbClient.Request> requests = client.requests();
         assertThat(requests).hasSize(3);
         assertThat(requests.get(0).lines()).hasSize(3);
-        assertThat(requests.get(1).lines()).containsExactly("m,k=v0 x=0i 1000", "m,k=v0 x=2i 1002");
+        assertThat(requests.get(1).lines())
+                .containsExactly("m,k=v0 x=0i 1000000000", "m,k=v0 x=2i 1002000000");
         assertThat(requests.get(2).body)
                 .startsWith("dead_letters,reason=rejected-by-sink,topic=m ")
                 .contains("within one batch")
-                .contains("payload=\"m x=\\\"text\\\",y=1i 1001\"");
+                .contains("payload=\"m x=\\\"text\\\",y=1i 1001000000\"");
         assertThat(counter("pointsWritten")).isEqualTo(2);
         assertThat(counter("failedPoints")).isEqualTo(1);
     }
@@ -371,7 +373,7 @@ class InfluxDbSinkWriterTest {
 
         List<ScriptedInfluxDbClient.Request> requests = client.requests();
         assertThat(requests).hasSize(2);
-        assertThat(requests.get(0).lines()).containsExactly("m,k=ok x=1i 1");
+        assertThat(requests.get(0).lines()).containsExactly("m,k=ok x=1i 1000000");
         assertThat(requests.get(1).body)
                 .startsWith("dead_letters,reason=rejected-by-sink,topic=m ")
                 .contains("contains a newline");
@@ -397,7 +399,6 @@ class InfluxDbSinkWriterTest {
         write(w, 0, 2);
 
         ScriptedInfluxDbClient.Request request = client.awaitRequests(1).get(0);
-        assertThat(request.precision).isEqualTo("ns");
         assertThat(request.lines()).hasSize(2).allMatch(l -> l.contains("InfluxDB stores only"));
     }
 
@@ -559,7 +560,8 @@ class InfluxDbSinkWriterTest {
             Thread.sleep(50);
             assertThat(client.requests()).isEmpty();
             harness.setProcessingTime(500);
-            assertThat(client.awaitRequests(1).get(0).lines()).containsExactly("m,k=v1 x=1i 1001");
+            assertThat(client.awaitRequests(1).get(0).lines())
+                    .containsExactly("m,k=v1 x=1i 1001000000");
         }
     }
 

@@ -19,11 +19,9 @@ final class ScriptedInfluxDbClient implements InfluxDbWriteClient {
     /** One request as received. */
     static final class Request {
         final String body;
-        final String precision;
 
-        Request(String body, String precision) {
+        Request(String body) {
             this.body = body;
-            this.precision = precision;
         }
 
         List<String> lines() {
@@ -61,9 +59,9 @@ final class ScriptedInfluxDbClient implements InfluxDbWriteClient {
     }
 
     @Override
-    public WriteResponse write(String lines, String precision) throws IOException {
+    public WriteResponse write(String lines) throws IOException {
         synchronized (this) {
-            requests.add(new Request(lines, precision));
+            requests.add(new Request(lines));
         }
         try {
             if (!gate.await(30, TimeUnit.SECONDS)) {

@@ -2,8 +2,6 @@ package io.vigil.connectors.influxdb;
 
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 
 /** Strings made of the characters that line protocol must escape, or cannot carry, and more. */
 final class TrickyStrings {
@@ -21,16 +19,7 @@ final class TrickyStrings {
 
     private TrickyStrings() {}
 
-    /** For jqwik properties: strings of 0 to {@code maxLength} characters of the alphabet. */
-    static Arbitrary<String> tricky(int maxLength) {
-        return Arbitraries.of(ALPHABET)
-                .list()
-                .ofMinSize(0)
-                .ofMaxSize(maxLength)
-                .map(parts -> String.join("", parts));
-    }
-
-    /** The same strings drawn from a seeded random, for jobs outside jqwik's engine. */
+    /** Strings of 0 to {@code maxLength} characters of the alphabet, drawn from {@code random}. */
     static String tricky(Random random, int maxLength) {
         StringBuilder out = new StringBuilder();
         int length = random.nextInt(maxLength + 1);

@@ -9,8 +9,8 @@ import io.vigil.model.WindowAggregate;
  * The InfluxDB measurements of DESIGN.md: {@code sensor_aggregates}, {@code alerts} and {@code
  * dead_letters}.
  *
- * <p>Aggregates and alerts carry event-time timestamps (window start, first matching reading), so
- * a replay after a failure overwrites the same points instead of adding new ones.
+ * <p>Aggregates and alerts carry event-time timestamps (window start, first matching reading), so a
+ * replay after a failure overwrites the same points instead of adding new ones.
  */
 public final class InfluxPoints {
 
@@ -57,18 +57,19 @@ public final class InfluxPoints {
     }
 
     /**
-     * A dead letter; {@code seq} tells apart dead letters with the same reason and topic that
-     * arrive in the same millisecond, which InfluxDB would otherwise store as one point.
+     * A dead letter at its arrival time plus its nanosecond stamp, which tells apart dead letters
+     * with the same reason and topic that arrive in the same millisecond: InfluxDB would otherwise
+     * keep only the last of them.
      */
-    public static InfluxDbPoint deadLetter(DeadLetter d, String seq) {
+    public static InfluxDbPoint deadLetter(StampedDeadLetter stamped) {
+        DeadLetter d = stamped.deadLetter();
         return InfluxDbPoint.builder(DEAD_LETTERS)
                 .tag("reason", d.reason())
-                .tag("topic", d.topic().isEmpty() ? "(none)" : d.topic())
-                .tag("seq", seq)
+                .tag("topic", d.topic() == null ? "" : d.topic())
                 .field("payload", d.payload())
                 .field("detail", d.detail())
                 .field("count", 1L)
-                .timestamp(d.arrivalTime())
+                .timestamp(d.arrivalTime(), stamped.nanoOfMillisecond())
                 .build();
     }
 }

@@ -1,0 +1,134 @@
+package io.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.connectors.influxdb.InfluxDbPoint;
+import io.vigil.connectors.influxdb.LineProtocol;
+import io.vigil.model.Alert;
+import io.vigil.model.DeadLetter;
+import io.vigil.model.WindowAggregate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class InfluxPointsTest {
+
+    @Test
+    void aggregatesCarryTheContractsTagsAndFieldsAtTheWindowStart() {
+        InfluxDbPoint point =
+                InfluxPoints.aggregate(
+                        new WindowAggregate(
+                                "plant-a", "mic-07", "sound", "1m", 60_000, 120_000, 3, 50, 90, 70,
+                                20, 90, 85.2));
+
+        assertThat(point.measurement()).isEqualTo("sensor_aggregates");
+        assertThat(point.tags())
+                .containsExactly(
+                        entry("device", "mic-07"),
+                        entry("metric", "sound"),
+                        entry("site", "plant-a"),
+                        entry("window", "1m"));
+        assertThat(point.fields())
+                .containsEntry("count", 3L)
+                .containsEntry("min", 50.0)
+                .containsEntry("max", 90.0)
+                .containsEntry("mean", 70.0)
+                .containsEntry("stddev", 20.0)
+                .containsEntry("last", 90.0)
+                .containsEntry("leq", 85.2);
+        assertThat(point.timestampMillis()).isEqualTo(60_000);
+    }
+
+    @Test
+    void aggregatesWithoutLeqHaveNoLeqField() {
+        InfluxDbPoint point =
+                InfluxPoints.aggregate(
+                        new WindowAggregate(
+                                "plant-a",
+                                "pump-3",
+                                "temperature",
+                                "1m",
+                                0,
+                                60_000,
+                                1,
+                                20,
+                                20,
+                                20,
+                                0,
+                                20,
+                                Double.NaN));
+
+        assertThat(point.fields()).doesNotContainKey("leq").containsEntry("stddev", 0.0);
+    }
+
+    @Test
+    void alertsAreStampedWithTheirFirstReading() {
+        InfluxDbPoint point =
+                InfluxPoints.alert(
+                        new Alert(
+                                "sound-burst",
+                                "burst",
+                                "warning",
+                                "plant-a",
+                                "mic-07",
+                                "sound",
+                                1_000,
+                                3_000,
+                                3,
+                                97.5,
+                                "3 readings above 85.0 dB"));
+
+        assertThat(point.measurement()).isEqualTo("alerts");
+        assertThat(point.tags())
+                .containsEntry("pattern", "sound-burst")
+                .containsEntry("severity", "warning")
+                .containsEntry("site", "plant-a")
+                .containsEntry("device", "mic-07")
+                .containsEntry("metric", "sound");
+        assertThat(point.fields())
+                .containsEntry("peak", 97.5)
+                .containsEntry("events", 3L)
+                .containsEntry("started_at", 1_000L)
+                .containsEntry("ended_at", 3_000L)
+                .containsEntry("message", "3 readings above 85.0 dB");
+        assertThat(point.timestampMillis()).isEqualTo(1_000);
+    }
+
+    @Test
+    void deadLettersOfOneMillisecondNeverShareATimestamp() throws Exception {
+        DeadLetter letter = new DeadLetter("malformed-json", "sensors/a/b/c", "{", 5_000, "bad");
+        try (OneInputStreamOperatorTestHarness<DeadLetter, StampedDeadLetter> harness =
+                new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new DeadLetterStamper()))) {
+            harness.open();
+            for (int i = 0; i < 5; i++) {
+                harness.processElement(letter, 0);
+            }
+            harness.processElement(
+                    new DeadLetter("malformed-json", "sensors/a/b/c", "{", 6_000, "bad"), 0);
+            harness.processElement(letter, 0);
+
+            List<StampedDeadLetter> stamped = harness.extractOutputValues();
+            Set<String> lines = new HashSet<>();
+            for (StampedDeadLetter s : stamped) {
+                InfluxDbPoint point = InfluxPoints.deadLetter(s);
+                assertThat(point.tags())
+                        .containsExactly(
+                                entry("reason", "malformed-json"), entry("topic", "sensors/a/b/c"));
+                assertThat(point.fields()).containsEntry("count", 1L);
+                // Measurement, tags and timestamp: what InfluxDB identifies a point by.
+                String line = LineProtocol.encode(point);
+                lines.add(
+                        line.substring(0, line.indexOf(' '))
+                                + line.substring(line.lastIndexOf(' ')));
+            }
+            assertThat(lines).hasSize(7);
+        }
+    }
+
+    private static java.util.Map.Entry<String, String> entry(String key, String value) {
+        return java.util.Map.entry(key, value);
+    }
+}

@@ -37,12 +37,4 @@ public final class VigilJobOptions {
                     .stringType()
                     .defaultValue("alerts")
                     .withDescription("First topic level of published alerts.");
-
-    public static final ConfigOption<Boolean> INFLUXDB_ENABLED =
-            ConfigOptions.key("influxdb.enabled")
-                    .booleanType()
-                    .defaultValue(true)
-                    .withDescription(
-                            "Write aggregates, alerts and dead letters to InfluxDB (needs"
-                                    + " influxdb.url).");
 }

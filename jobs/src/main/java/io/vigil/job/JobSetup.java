@@ -1,0 +1,130 @@
+package io.vigil.job;
+
+import io.vigil.ParserOptions;
+import io.vigil.SensorAnalyticsOptions;
+import io.vigil.cep.PatternOptions;
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternConfigException;
+import io.vigil.cep.config.PatternConfigLoader;
+import io.vigil.connectors.influxdb.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.MqttSourceOptions;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Everything the job needs before it is built: the configuration from {@code --config FILE} plus
+ * {@code --key value} overrides, and the validated pattern files it names.
+ *
+ * <p>Vigil's own keys ({@code mqtt.}, {@code influxdb.}, {@code analytics.}, ...) are checked
+ * against the options the job knows, so a typo stops the job before submission. Keys in Flink's
+ * own namespaces ({@code execution.}, {@code state.}, ...) are passed to Flink as they are.
+ */
+public record JobSetup(Configuration config, PatternConfig patterns) {
+
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private static final List<Class<?>> OPTION_CLASSES =
+            List.of(
+                    VigilJobOptions.class,
+                    MqttSourceOptions.class,
+                    InfluxDbSinkOptions.class,
+                    SensorAnalyticsOptions.class,
+                    ParserOptions.class,
+                    PatternOptions.class);
+
+    private static final List<String> FLINK_NAMESPACES =
+            List.of(
+                    "execution.",
+                    "state.",
+                    "restart-strategy.",
+                    "parallelism.",
+                    "pipeline.",
+                    "rest.",
+                    "taskmanager.",
+                    "jobmanager.",
+                    "high-availability.",
+                    "metrics.");
+
+    /** Keys that would hold a secret; their {@code -env} and {@code -file} forms are the way. */
+    static final Set<String> SECRET_KEYS =
+            Set.of("mqtt.password", "influxdb.password", "influxdb.token");
+
+    /**
+     * Reads {@code [--config FILE] [--key value ...]}; throws with every problem found, naming the
+     * file, the key or the pattern.
+     */
+    public static JobSetup fromArgs(String[] args) throws JobConfigException {
+        Path file = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                if (i + 1 == args.length) {
+                    throw new JobConfigException("command line: --config needs a file");
+                }
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                overrides.add(args[i]);
+            }
+        }
+        Map<String, String> values =
+                new JobConfigLoader(JobSetup::isKnownKey, SECRET_KEYS).load(file, overrides);
+        Configuration config = Configuration.fromMap(values);
+        if (!config.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            // The MQTT source acknowledges messages only on completed checkpoints: without
+            // checkpoints nothing would ever be acknowledged.
+            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        List<String> files = config.get(VigilJobOptions.PATTERN_FILES);
+        if (files == null || files.isEmpty()) {
+            throw new JobConfigException(
+                    String.format(
+                            "%s: '%s' is required: the pattern files to load",
+                            file == null ? "command line" : file,
+                            VigilJobOptions.PATTERN_FILES.key()));
+        }
+        try {
+            return new JobSetup(
+                    config, PatternConfigLoader.load(files.stream().map(Path::of).toList()));
+        } catch (PatternConfigException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+
+    static boolean isKnownKey(String key) {
+        return KnownKeys.VIGIL.contains(key) || FLINK_NAMESPACES.stream().anyMatch(key::startsWith);
+    }
+
+    /** The keys of all of Vigil's options, gathered once. */
+    private static final class KnownKeys {
+        static final Set<String> VIGIL = collect();
+
+        private static Set<String> collect() {
+            Set<String> keys = new HashSet<>();
+            for (Class<?> options : OPTION_CLASSES) {
+                for (Field field : options.getFields()) {
+                    if (Modifier.isStatic(field.getModifiers())
+                            && ConfigOption.class.isAssignableFrom(field.getType())) {
+                        try {
+                            keys.add(((ConfigOption<?>) field.get(null)).key());
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+            return keys;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.vigil.job;
+
+import io.vigil.SensorAnalytics;
+import io.vigil.connectors.influxdb.InfluxDbSink;
+import io.vigil.connectors.mqtt.MqttSink;
+import io.vigil.connectors.mqtt.MqttSource;
+import io.vigil.model.Alert;
+import io.vigil.model.RawMessage;
+import io.vigil.model.WindowAggregate;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Vigil's Flink job: sensor readings from MQTT; window aggregates, alerts and dead letters to
+ * InfluxDB; alerts also back to MQTT.
+ *
+ * <p>{@code main} only loads the configuration and wires the real connectors; {@link #wire} takes
+ * the source and sinks as arguments, so tests run the same job on bounded sources and collecting
+ * sinks.
+ *
+ * <pre>{@code
+ * flink run jobs/target/vigil-jobs-0.1.0-SNAPSHOT.jar --config vigil.yaml --mqtt.qos 2
+ * }</pre>
+ */
+public final class SensorAnalyticsJob {
+
+    private SensorAnalyticsJob() {}
+
+    /** Where the job reads from and writes to; {@code alertPublisher} may be null (off). */
+    public record Connectors(
+            Source<RawMessage, ?, ?> source,
+            Sink<WindowAggregate> aggregateSink,
+            Sink<Alert> alertSink,
+            Sink<StampedDeadLetter> deadLetterSink,
+            Sink<Alert> alertPublisher) {}
+
+    public static void main(String[] args) throws Exception {
+        JobSetup setup = JobSetup.fromArgs(args);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(setup.config());
+        wire(env, setup, connectors(setup.config()));
+        env.execute(setup.config().get(VigilJobOptions.JOB_NAME));
+    }
+
+    /** Adds the whole job to {@code env}, between the given source and sinks. */
+    public static SensorAnalytics.Outputs wire(
+            StreamExecutionEnvironment env, JobSetup setup, Connectors connectors) {
+        SensorAnalytics.Outputs out =
+                new SensorAnalytics(setup.config(), setup.patterns())
+                        .apply(
+                                env.fromSource(
+                                                connectors.source(),
+                                                WatermarkStrategy.noWatermarks(),
+                                                "MQTT sensors")
+                                        .uid("mqtt-source"));
+        out.aggregates()
+                .sinkTo(connectors.aggregateSink())
+                .uid("influxdb-aggregates")
+                .name("InfluxDB sensor_aggregates");
+        out.alerts().sinkTo(connectors.alertSink()).uid("influxdb-alerts").name("InfluxDB alerts");
+        out.deadLetters()
+                .map(new DeadLetterStamper())
+                .uid("stamp-dead-letters")
+                .name("Stamp dead letters")
+                .sinkTo(connectors.deadLetterSink())
+                .uid("influxdb-dead-letters")
+                .name("InfluxDB dead_letters");
+        if (connectors.alertPublisher() != null) {
+            out.alerts()
+                    .sinkTo(connectors.alertPublisher())
+                    .uid("mqtt-alerts")
+                    .name("MQTT alerts");
+        }
+        return out;
+    }
+
+    /** The real connectors, configured from the job's configuration. */
+    public static Connectors connectors(Configuration config) {
+        MqttSource<RawMessage> source =
+                MqttSource.<RawMessage>builder()
+                        .setConfiguration(config)
+                        .setDeserializer(new RawMessageDeserializer())
+                        .build();
+        Sink<Alert> publisher =
+                config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
+                        ? MqttSink.<Alert>builder()
+                                .setConfiguration(config)
+                                .setSerializer(
+                                        new AlertMessages(
+                                                config.get(
+                                                        VigilJobOptions.ALERTS_MQTT_TOPIC_PREFIX)))
+                                .build()
+                        : null;
+        return new Connectors(
+                source,
+                influxSink(config, InfluxPoints::aggregate),
+                influxSink(config, InfluxPoints::alert),
+                influxSink(config, InfluxPoints::deadLetter),
+                publisher);
+    }
+
+    private static <T> InfluxDbSink<T> influxSink(
+            Configuration config,
+            io.vigil.connectors.influxdb.InfluxDbPointConverter<T> converter) {
+        return InfluxDbSink.<T>builder().setConfiguration(config).setConverter(converter).build();
+    }
+}

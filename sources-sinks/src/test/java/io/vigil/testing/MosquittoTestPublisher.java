@@ -69,6 +69,16 @@ public final class MosquittoTestPublisher implements AutoCloseable {
      */
     public void publishMany(String topic, String prefix, int from, int count, int qos)
             throws Exception {
+        publishMany(topic, prefix, from, count, qos, 0);
+    }
+
+    /**
+     * As {@link #publishMany(String, String, int, int, int)}, each payload followed by a space and
+     * {@code padding} bytes.
+     */
+    public void publishMany(String topic, String prefix, int from, int count, int qos, int padding)
+            throws Exception {
+        String tail = padding == 0 ? "" : " " + "x".repeat(padding);
         List<CompletableFuture<Mqtt5PublishResult>> results = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
             results.add(
@@ -76,7 +86,9 @@ public final class MosquittoTestPublisher implements AutoCloseable {
                             .publish(
                                     Mqtt5Publish.builder()
                                             .topic(topic)
-                                            .payload((prefix + i).getBytes(StandardCharsets.UTF_8))
+                                            .payload(
+                                                    (prefix + i + tail)
+                                                            .getBytes(StandardCharsets.UTF_8))
                                             .qos(MqttQos.fromCode(qos))
                                             .build()));
             if (results.size() >= 500) {

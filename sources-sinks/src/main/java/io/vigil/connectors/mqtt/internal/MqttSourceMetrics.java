@@ -9,7 +9,7 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 /**
  * The reader's metrics, in group {@code mqtt}: messages and bytes received, acknowledgements
  * pending, reconnects, queued messages and the connection state; plus Flink's standard source
- * metrics numBytesIn and pendingRecords.
+ * metrics numRecordsIn, numBytesIn and pendingRecords.
  */
 final class MqttSourceMetrics {
 
@@ -17,6 +17,7 @@ final class MqttSourceMetrics {
     private final Counter bytesReceived;
     private final Counter reconnects;
     private final Counter standardBytesIn;
+    private final Counter standardRecordsIn;
 
     MqttSourceMetrics(
             SourceReaderMetricGroup readerGroup,
@@ -32,12 +33,17 @@ final class MqttSourceMetrics {
         group.gauge("connectionState", connectionState::getAsInt);
         readerGroup.setPendingRecordsGauge(() -> (long) queued.getAsInt());
         standardBytesIn = readerGroup.getIOMetricGroup().getNumBytesInCounter();
+        standardRecordsIn = readerGroup.getIOMetricGroup().getNumRecordsInCounter();
     }
 
-    void messageEmitted(int payloadBytes) {
+    /** A message taken from the queue; {@code emitted} is false when it gave no record. */
+    void messageTaken(int payloadBytes, boolean emitted) {
         messagesReceived.inc();
         bytesReceived.inc(payloadBytes);
         standardBytesIn.inc(payloadBytes);
+        if (emitted) {
+            standardRecordsIn.inc();
+        }
     }
 
     void reconnect() {

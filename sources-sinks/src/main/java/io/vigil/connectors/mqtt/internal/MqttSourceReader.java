@@ -134,7 +134,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         if (record != null) {
             output.collect(record, message.getArrivalTime());
         }
-        metrics.messageEmitted(message.getPayload().length);
+        metrics.messageTaken(message.getPayload().length, record != null);
         if (received.needsAcknowledgement()) {
             pendingAcks.add(received.acknowledgement());
             acksPending = pendingAcks.size();

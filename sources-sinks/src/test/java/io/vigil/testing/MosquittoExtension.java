@@ -46,6 +46,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     private int passwordPort;
     private int tlsPort;
     private int mutualTlsPort;
+    private int wrongHostTlsPort;
     private Process process;
 
     /** A broker with the anonymous listener only. */
@@ -82,7 +83,10 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
             return this;
         }
 
-        /** Adds a TLS listener and a mutual-TLS listener, with certificates made for the test. */
+        /**
+         * Adds a TLS listener, a mutual-TLS listener and a TLS listener with a certificate for
+         * another host name, with certificates made for the test.
+         */
         public Builder withTls() {
             this.tls = true;
             return this;
@@ -120,6 +124,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
             certificates = TestCertificates.generate(dir.resolve("certs"));
             tlsPort = freePort();
             mutualTlsPort = freePort();
+            wrongHostTlsPort = freePort();
         }
         Files.writeString(dir.resolve("mosquitto.conf"), config(), StandardCharsets.UTF_8);
         start();
@@ -147,7 +152,8 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
                                         dir.resolve("mosquitto.log").toFile()))
                         .start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        for (int port : new int[] {plainPort, passwordPort, tlsPort, mutualTlsPort}) {
+        for (int port :
+                new int[] {plainPort, passwordPort, tlsPort, mutualTlsPort, wrongHostTlsPort}) {
             while (port != 0 && !accepts(port)) {
                 if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                     process.destroyForcibly();
@@ -198,6 +204,12 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         return "ssl://127.0.0.1:" + mutualTlsPort;
     }
 
+    /** A TLS listener whose certificate (from the test CA) names only {@code wrong.example}. */
+    public String wrongHostTlsUri() {
+        requireListener(wrongHostTlsPort, "withTls");
+        return "ssl://127.0.0.1:" + wrongHostTlsPort;
+    }
+
     public TestCertificates certificates() {
         requireListener(tlsPort, "withTls");
         return certificates;
@@ -240,18 +252,27 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
             conf.append("password_file ").append(dir.resolve("passwd")).append('\n');
         }
         if (tlsPort != 0) {
-            appendTlsListener(conf, tlsPort, false);
-            appendTlsListener(conf, mutualTlsPort, true);
+            appendTlsListener(
+                    conf, tlsPort, false, certificates.serverCert(), certificates.serverKey());
+            appendTlsListener(
+                    conf, mutualTlsPort, true, certificates.serverCert(), certificates.serverKey());
+            appendTlsListener(
+                    conf,
+                    wrongHostTlsPort,
+                    false,
+                    certificates.wrongHostCert(),
+                    certificates.wrongHostKey());
         }
         return conf.toString();
     }
 
-    private void appendTlsListener(StringBuilder conf, int port, boolean requireCertificate) {
+    private void appendTlsListener(
+            StringBuilder conf, int port, boolean requireCertificate, Path cert, Path key) {
         conf.append("\nlistener ").append(port).append(" 127.0.0.1\n");
         conf.append("allow_anonymous true\n");
         conf.append("cafile ").append(certificates.caCert()).append('\n');
-        conf.append("certfile ").append(certificates.serverCert()).append('\n');
-        conf.append("keyfile ").append(certificates.serverKey()).append('\n');
+        conf.append("certfile ").append(cert).append('\n');
+        conf.append("keyfile ").append(key).append('\n');
         conf.append("require_certificate ").append(requireCertificate).append('\n');
     }
 

@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away PKI made with the {@code openssl} command: a CA, a server certificate for 127.0.0.1
- * and localhost, a client certificate, and a second CA that signed nothing the server presents.
- * Every key is an unencrypted PKCS#8 PEM file (EC P-256).
+ * A throw-away PKI made with the {@code openssl} and {@code keytool} commands: a CA (also as a
+ * PKCS12 truststore), a server certificate for 127.0.0.1 and localhost, one for another host name,
+ * a client certificate, and a second CA that signed nothing the server presents. Every key is an
+ * unencrypted PKCS#8 PEM file (EC P-256).
  */
 public final class TestCertificates {
+
+    /** Password of {@link #truststore()}. */
+    public static final String TRUSTSTORE_PASSWORD = "changeit";
 
     private final Path dir;
 
@@ -33,6 +37,24 @@ public final class TestCertificates {
                 "localhost",
                 "subjectAltName=IP:127.0.0.1,DNS:localhost\n" + "extendedKeyUsage=serverAuth\n");
         certs.signed("client", "vigil-client", "extendedKeyUsage=clientAuth\n");
+        certs.signed(
+                "wrong-host",
+                "wrong.example",
+                "subjectAltName=DNS:wrong.example\nextendedKeyUsage=serverAuth\n");
+        certs.run(
+                "keytool",
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                "ca.pem",
+                "-keystore",
+                "truststore.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                TRUSTSTORE_PASSWORD);
         return certs;
     }
 
@@ -59,6 +81,20 @@ public final class TestCertificates {
 
     public Path clientKey() {
         return dir.resolve("client.key");
+    }
+
+    /** A server certificate from the test CA that names only {@code wrong.example}. */
+    public Path wrongHostCert() {
+        return dir.resolve("wrong-host.pem");
+    }
+
+    public Path wrongHostKey() {
+        return dir.resolve("wrong-host.key");
+    }
+
+    /** A PKCS12 truststore holding the test CA, password {@link #TRUSTSTORE_PASSWORD}. */
+    public Path truststore() {
+        return dir.resolve("truststore.p12");
     }
 
     private void selfSigned(String name, String commonName)
@@ -123,17 +159,21 @@ public final class TestCertificates {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(Arrays.asList(args));
-        Path log = dir.resolve("openssl.log");
+        run(command.toArray(new String[0]));
+    }
+
+    private void run(String... command) throws IOException, InterruptedException {
+        List<String> args = Arrays.asList(command);
+        Path log = dir.resolve("tool.log");
         Process process =
-                new ProcessBuilder(command)
+                new ProcessBuilder(args)
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IOException(
-                    "openssl " + String.join(" ", args) + " failed: " + Files.readString(log));
+            throw new IOException(String.join(" ", args) + " failed: " + Files.readString(log));
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +160,36 @@ class MqttSourceSecurityITCase {
                 .contains("Cannot connect to MQTT broker " + BROKER.tlsUri())
                 .contains("SSLHandshakeException")
                 .containsIgnoringCase("certification path");
+    }
+
+    @Test
+    void readsOverTlsWithAPkcs12Truststore() throws Exception {
+        String truststore = BROKER.certificates().truststore().toString();
+        assertReceives(
+                BROKER.tlsUri(),
+                b ->
+                        b.setTlsTruststore(
+                                truststore, "PKCS12", TestCertificates.TRUSTSTORE_PASSWORD));
+    }
+
+    @Test
+    void failsTheJobWhenTheCertificateNamesAnotherHost() {
+        String ca = BROKER.certificates().caCert().toString();
+
+        String failure = failure(BROKER.wrongHostTlsUri(), b -> b.setTlsCaFile(ca));
+
+        assertThat(failure)
+                .contains("Cannot connect to MQTT broker " + BROKER.wrongHostTlsUri())
+                .contains("127.0.0.1")
+                .containsIgnoringCase("subject alternative name");
+    }
+
+    @Test
+    void acceptsACertificateForAnotherHostWhenHostnameVerificationIsOff() throws Exception {
+        String ca = BROKER.certificates().caCert().toString();
+        assertReceives(
+                BROKER.wrongHostTlsUri(),
+                b -> b.setTlsCaFile(ca).setTlsHostnameVerification(false));
     }
 
     @Test

@@ -22,8 +22,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.util.FlinkRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,15 +34,15 @@ class MqttSourceReaderITCase {
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 
-    private static MosquittoTestPublisher publisher;
+    private MosquittoTestPublisher publisher;
 
-    @BeforeAll
-    static void connectPublisher() {
+    @BeforeEach
+    void connectPublisher() {
         publisher = MosquittoTestPublisher.connect(BROKER.uri());
     }
 
-    @AfterAll
-    static void closePublisher() {
+    @AfterEach
+    void closePublisher() {
         publisher.close();
     }
 
@@ -178,6 +178,44 @@ class MqttSourceReaderITCase {
             reader.notifyCheckpointComplete(checkpoint);
         }
         assertThat(seen).containsExactlyInAnyOrder(expected("q", 0, 500));
+        reader.close();
+    }
+
+    @Test
+    void reconnectsAfterTheBrokerRestartsAndKeepsReading() throws Exception {
+        String id = id();
+        String topic = "it/reconnect/" + id;
+        Configuration conf = conf("reconnect-" + id, topic, 1);
+        conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
+        conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
+        MqttSourceReader<String> reader = open(conf);
+        publisher.publishMany(topic, "before", 0, 5, 1);
+        read(reader, 5);
+        assertThat(reader.connectionState()).isEqualTo(MqttSessionClient.State.CONNECTED.ordinal());
+        publisher.close();
+
+        BROKER.stop();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (reader.connectionState() == MqttSessionClient.State.CONNECTED.ordinal()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(reader.connectionState())
+                .isEqualTo(MqttSessionClient.State.RECONNECTING.ordinal());
+        BROKER.start();
+        while (reader.connectionState() != MqttSessionClient.State.CONNECTED.ordinal()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        publisher = MosquittoTestPublisher.connect(BROKER.uri());
+        publisher.publishMany(topic, "after", 0, 5, 1);
+
+        // The first five were never acknowledged (no checkpoint), so the resumed session (kept
+        // across the restart by the broker's persistence) sends them again.
+        List<String> afterRestart = read(reader, 10);
+        assertThat(afterRestart).containsAll(List.of(expected("after", 0, 5)));
+        assertThat(afterRestart).containsAll(List.of(expected("before", 0, 5)));
+        assertThat(reader.reconnects()).isEqualTo(1);
         reader.close();
     }
 

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -126,10 +127,6 @@ final class MqttSessionClient implements AutoCloseable {
         this.onReconnect = onReconnect;
     }
 
-    String clientId() {
-        return clientId;
-    }
-
     State state() {
         return state;
     }
@@ -193,7 +190,9 @@ final class MqttSessionClient implements AutoCloseable {
                         .transportConfig(transport(uri))
                         .addConnectedListener(this::onConnected)
                         .addDisconnectedListener(this::onDisconnected);
-        long timeoutMillis = conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis();
+        // The client's socket and CONNACK timeouts (each the connect timeout) fire first; this
+        // one only guards against a connect that never completes.
+        long timeoutMillis = 2 * conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis() + 1000;
         int keepAlive = (int) conf.get(MqttSourceOptions.KEEP_ALIVE).getSeconds();
         Optional<String> username = conf.getOptional(MqttSourceOptions.USERNAME);
         if (version == MqttProtocolVersion.MQTT_5) {
@@ -463,28 +462,42 @@ final class MqttSessionClient implements AutoCloseable {
     }
 
     /**
-     * Disconnects before it cancels the publish flow: a QoS 1/2 message that arrives while the
-     * client has no flow would be acknowledged by the client at once, unprocessed.
+     * Disconnects, then cancels the publish flow, but only once the client is really disconnected:
+     * a QoS 1/2 message that reaches a client without a flow is acknowledged by the client at once,
+     * unprocessed. A client left connecting (after a timeout) keeps its flow without demand, so it
+     * holds such messages unacknowledged until the broker drops it.
      */
     private void disposeClient() {
+        MqttClientState finalState = MqttClientState.DISCONNECTED;
         try {
-            if (client5 != null && client5.getState().isConnectedOrReconnect()) {
-                client5.disconnect()
-                        .timeout(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .blockingAwait();
+            if (client5 != null) {
+                if (client5.getState().isConnectedOrReconnect()) {
+                    client5.disconnect()
+                            .timeout(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .blockingAwait();
+                }
+                finalState = client5.getState();
             }
-            if (client3 != null && client3.getState().isConnectedOrReconnect()) {
-                client3.disconnect()
-                        .timeout(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .blockingAwait();
+            if (client3 != null) {
+                if (client3.getState().isConnectedOrReconnect()) {
+                    client3.disconnect()
+                            .timeout(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .blockingAwait();
+                }
+                finalState = client3.getState();
             }
         } catch (RuntimeException e) {
             LOG.debug("MQTT client {} did not disconnect cleanly", clientId, e);
         }
         Subscription s = subscription;
         subscription = null;
-        if (s != null) {
+        if (s != null && finalState == MqttClientState.DISCONNECTED) {
             s.cancel();
+        } else if (s != null) {
+            LOG.warn(
+                    "MQTT client {} is still {} after closing; it takes no more messages",
+                    clientId,
+                    finalState);
         }
         client5 = null;
         client3 = null;

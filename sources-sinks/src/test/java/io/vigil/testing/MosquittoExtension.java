@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs a real Mosquitto broker (/usr/sbin/mosquitto) for a test class: a config written into a
- * temporary directory, persistence on, large session queues, an anonymous listener on a free
- * loopback port and, on request, a password listener, a TLS listener and a mutual-TLS listener.
- * {@link #stop()} and {@link #start()} restart it on the same ports with the same persistence.
+ * temporary directory, persistence on (unless turned off), large session queues, an anonymous
+ * listener on a free loopback port and, on request, a password listener, a TLS listener and a
+ * mutual-TLS listener. {@link #stop()} and {@link #start()} restart it on the same ports with the
+ * same persistence.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -39,6 +40,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     private final boolean tls;
     private final int maxInflightMessages;
     private final int maxQueuedMessages;
+    private final boolean persistence;
 
     private Path dir;
     private TestCertificates certificates;
@@ -60,6 +62,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         this.tls = builder.tls;
         this.maxInflightMessages = builder.maxInflightMessages;
         this.maxQueuedMessages = builder.maxQueuedMessages;
+        this.persistence = builder.persistence;
     }
 
     public static Builder builder() {
@@ -73,6 +76,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         private boolean tls;
         private int maxInflightMessages = 1000;
         private int maxQueuedMessages = 100_000;
+        private boolean persistence = true;
 
         private Builder() {}
 
@@ -103,6 +107,12 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         /** Mosquitto's max_queued_messages: the bound of a persistent session's queue. */
         public Builder withMaxQueuedMessages(int maxQueuedMessages) {
             this.maxQueuedMessages = maxQueuedMessages;
+            return this;
+        }
+
+        /** Without persistence a restart of the broker loses every session. */
+        public Builder withoutPersistence() {
+            this.persistence = false;
             return this;
         }
 
@@ -229,7 +239,9 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         StringBuilder conf = new StringBuilder();
         conf.append("per_listener_settings true\n")
                 .append("user root\n")
-                .append("persistence true\n")
+                .append("persistence ")
+                .append(persistence)
+                .append('\n')
                 .append("persistence_location ")
                 .append(dir.resolve("data"))
                 .append("/\n")

@@ -68,7 +68,7 @@ public final class MqttSourceOptions {
                     .withDescription("User name for the broker login.");
 
     public static final ConfigOption<String> PASSWORD_ENV =
-            ConfigOptions.key("mqtt.password.env")
+            ConfigOptions.key("mqtt.password-env")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
@@ -76,7 +76,7 @@ public final class MqttSourceOptions {
                                     + " the password.");
 
     public static final ConfigOption<String> PASSWORD_FILE =
-            ConfigOptions.key("mqtt.password.file")
+            ConfigOptions.key("mqtt.password-file")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(

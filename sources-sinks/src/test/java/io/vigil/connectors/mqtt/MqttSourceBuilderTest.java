@@ -124,8 +124,8 @@ class MqttSourceBuilderTest {
                                         .setPasswordEnv("MQTT_PASSWORD")
                                         .setPasswordFile("/run/secrets/mqtt")
                                         .build())
-                .hasMessageContaining("mqtt.password.file")
-                .hasMessageContaining("mqtt.password.env");
+                .hasMessageContaining("mqtt.password-file")
+                .hasMessageContaining("mqtt.password-env");
         assertThatThrownBy(() -> valid().setPasswordFile("/run/secrets/mqtt").build())
                 .hasMessageContaining("mqtt.username");
     }

@@ -31,7 +31,7 @@ class MqttSecretsTest {
 
         assertThatThrownBy(() -> MqttSecrets.password(conf, Map.<String, String>of()::get))
                 .hasMessageContaining("MQTT_PASSWORD")
-                .hasMessageContaining("mqtt.password.env");
+                .hasMessageContaining("mqtt.password-env");
     }
 
     @Test
@@ -54,7 +54,7 @@ class MqttSecretsTest {
 
         assertThatThrownBy(() -> MqttSecrets.password(conf, name -> null))
                 .hasMessageContaining("missing")
-                .hasMessageContaining("mqtt.password.file");
+                .hasMessageContaining("mqtt.password-file");
     }
 
     @Test

@@ -26,8 +26,8 @@ import org.apache.flink.configuration.Configuration;
  * {@code --key value} overrides, and the validated pattern files it names.
  *
  * <p>Vigil's own keys ({@code mqtt.}, {@code influxdb.}, {@code analytics.}, ...) are checked
- * against the options the job knows, so a typo stops the job before submission. Keys in Flink's
- * own namespaces ({@code execution.}, {@code state.}, ...) are passed to Flink as they are.
+ * against the options the job knows, so a typo stops the job before submission. Keys in Flink's own
+ * namespaces ({@code execution.}, {@code state.}, ...) are passed to Flink as they are.
  */
 public record JobSetup(Configuration config, PatternConfig patterns) {
 

@@ -2,7 +2,6 @@ package io.vigil.job;
 
 import io.vigil.SensorAnalytics;
 import io.vigil.connectors.influxdb.InfluxDbSink;
-import io.vigil.connectors.mqtt.MqttSink;
 import io.vigil.connectors.mqtt.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
@@ -69,10 +68,7 @@ public final class SensorAnalyticsJob {
                 .uid("influxdb-dead-letters")
                 .name("InfluxDB dead_letters");
         if (connectors.alertPublisher() != null) {
-            out.alerts()
-                    .sinkTo(connectors.alertPublisher())
-                    .uid("mqtt-alerts")
-                    .name("MQTT alerts");
+            out.alerts().sinkTo(connectors.alertPublisher()).uid("mqtt-alerts").name("MQTT alerts");
         }
         return out;
     }
@@ -84,22 +80,12 @@ public final class SensorAnalyticsJob {
                         .setConfiguration(config)
                         .setDeserializer(new RawMessageDeserializer())
                         .build();
-        Sink<Alert> publisher =
-                config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
-                        ? MqttSink.<Alert>builder()
-                                .setConfiguration(config)
-                                .setSerializer(
-                                        new AlertMessages(
-                                                config.get(
-                                                        VigilJobOptions.ALERTS_MQTT_TOPIC_PREFIX)))
-                                .build()
-                        : null;
         return new Connectors(
                 source,
                 influxSink(config, InfluxPoints::aggregate),
                 influxSink(config, InfluxPoints::alert),
                 influxSink(config, InfluxPoints::deadLetter),
-                publisher);
+                null);
     }
 
     private static <T> InfluxDbSink<T> influxSink(

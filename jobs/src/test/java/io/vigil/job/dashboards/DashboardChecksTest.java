@@ -3,6 +3,7 @@ package io.vigil.job.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Each rule of {@link DashboardChecks} reports the dashboard that breaks it, and only that one. */
@@ -51,7 +52,7 @@ class DashboardChecksTest {
             "SELECT mean(\\\"mean\\\") FROM \\\"sensor_aggregates\\\" WHERE \\\"site\\\" =~"
                     + " /^$site$/ AND $timeFilter GROUP BY time($__interval)";
 
-    private static java.util.List<String> problems(String json) {
+    private static List<String> problems(String json) {
         return DashboardChecks.problems(GrafanaDashboard.parse("d.json", json));
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.job.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.SensorAnalytics;
 import io.vigil.cep.config.PatternConfigLoader;
@@ -13,6 +14,7 @@ import io.vigil.job.simulator.FleetSimulation;
 import io.vigil.job.simulator.SimulatedMessage;
 import io.vigil.job.simulator.SimulationSpec;
 import io.vigil.model.RawMessage;
+import io.vigil.model.SensorReading;
 import io.vigil.testing.InfluxDbExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +67,7 @@ class DashboardsITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
+    private static FleetSimulation simulation;
     private static SimulationSpec spec;
     private static Episode silentMicrophone;
 
@@ -76,7 +79,7 @@ class DashboardsITCase {
     @BeforeAll
     static void writeASimulatedFleetThroughTheJob() throws Exception {
         long start = (System.currentTimeMillis() / 60_000 - 11) * 60_000;
-        FleetSimulation simulation = null;
+        simulation = null;
         for (long seed = 1; seed <= 100 && silentMicrophone == null; seed++) {
             simulation =
                     FleetSimulation.generate(
@@ -205,6 +208,47 @@ class DashboardsITCase {
         assertEveryQueryReturnsRows("whole fleet", chosen, true);
     }
 
+    /**
+     * The count-weighted energy average of the window Leqs, as the overview computes it, is the
+     * energy average of every reading a device sent: the same Leq as over the raw readings.
+     */
+    @Test
+    void topNoisyDevicesShowsTheLeqOfEveryReadingOfEachDevice() throws IOException {
+        Map<String, double[]> energy = new TreeMap<>();
+        for (SensorReading r : simulation.readings()) {
+            if (r.metric().equals("sound")) {
+                double[] sumAndCount =
+                        energy.computeIfAbsent(r.site() + "/" + r.device(), k -> new double[2]);
+                sumAndCount[0] += Math.pow(10, r.value() / 10);
+                sumAndCount[1]++;
+            }
+        }
+        Map<String, Double> expected = new TreeMap<>();
+        energy.forEach((device, e) -> expected.put(device, 10 * Math.log10(e[0] / e[1])));
+
+        String query =
+                panelQuery("vigil-fleet-overview.json", "Top noisy devices by Leq")
+                        .replace("$site", ".*")
+                        .replace("$device", ".*");
+        Map<String, Double> shown = new TreeMap<>();
+        for (Map<String, Object> row :
+                INFLUXDB.query(
+                        DB,
+                        GrafanaTemplate.interpolate(
+                                query,
+                                Map.of(),
+                                spec.startMillis(),
+                                spec.endMillis() + MAX_DELIVERY_DELAY_MILLIS,
+                                INTERVAL))) {
+            shown.put(row.get("site") + "/" + row.get("device"), (Double) row.get("leq"));
+        }
+
+        assertThat(shown.keySet()).isEqualTo(expected.keySet());
+        expected.forEach(
+                (device, leq) ->
+                        assertThat(shown.get(device)).as(device).isCloseTo(leq, within(1e-6)));
+    }
+
     @Test
     void reportsQueriesThatFailOrReturnNoRowsOrChooseAMissingValue() {
         GrafanaDashboard broken =
@@ -261,6 +305,17 @@ class DashboardsITCase {
                 spec.startMillis(),
                 spec.endMillis() + MAX_DELIVERY_DELAY_MILLIS,
                 INTERVAL);
+    }
+
+    private static String panelQuery(String file, String title) throws IOException {
+        return GrafanaDashboard.load(DASHBOARDS.resolve(file)).panels().stream()
+                .filter(p -> p.path("title").asText().equals(title))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No panel '" + title + "' in " + file))
+                .path("targets")
+                .path(0)
+                .path("query")
+                .asText();
     }
 
     private static List<GrafanaDashboard> dashboards() throws IOException {

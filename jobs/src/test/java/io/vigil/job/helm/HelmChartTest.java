@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -744,6 +745,38 @@ class HelmChartTest {
                 .contains("FROM flink:${FLINK_VERSION}-java17")
                 .containsPattern("COPY .*target/vigil-jobs-\\$\\{VIGIL_VERSION\\}\\.jar " + jarPath)
                 .contains("/opt/flink/plugins/s3-fs-presto");
+    }
+
+    @Test
+    void readmeValuesTableListsEveryValueAndNoOther() throws IOException {
+        Set<String> values = new TreeSet<>();
+        valueKeys("", YAML.readTree(CHART.resolve("values.yaml").toFile()), values);
+        Set<String> documented = new TreeSet<>();
+        String readme = Files.readString(CHART.resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Values"));
+        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(table);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+
+        assertThat(documented).isEqualTo(values);
+    }
+
+    /** Keys down to the leaves, stopping at maps that hold free-form content. */
+    private static void valueKeys(String prefix, JsonNode node, Set<String> into) {
+        if (node.isObject() && !node.isEmpty() && !prefix.equals("flink.configuration")) {
+            node.properties()
+                    .forEach(
+                            e ->
+                                    valueKeys(
+                                            prefix.isEmpty()
+                                                    ? e.getKey()
+                                                    : prefix + "." + e.getKey(),
+                                            e.getValue(),
+                                            into));
+        } else {
+            into.add(prefix);
+        }
     }
 
     private static List<JsonNode> dashboardConfigMaps(List<JsonNode> documents) {

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
+import io.vigil.job.JobConfigLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -311,13 +312,30 @@ class HelmChartTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all"})
-    void jobConfigHoldsOnlyKeysTheJobKnowsAndNoSecret(String scenario) {
-        JsonNode config = jobConfig(render(scenarioValues(scenario), Map.of()));
+    void jobConfigLoadsWithTheJobsLoaderAndHoldsNoSecret(String scenario, @TempDir Path dir)
+            throws Exception {
+        List<JsonNode> documents = render(scenarioValues(scenario), Map.of());
+        Path file = dir.resolve("vigil.yaml");
+        Files.writeString(
+                file,
+                named(documents, "ConfigMap", FULLNAME + "-config")
+                        .path("data")
+                        .path("vigil.yaml")
+                        .asText());
 
-        List<String> keys = new ArrayList<>();
-        config.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).isSubsetOf(JOB_CONFIG_KEYS);
-        assertThat(keys).noneMatch(k -> k.endsWith(".password") || k.endsWith(".token"));
+        // The job's own loader refuses unknown keys and secrets given in the file.
+        Map<String, String> config =
+                new JobConfigLoader(
+                                JOB_CONFIG_KEYS::contains,
+                                Set.of("mqtt.password", "influxdb.password", "influxdb.token"))
+                        .load(file, List.of("--analytics.idleness", "1m"));
+
+        assertThat(config)
+                .containsEntry("patterns.files", "/opt/vigil/patterns")
+                .containsEntry("mqtt.topic-filters", "sensors/#")
+                .containsEntry("mqtt.qos", "1")
+                .containsKey("mqtt.broker-uris")
+                .containsKey("influxdb.url");
     }
 
     @Test

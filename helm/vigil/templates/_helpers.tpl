@@ -1,0 +1,110 @@
+{{/* Chart name, cut to the 63 characters Kubernetes allows in names and labels. */}}
+{{- define "vigil.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Release full name; the FlinkDeployment gets it, and the other objects are named after it. */}}
+{{- define "vigil.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "vigil.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "vigil.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "vigil.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "vigil.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "vigil.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "vigil.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "vigil.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* Name of the Secret with the MQTT password: the user's, or the test-only one the chart creates. */}}
+{{- define "vigil.mqttSecretName" -}}
+{{- if .Values.vigil.mqtt.existingSecret }}
+{{- .Values.vigil.mqtt.existingSecret }}
+{{- else if .Values.vigil.mqtt.createSecret }}
+{{- printf "%s-mqtt" (include "vigil.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "vigil.influxdbSecretName" -}}
+{{- if .Values.vigil.influxdb.existingSecret }}
+{{- .Values.vigil.influxdb.existingSecret }}
+{{- else if .Values.vigil.influxdb.createSecret }}
+{{- printf "%s-influxdb" (include "vigil.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "vigil.mosquittoName" -}}
+{{- printf "%s-mosquitto" (include "vigil.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "vigil.influxdbName" -}}
+{{- printf "%s-influxdb" (include "vigil.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Broker URIs of the job: the values', else the bundled broker's, else a Service named mosquitto. */}}
+{{- define "vigil.brokerUris" -}}
+{{- if .Values.vigil.mqtt.brokerUris }}
+{{- toJson .Values.vigil.mqtt.brokerUris }}
+{{- else if .Values.mosquitto.enabled }}
+{{- toJson (list (printf "tcp://%s:%v" (include "vigil.mosquittoName" .) .Values.mosquitto.service.port)) }}
+{{- else }}
+{{- toJson (list "tcp://mosquitto:1883") }}
+{{- end }}
+{{- end }}
+
+{{- define "vigil.influxdbUrl" -}}
+{{- if .Values.vigil.influxdb.url }}
+{{- .Values.vigil.influxdb.url }}
+{{- else if .Values.influxdb.enabled }}
+{{- printf "http://%s:%v" (include "vigil.influxdbName" .) .Values.influxdb.service.port }}
+{{- else }}
+{{- "http://influxdb:8086" }}
+{{- end }}
+{{- end }}
+
+{{/* Checks that settings which only work together are given together. */}}
+{{- define "vigil.validate" -}}
+{{- if and .Values.vigil.mqtt.createSecret (not .Values.vigil.mqtt.password) }}
+{{- fail "vigil.mqtt.createSecret needs vigil.mqtt.password (testing only; use vigil.mqtt.existingSecret otherwise)" }}
+{{- end }}
+{{- if and .Values.vigil.influxdb.createSecret (not .Values.vigil.influxdb.password) }}
+{{- fail "vigil.influxdb.createSecret needs vigil.influxdb.password (testing only; use vigil.influxdb.existingSecret otherwise)" }}
+{{- end }}
+{{- if and .Values.mosquitto.enabled .Values.mosquitto.auth.enabled (or (not .Values.vigil.mqtt.username) (not (include "vigil.mqttSecretName" .))) }}
+{{- fail "mosquitto.auth.enabled needs vigil.mqtt.username and vigil.mqtt.existingSecret" }}
+{{- end }}
+{{- if and .Values.influxdb.enabled .Values.influxdb.auth.enabled (or (not .Values.vigil.influxdb.username) (not (include "vigil.influxdbSecretName" .))) }}
+{{- fail "influxdb.auth.enabled needs vigil.influxdb.username and vigil.influxdb.existingSecret" }}
+{{- end }}
+{{- if and (gt (int .Values.flink.jobManager.replicas) 1) (not .Values.flink.highAvailability.enabled) }}
+{{- fail "flink.jobManager.replicas > 1 needs flink.highAvailability.enabled" }}
+{{- end }}
+{{- if not (has .Values.job.upgradeMode (list "savepoint" "last-state" "stateless")) }}
+{{- fail (printf "job.upgradeMode must be savepoint, last-state or stateless, not %q" .Values.job.upgradeMode) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,478 @@
+package io.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.job.simulator.Episode;
+import io.vigil.job.simulator.FleetSimulation;
+import io.vigil.job.simulator.MqttFleetPublisher;
+import io.vigil.job.simulator.SimulatedMessage;
+import io.vigil.job.simulator.SimulationSpec;
+import io.vigil.model.SensorReading;
+import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job end to end: the simulator publishes a fleet with injected episodes and malformed
+ * messages to a real Mosquitto; the job runs on a mini cluster (parallelism 2, RocksDB,
+ * checkpoints) and writes to a real InfluxDB; what InfluxDB holds is checked against the
+ * simulator's ground truth. Then the same run with a TaskManager killed halfway must leave the same
+ * aggregates and alerts, point for point.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SensorAnalyticsJobITCase {
+
+    private static final Duration AFTER = Duration.ofMinutes(2); // default.yaml's silence
+    private static final String CLOCK_SITE = "zz-clock";
+
+    @RegisterExtension
+    static final MosquittoExtension MOSQUITTO =
+            MosquittoExtension.builder()
+                    .withMaxQueuedMessages(500_000)
+                    .withMaxInflightMessages(1000)
+                    .build();
+
+    @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
+
+    @TempDir static Path tmp;
+
+    private static MiniCluster cluster;
+    private static FleetSimulation simulation;
+    private static Run cleanRun;
+
+    /** What one run left in InfluxDB. */
+    record Run(
+            List<Map<String, Object>> aggregates,
+            List<Map<String, Object>> alerts,
+            List<Map<String, Object>> deadLetters) {}
+
+    @BeforeAll
+    static void startClusterAndSimulate() throws Exception {
+        cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                // One slot each: at parallelism 2 both TaskManagers run tasks,
+                                // so killing one always takes running tasks with it.
+                                .setNumTaskManagers(2)
+                                .setNumSlotsPerTaskManager(1)
+                                .build());
+        cluster.start();
+        simulation =
+                FleetSimulation.generate(
+                        SimulationSpec.builder()
+                                .setSites(2)
+                                .setDevicesPerSite(60)
+                                .setDuration(Duration.ofMinutes(6))
+                                .setSeed(20261128)
+                                .setBursts(16)
+                                .setDrifts(6)
+                                .setSilences(5)
+                                .setMalformedShare(0.002)
+                                .build());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyEpisodeGivesOneAlertAndEveryAggregateAndDeadLetterIsExact() throws Exception {
+        Run run = cleanRun();
+
+        assertAggregatesMatchTheReadingsSent(run.aggregates());
+        assertAlertsMatchTheEpisodes(run.alerts());
+        assertThat(deadLetterKeys(run.deadLetters()))
+                .as("one dead letter with the right reason per malformed message")
+                .isEqualTo(expectedDeadLetterKeys());
+    }
+
+    @Test
+    @Order(2)
+    void aTaskManagerFailureHalfwayChangesNoAggregateOrAlert() throws Exception {
+        Run clean = cleanRun();
+        Run failover = runJob("failover", true);
+
+        assertSamePoints(failover.aggregates(), clean.aggregates());
+        assertSamePoints(failover.alerts(), clean.alerts());
+        // Replayed malformed messages get a new arrival time, so they may be there twice.
+        Map<String, Integer> deadLetters = deadLetterKeys(failover.deadLetters());
+        expectedDeadLetterKeys()
+                .forEach(
+                        (key, count) ->
+                                assertThat(deadLetters.getOrDefault(key, 0))
+                                        .as(key)
+                                        .isGreaterThanOrEqualTo(count));
+    }
+
+    private static Run cleanRun() throws Exception {
+        if (cleanRun == null) {
+            cleanRun = runJob("clean", false);
+        }
+        return cleanRun;
+    }
+
+    private static Run runJob(String name, boolean killTaskManager) throws Exception {
+        String database = "vigil_" + name;
+        JobSetup setup =
+                JobSetup.fromArgs(
+                        new String[] {
+                            "--mqtt.broker-uris", MOSQUITTO.uri(),
+                            "--mqtt.topic-filters", "sensors/#",
+                            "--mqtt.qos", "1",
+                            "--mqtt.client-id-prefix", "vigil-" + name,
+                            "--mqtt.shared-subscription.group", "vigil-" + name,
+                            "--influxdb.url", INFLUXDB.url(),
+                            "--influxdb.database", database,
+                            "--influxdb.create-database", "true",
+                            "--patterns.files",
+                                    Path.of("../cep-patterns/patterns/default.yaml").toString(),
+                            "--analytics.idleness", "10s",
+                            "--patterns.silence.processing-time-grace", "1h",
+                            "--execution.checkpointing.interval", "1s",
+                            "--execution.checkpointing.dir", tmp.resolve(name).toUri().toString(),
+                            "--state.backend.type", "rocksdb",
+                            "--restart-strategy.type", "fixed-delay",
+                            "--restart-strategy.fixed-delay.attempts", "5",
+                            "--restart-strategy.fixed-delay.delay", "1s"
+                        });
+        TestStreamEnvironment env =
+                new TestStreamEnvironment(cluster, setup.config(), 2, List.of(), List.of());
+        SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
+        JobClient job = env.executeAsync(name);
+        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+            awaitSubscribed(probe, database);
+            List<SimulatedMessage> messages = simulation.messages();
+            int half = messages.size() / 2;
+            publish(messages.subList(0, half));
+            if (killTaskManager) {
+                // Let a few checkpoints complete, then take away a TaskManager with its tasks.
+                Thread.sleep(3_000);
+                cluster.terminateTaskManager(0).get();
+                cluster.startTaskManager();
+                await(
+                        () -> restarted(job),
+                        Duration.ofSeconds(60),
+                        () -> "the job did not restart after losing a TaskManager");
+            }
+            publish(messages.subList(half, messages.size()));
+            publishClockTicks(probe);
+            awaitEverythingWritten(database);
+            // Anything the job would wrongly add comes within a few checkpoints.
+            Thread.sleep(3_000);
+        } finally {
+            job.cancel().get();
+        }
+        return new Run(
+                INFLUXDB.query(
+                        database,
+                        "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
+                INFLUXDB.query(database, "SELECT * FROM alerts"),
+                INFLUXDB.query(
+                        database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"));
+    }
+
+    /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
+    private static void awaitSubscribed(MosquittoTestPublisher probe, String database)
+            throws InterruptedException {
+        await(
+                () -> {
+                    probe.publish("sensors/probe", "probe", 1);
+                    return count(
+                                    database,
+                                    "SELECT count(payload) FROM dead_letters WHERE topic ="
+                                            + " 'sensors/probe'")
+                            > 0;
+                },
+                Duration.ofSeconds(90),
+                () -> "no reader subscribed");
+    }
+
+    private static void publish(List<SimulatedMessage> messages) {
+        MqttFleetPublisher.Report report =
+                MqttFleetPublisher.builder()
+                        .setBrokerUri(MOSQUITTO.uri())
+                        .setQos(1)
+                        .setPacing(MqttFleetPublisher.Pacing.unlimited())
+                        .build()
+                        .publish(messages);
+        assertThat(report.isComplete()).as(report.toString()).isTrue();
+    }
+
+    /**
+     * Readings of a clock key 90 s after the simulation: they move event time past every window and
+     * burst, but by less than the silence time, so the end of the data is no silence. One per
+     * reader at least (shared subscriptions deal messages round robin).
+     */
+    private static void publishClockTicks(MosquittoTestPublisher probe) {
+        long tick = simulation.spec().endMillis() + 90_000;
+        for (int i = 0; i < 4; i++) {
+            probe.publish(
+                    "sensors/" + CLOCK_SITE + "/clock/tick",
+                    String.format("{\"ts\": %d, \"value\": %d}", tick + i, i),
+                    1);
+        }
+    }
+
+    private static void awaitEverythingWritten(String database) throws InterruptedException {
+        int windows = expectedAggregates().size();
+        int alerts =
+                simulation.episodes().size() - simulation.episodes(Episode.Kind.MALFORMED).size();
+        await(
+                () ->
+                        count(
+                                                database,
+                                                "SELECT count(\"count\") FROM sensor_aggregates"
+                                                        + " WHERE site != '"
+                                                        + CLOCK_SITE
+                                                        + "'")
+                                        >= windows
+                                && count(database, "SELECT count(peak) FROM alerts") >= alerts,
+                Duration.ofMinutes(4),
+                () ->
+                        String.format(
+                                "expected %d aggregates and %d alerts, have %d and %d",
+                                windows,
+                                alerts,
+                                count(database, "SELECT count(\"count\") FROM sensor_aggregates"),
+                                count(database, "SELECT count(peak) FROM alerts")));
+    }
+
+    private static boolean restarted(JobClient job) {
+        try {
+            return cluster.getExecutionGraph(job.getJobID())
+                            .get()
+                            .getStatusTimestamp(JobStatus.RESTARTING)
+                    > 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertAggregatesMatchTheReadingsSent(List<Map<String, Object>> rows) {
+        Map<String, List<SensorReading>> expected = expectedAggregates();
+        Map<String, Map<String, Object>> actual = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            String id =
+                    row.get("site")
+                            + "/"
+                            + row.get("device")
+                            + "/"
+                            + row.get("metric")
+                            + "@"
+                            + ((Number) row.get("time")).longValue();
+            assertThat(actual.put(id, row)).as("one point per window: %s", id).isNull();
+            assertThat(row.get("window")).isEqualTo("1m");
+        }
+        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (Map.Entry<String, List<SensorReading>> e : expected.entrySet()) {
+            List<SensorReading> readings = e.getValue();
+            Map<String, Object> row = actual.get(e.getKey());
+            int n = readings.size();
+            double sum = 0;
+            double energy = 0;
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            SensorReading last = readings.get(0);
+            for (SensorReading r : readings) {
+                sum += r.value();
+                energy += Math.pow(10, r.value() / 10);
+                min = Math.min(min, r.value());
+                max = Math.max(max, r.value());
+                last = r.timestamp() >= last.timestamp() ? r : last;
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (SensorReading r : readings) {
+                squares += (r.value() - mean) * (r.value() - mean);
+            }
+            assertThat(number(row, "count")).as(e.getKey()).isEqualTo(n);
+            assertThat(number(row, "min")).as(e.getKey()).isEqualTo(min);
+            assertThat(number(row, "max")).as(e.getKey()).isEqualTo(max);
+            assertThat(number(row, "mean")).as(e.getKey()).isCloseTo(mean, within(1e-9));
+            assertThat(number(row, "stddev"))
+                    .as(e.getKey())
+                    .isCloseTo(n < 2 ? 0 : Math.sqrt(squares / (n - 1)), within(1e-9));
+            assertThat(number(row, "last")).as(e.getKey()).isEqualTo(last.value());
+            if (readings.get(0).metric().equals("sound")) {
+                assertThat(number(row, "leq"))
+                        .as(e.getKey())
+                        .isCloseTo(10 * Math.log10(energy / n), within(1e-9));
+            } else {
+                assertThat(row.get("leq")).as(e.getKey()).isNull();
+            }
+        }
+    }
+
+    private static void assertAlertsMatchTheEpisodes(List<Map<String, Object>> rows) {
+        List<Episode> episodes = new ArrayList<>(simulation.episodes());
+        episodes.removeIf(e -> e.kind() == Episode.Kind.MALFORMED);
+        assertThat(episodes).hasSizeGreaterThanOrEqualTo(20);
+        List<Map<String, Object>> unmatched = new ArrayList<>(rows);
+        for (Episode episode : episodes) {
+            List<Map<String, Object>> matches =
+                    unmatched.stream().filter(row -> matches(row, episode)).toList();
+            assertThat(matches).as("exactly one alert for %s", episode).hasSize(1);
+            unmatched.remove(matches.get(0));
+        }
+        assertThat(unmatched).as("alerts outside every injected episode").isEmpty();
+    }
+
+    private static boolean matches(Map<String, Object> alert, Episode episode) {
+        if (!(episode.site().equals(alert.get("site"))
+                && episode.device().equals(alert.get("device"))
+                && episode.metric().equals(alert.get("metric")))) {
+            return false;
+        }
+        long startedAt = (long) number(alert, "started_at");
+        long endedAt = (long) number(alert, "ended_at");
+        return switch (episode.kind()) {
+            case BURST ->
+                    "sound-burst".equals(alert.get("pattern"))
+                            && startedAt == episode.startedAt()
+                            && endedAt == episode.endedAt()
+                            && number(alert, "events") == episode.events()
+                            && number(alert, "peak") == episode.peak();
+            // The drift alert is the first stretch that rises by min-rise: it ends inside the
+            // episode and may start a few noisy ambient readings before it.
+            case DRIFT ->
+                    "thermal-drift".equals(alert.get("pattern"))
+                            && endedAt >= episode.startedAt()
+                            && endedAt <= episode.endedAt()
+                            && startedAt >= episode.startedAt() - Duration.ofMinutes(1).toMillis();
+            case SILENCE ->
+                    "sensor-silence".equals(alert.get("pattern"))
+                            && startedAt == episode.startedAt()
+                            && endedAt == episode.startedAt() + AFTER.toMillis();
+            case MALFORMED -> false;
+        };
+    }
+
+    /**
+     * The same points: same series and timestamps, same field values. Floating-point fields may
+     * differ in their last bits, because a window sums its readings in arrival order, and the order
+     * in which two readings of one window arrive differs between runs.
+     */
+    private static void assertSamePoints(
+            List<Map<String, Object>> actual, List<Map<String, Object>> expected) {
+        // InfluxDB orders points of one timestamp by series, which may differ between databases.
+        Map<String, Map<String, Object>> actualById = byId(actual);
+        Map<String, Map<String, Object>> expectedById = byId(expected);
+        assertThat(actualById.keySet()).containsExactlyInAnyOrderElementsOf(expectedById.keySet());
+        expectedById.forEach(
+                (id, want) -> {
+                    Map<String, Object> got = actualById.get(id);
+                    assertThat(got.keySet()).as(id).isEqualTo(want.keySet());
+                    want.forEach(
+                            (column, value) -> {
+                                if (value instanceof Double d) {
+                                    assertThat(number(got, column))
+                                            .as("%s %s", id, column)
+                                            .isCloseTo(d, within(1e-9 * Math.max(1, Math.abs(d))));
+                                } else {
+                                    assertThat(got.get(column))
+                                            .as("%s %s", id, column)
+                                            .isEqualTo(value);
+                                }
+                            });
+                });
+    }
+
+    private static Map<String, Map<String, Object>> byId(List<Map<String, Object>> rows) {
+        Map<String, Map<String, Object>> byId = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            String id =
+                    String.join(
+                            "/",
+                            String.valueOf(row.get("site")),
+                            String.valueOf(row.get("device")),
+                            String.valueOf(row.get("metric")),
+                            String.valueOf(row.get("pattern")),
+                            String.valueOf(row.get("time")));
+            assertThat(byId.put(id, row)).as("one point per series and time: %s", id).isNull();
+        }
+        return byId;
+    }
+
+    private static Map<String, List<SensorReading>> expectedAggregates() {
+        Map<String, List<SensorReading>> byWindow = new TreeMap<>();
+        for (SensorReading r : simulation.readings()) {
+            long start = r.timestamp() - Math.floorMod(r.timestamp(), 60_000L);
+            byWindow.computeIfAbsent(r.key() + "@" + start, k -> new ArrayList<>()).add(r);
+        }
+        byWindow.values()
+                .forEach(rs -> rs.sort(Comparator.comparingLong(SensorReading::timestamp)));
+        return byWindow;
+    }
+
+    private static Map<String, Integer> expectedDeadLetterKeys() {
+        Map<String, Integer> keys = new TreeMap<>();
+        for (SimulatedMessage m : simulation.messages()) {
+            if (m.isMalformed()) {
+                keys.merge(m.expectedReason() + " " + m.topic(), 1, Integer::sum);
+            }
+        }
+        assertThat(keys).isNotEmpty();
+        return keys;
+    }
+
+    private static Map<String, Integer> deadLetterKeys(List<Map<String, Object>> rows) {
+        Map<String, Integer> keys = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            keys.merge(row.get("reason") + " " + row.get("topic"), 1, Integer::sum);
+        }
+        return keys;
+    }
+
+    private static double number(Map<String, Object> row, String column) {
+        Object value = row.get(column);
+        assertThat(value).as("%s in %s", column, row).isInstanceOf(Number.class);
+        return ((Number) value).doubleValue();
+    }
+
+    private static long count(String database, String influxql) {
+        try {
+            List<Map<String, Object>> rows = INFLUXDB.query(database, influxql);
+            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
+        } catch (IllegalStateException databaseNotThereYet) {
+            return 0;
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout, Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + ": " + what.get());
+            }
+            Thread.sleep(500);
+        }
+    }
+}

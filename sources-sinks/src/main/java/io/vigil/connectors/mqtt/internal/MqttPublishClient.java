@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5MessageException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -164,11 +166,14 @@ final class MqttPublishClient implements AutoCloseable {
                             .retain(retain)
                             .build();
             return client5.publish(publish)
-                    .thenApply(
-                            result -> {
-                                Optional<Throwable> error = result.getError();
-                                if (error.isPresent()) {
-                                    throw new FlinkRuntimeException(error.get());
+                    .handle(
+                            (result, thrown) -> {
+                                Throwable error =
+                                        thrown != null
+                                                ? unwrap(thrown)
+                                                : result.getError().orElse(null);
+                                if (error != null) {
+                                    throw refusal(error);
                                 }
                                 return null;
                             });
@@ -181,6 +186,24 @@ final class MqttPublishClient implements AutoCloseable {
                         .retain(retain)
                         .build();
         return client3.publish(publish).thenApply(sent -> null);
+    }
+
+    private static Throwable unwrap(Throwable thrown) {
+        return thrown instanceof CompletionException && thrown.getCause() != null
+                ? thrown.getCause()
+                : thrown;
+    }
+
+    /** The broker's answer (e.g. a PUBACK with reason code NOT_AUTHORIZED) in the message. */
+    private static RuntimeException refusal(Throwable error) {
+        if (error instanceof Mqtt5MessageException) {
+            return new FlinkRuntimeException(
+                    String.format(
+                            "%s: %s",
+                            error.getMessage(), ((Mqtt5MessageException) error).getMqttMessage()),
+                    error);
+        }
+        return new FlinkRuntimeException(error);
     }
 
     private void onConnected(MqttClientConnectedContext context) {

@@ -5,6 +5,7 @@ import io.vigil.connectors.mqtt.MqttSerializationSchema;
 import io.vigil.connectors.mqtt.MqttSinkOptions;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,7 +109,11 @@ public final class MqttSinkWriter<T> implements SinkWriter<T> {
         numRecordsSend.inc();
         numBytesSend.inc(payload.length);
         result.whenComplete(
-                (ok, error) -> {
+                (ok, thrown) -> {
+                    Throwable error =
+                            thrown instanceof CompletionException && thrown.getCause() != null
+                                    ? thrown.getCause()
+                                    : thrown;
                     if (error == null) {
                         acked.inc();
                     } else {

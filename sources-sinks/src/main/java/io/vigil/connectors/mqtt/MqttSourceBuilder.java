@@ -1,12 +1,14 @@
 package io.vigil.connectors.mqtt;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import static io.vigil.connectors.mqtt.MqttSettingChecks.check;
+import static io.vigil.connectors.mqtt.MqttSettingChecks.checkName;
+import static io.vigil.connectors.mqtt.MqttSettingChecks.required;
+import static io.vigil.connectors.mqtt.MqttSettingChecks.validateConnection;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -132,12 +134,7 @@ public final class MqttSourceBuilder<T> {
     }
 
     static void validate(Configuration conf) {
-        List<String> uris = required(conf, MqttSourceOptions.BROKER_URIS);
-        check(!uris.isEmpty(), MqttSourceOptions.BROKER_URIS, uris, "needs at least one URI");
-        boolean anySsl = false;
-        for (String uri : uris) {
-            anySsl |= checkBrokerUri(uri);
-        }
+        validateConnection(conf);
         List<String> filters = required(conf, MqttSourceOptions.TOPIC_FILTERS);
         check(!filters.isEmpty(), MqttSourceOptions.TOPIC_FILTERS, filters, "needs a filter");
         for (String filter : filters) {
@@ -146,74 +143,11 @@ public final class MqttSourceBuilder<T> {
         }
         int qos = conf.get(MqttSourceOptions.QOS);
         check(qos >= 0 && qos <= 2, MqttSourceOptions.QOS, qos, "must be 0, 1 or 2");
-        String prefix = required(conf, MqttSourceOptions.CLIENT_ID_PREFIX);
-        check(
-                !prefix.isBlank() && noMqttSpecials(prefix),
-                MqttSourceOptions.CLIENT_ID_PREFIX,
-                prefix,
-                "must be non-blank without '/', '+', '#'");
-        Optional<String> group = conf.getOptional(MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP);
-        group.ifPresent(
-                g ->
-                        check(
-                                !g.isBlank() && noMqttSpecials(g),
-                                MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP,
-                                g,
-                                "must be non-blank without '/', '+', '#'"));
-        boolean hasEnv = conf.getOptional(MqttSourceOptions.PASSWORD_ENV).isPresent();
-        boolean hasFile = conf.getOptional(MqttSourceOptions.PASSWORD_FILE).isPresent();
-        check(
-                !(hasEnv && hasFile),
-                MqttSourceOptions.PASSWORD_FILE,
-                "(not shown)",
-                "cannot be set together with " + MqttSourceOptions.PASSWORD_ENV.key());
-        if (hasEnv || hasFile) {
-            check(
-                    conf.getOptional(MqttSourceOptions.USERNAME).isPresent(),
-                    MqttSourceOptions.USERNAME,
-                    null,
-                    "must be set when a password is given");
-        }
-        boolean hasCa = conf.getOptional(MqttSourceOptions.TLS_CA_FILE).isPresent();
-        boolean hasTruststore = conf.getOptional(MqttSourceOptions.TLS_TRUSTSTORE_PATH).isPresent();
-        check(
-                !(hasCa && hasTruststore),
-                MqttSourceOptions.TLS_TRUSTSTORE_PATH,
-                conf.get(MqttSourceOptions.TLS_TRUSTSTORE_PATH),
-                "cannot be set together with " + MqttSourceOptions.TLS_CA_FILE.key());
-        boolean hasCert = conf.getOptional(MqttSourceOptions.TLS_CLIENT_CERT_FILE).isPresent();
-        boolean hasKey = conf.getOptional(MqttSourceOptions.TLS_CLIENT_KEY_FILE).isPresent();
-        check(
-                hasCert == hasKey,
-                hasCert
-                        ? MqttSourceOptions.TLS_CLIENT_KEY_FILE
-                        : MqttSourceOptions.TLS_CLIENT_CERT_FILE,
-                null,
-                "client certificate and key must be set together");
-        if (hasCa || hasTruststore || hasCert) {
-            check(
-                    anySsl,
-                    MqttSourceOptions.BROKER_URIS,
-                    uris,
-                    "TLS settings are given but no URI uses ssl://");
-        }
-        checkPositive(conf, MqttSourceOptions.SESSION_EXPIRY);
-        Duration keepAlive = conf.get(MqttSourceOptions.KEEP_ALIVE);
-        check(
-                keepAlive.getSeconds() >= 1 && keepAlive.getSeconds() <= 65535,
-                MqttSourceOptions.KEEP_ALIVE,
-                keepAlive,
-                "must be between 1 s and 65535 s");
-        checkPositive(conf, MqttSourceOptions.CONNECT_TIMEOUT);
-        checkPositive(conf, MqttSourceOptions.RECONNECT_INITIAL_BACKOFF);
-        checkPositive(conf, MqttSourceOptions.RECONNECT_MAX_BACKOFF);
-        Duration initial = conf.get(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF);
-        Duration max = conf.get(MqttSourceOptions.RECONNECT_MAX_BACKOFF);
-        check(
-                max.compareTo(initial) >= 0,
-                MqttSourceOptions.RECONNECT_MAX_BACKOFF,
-                max,
-                "must not be below " + MqttSourceOptions.RECONNECT_INITIAL_BACKOFF.key());
+        checkName(
+                required(conf, MqttSourceOptions.CLIENT_ID_PREFIX),
+                MqttSourceOptions.CLIENT_ID_PREFIX);
+        conf.getOptional(MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP)
+                .ifPresent(g -> checkName(g, MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP));
         int capacity = conf.get(MqttSourceOptions.QUEUE_CAPACITY);
         check(capacity >= 1, MqttSourceOptions.QUEUE_CAPACITY, capacity, "must be at least 1");
         int receiveMaximum = conf.get(MqttSourceOptions.RECEIVE_MAXIMUM);
@@ -222,29 +156,6 @@ public final class MqttSourceBuilder<T> {
                 MqttSourceOptions.RECEIVE_MAXIMUM,
                 receiveMaximum,
                 "must be between 1 and 65535");
-    }
-
-    /** Returns whether the URI uses TLS. */
-    private static boolean checkBrokerUri(String uri) {
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            throw invalid(MqttSourceOptions.BROKER_URIS, uri, "is not a URI: " + e.getMessage());
-        }
-        String scheme = parsed.getScheme();
-        check(
-                "tcp".equals(scheme) || "ssl".equals(scheme),
-                MqttSourceOptions.BROKER_URIS,
-                uri,
-                "must start with tcp:// or ssl://");
-        check(parsed.getHost() != null, MqttSourceOptions.BROKER_URIS, uri, "has no host");
-        check(
-                parsed.getPort() > 0 && parsed.getPort() <= 65535,
-                MqttSourceOptions.BROKER_URIS,
-                uri,
-                "needs a port between 1 and 65535");
-        return "ssl".equals(scheme);
     }
 
     /** Returns why the topic filter is invalid, or null when it is valid. */
@@ -269,31 +180,5 @@ public final class MqttSourceBuilder<T> {
             }
         }
         return null;
-    }
-
-    private static boolean noMqttSpecials(String value) {
-        return value.indexOf('/') < 0 && value.indexOf('+') < 0 && value.indexOf('#') < 0;
-    }
-
-    private static <V> V required(Configuration conf, ConfigOption<V> option) {
-        return conf.getOptional(option)
-                .orElseThrow(() -> invalid(option, null, "is required but not set"));
-    }
-
-    private static void checkPositive(Configuration conf, ConfigOption<Duration> option) {
-        Duration value = conf.get(option);
-        check(!value.isNegative() && !value.isZero(), option, value, "must be positive");
-    }
-
-    private static void check(boolean ok, ConfigOption<?> option, Object value, String problem) {
-        if (!ok) {
-            throw invalid(option, value, problem);
-        }
-    }
-
-    private static IllegalArgumentException invalid(
-            ConfigOption<?> option, Object value, String problem) {
-        return new IllegalArgumentException(
-                String.format("Invalid %s = %s: %s", option.key(), value, problem));
     }
 }

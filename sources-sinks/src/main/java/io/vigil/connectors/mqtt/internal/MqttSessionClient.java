@@ -2,18 +2,13 @@ package io.vigil.connectors.mqtt.internal;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
-import com.hivemq.client.mqtt.MqttClientSslConfig;
-import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import com.hivemq.client.mqtt.MqttClientState;
-import com.hivemq.client.mqtt.MqttClientTransportConfig;
-import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext;
-import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3Connect;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
@@ -24,7 +19,6 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCo
 import com.hivemq.client.mqtt.mqtt5.Mqtt5RxClient;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
-import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -48,9 +42,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.reactivestreams.Subscription;
@@ -108,10 +99,7 @@ final class MqttSessionClient implements AutoCloseable {
             Runnable onReconnect) {
         this.conf = conf;
         this.clientId = clientId;
-        this.brokerUris =
-                conf.get(MqttSourceOptions.BROKER_URIS).stream()
-                        .map(URI::create)
-                        .collect(Collectors.toList());
+        this.brokerUris = MqttConnections.brokerUris(conf);
         this.subscriptionFilters = subscriptionFilters;
         this.version = conf.get(MqttSourceOptions.PROTOCOL_VERSION);
         this.qos = MqttQos.fromCode(conf.get(MqttSourceOptions.QOS));
@@ -163,7 +151,7 @@ final class MqttSessionClient implements AutoCloseable {
                         new FlinkRuntimeException(
                                 String.format(
                                         "Cannot connect to MQTT broker %s as client %s: %s",
-                                        uri, clientId, describe(e)),
+                                        uri, clientId, MqttConnections.describe(e)),
                                 e);
                 if (failure == null) {
                     failure = attempt;
@@ -187,14 +175,11 @@ final class MqttSessionClient implements AutoCloseable {
         MqttClientBuilder builder =
                 MqttClient.builder()
                         .identifier(clientId)
-                        .transportConfig(transport(uri))
+                        .transportConfig(MqttConnections.transport(conf, uri))
                         .addConnectedListener(this::onConnected)
                         .addDisconnectedListener(this::onDisconnected);
-        // The client's socket and CONNACK timeouts (each the connect timeout) fire first; this
-        // one only guards against a connect that never completes.
-        long timeoutMillis = 2 * conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis() + 1000;
-        int keepAlive = (int) conf.get(MqttSourceOptions.KEEP_ALIVE).getSeconds();
-        Optional<String> username = conf.getOptional(MqttSourceOptions.USERNAME);
+        long timeoutMillis = MqttConnections.connectGuardMillis(conf);
+        int keepAlive = MqttConnections.keepAliveSeconds(conf);
         if (version == MqttProtocolVersion.MQTT_5) {
             client5 = builder.useMqttVersion5().buildRx();
             // The flow must exist before CONNECT: the broker resends unacknowledged messages of a
@@ -210,16 +195,7 @@ final class MqttSessionClient implements AutoCloseable {
                             .restrictions()
                             .receiveMaximum(conf.get(MqttSourceOptions.RECEIVE_MAXIMUM))
                             .applyRestrictions();
-            if (username.isPresent()) {
-                Mqtt5SimpleAuth auth =
-                        password.isPresent()
-                                ? Mqtt5SimpleAuth.builder()
-                                        .username(username.get())
-                                        .password(password.get())
-                                        .build()
-                                : Mqtt5SimpleAuth.builder().username(username.get()).build();
-                connect.simpleAuth(auth);
-            }
+            MqttConnections.auth5(conf, password).ifPresent(connect::simpleAuth);
             return client5.connect(connect.build())
                     .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                     .blockingGet()
@@ -229,16 +205,7 @@ final class MqttSessionClient implements AutoCloseable {
         subscribeFlow(client3.publishes(MqttGlobalPublishFilter.ALL, true).map(this::convert));
         Mqtt3ConnectBuilder connect =
                 Mqtt3Connect.builder().cleanSession(false).keepAlive(keepAlive);
-        if (username.isPresent()) {
-            Mqtt3SimpleAuth auth =
-                    password.isPresent()
-                            ? Mqtt3SimpleAuth.builder()
-                                    .username(username.get())
-                                    .password(password.get())
-                                    .build()
-                            : Mqtt3SimpleAuth.builder().username(username.get()).build();
-            connect.simpleAuth(auth);
-        }
+        MqttConnections.auth3(conf, password).ifPresent(connect::simpleAuth);
         return client3.connect(connect.build())
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .blockingGet()
@@ -391,7 +358,7 @@ final class MqttSessionClient implements AutoCloseable {
                     "MQTT client {} lost its connection to {}: {}; reconnecting",
                     clientId,
                     currentUri(),
-                    describe(context.getCause()));
+                    MqttConnections.describe(context.getCause()));
             onReconnect.run();
         } else {
             LOG.debug(
@@ -399,12 +366,12 @@ final class MqttSessionClient implements AutoCloseable {
                     clientId,
                     attempt,
                     currentUri(),
-                    describe(context.getCause()));
+                    MqttConnections.describe(context.getCause()));
         }
         state = State.RECONNECTING;
         if (brokerUris.size() > 1) {
             uriIndex = (uriIndex + 1) % brokerUris.size();
-            context.getReconnector().transportConfig(transport(currentUri()));
+            context.getReconnector().transportConfig(MqttConnections.transport(conf, currentUri()));
         }
         context.getReconnector()
                 .reconnect(true)
@@ -413,52 +380,6 @@ final class MqttSessionClient implements AutoCloseable {
 
     private URI currentUri() {
         return brokerUris.get(uriIndex);
-    }
-
-    private MqttClientTransportConfig transport(URI uri) {
-        long timeoutMillis = conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis();
-        MqttClientTransportConfigBuilder builder =
-                MqttClientTransportConfig.builder()
-                        .serverHost(uri.getHost())
-                        .serverPort(uri.getPort())
-                        .socketConnectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                        .mqttConnectTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
-        if ("ssl".equals(uri.getScheme())) {
-            builder.sslConfig(sslConfig());
-        }
-        return builder.build();
-    }
-
-    private MqttClientSslConfig sslConfig() {
-        MqttClientSslConfigBuilder ssl = MqttClientSslConfig.builder();
-        Optional<TrustManagerFactory> trust = MqttTls.trustManagers(conf);
-        trust.ifPresent(ssl::trustManagerFactory);
-        Optional<KeyManagerFactory> keys = MqttTls.keyManagers(conf);
-        keys.ifPresent(ssl::keyManagerFactory);
-        if (!conf.get(MqttSourceOptions.TLS_HOSTNAME_VERIFICATION)) {
-            ssl.hostnameVerifier((host, session) -> true);
-        }
-        return ssl.build();
-    }
-
-    /** The chain of causes in one line, so that a log line or job failure says what went wrong. */
-    static String describe(Throwable error) {
-        StringBuilder text = new StringBuilder();
-        Throwable current = error;
-        int depth = 0;
-        while (current != null && depth++ < 6) {
-            String message = current.getMessage();
-            String part =
-                    current.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-            if (text.indexOf(part) < 0) {
-                if (text.length() > 0) {
-                    text.append(" <- ");
-                }
-                text.append(part);
-            }
-            current = current.getCause() == current ? null : current.getCause();
-        }
-        return text.toString();
     }
 
     /**

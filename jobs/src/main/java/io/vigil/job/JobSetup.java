@@ -56,7 +56,7 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
                     "metrics.");
 
     /** Keys that would hold a secret; their {@code -env} and {@code -file} forms are the way. */
-    static final Set<String> SECRET_KEYS =
+    public static final Set<String> SECRET_KEYS =
             Set.of("mqtt.password", "influxdb.password", "influxdb.token");
 
     /**
@@ -102,7 +102,8 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         }
     }
 
-    static boolean isKnownKey(String key) {
+    /** True for every key the job accepts in its config file or on the command line. */
+    public static boolean isKnownKey(String key) {
         return KnownKeys.VIGIL.contains(key) || FLINK_NAMESPACES.stream().anyMatch(key::startsWith);
     }
 

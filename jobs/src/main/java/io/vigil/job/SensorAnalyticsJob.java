@@ -2,6 +2,7 @@ package io.vigil.job;
 
 import io.vigil.SensorAnalytics;
 import io.vigil.connectors.influxdb.InfluxDbSink;
+import io.vigil.connectors.mqtt.MqttSink;
 import io.vigil.connectors.mqtt.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
@@ -80,12 +81,22 @@ public final class SensorAnalyticsJob {
                         .setConfiguration(config)
                         .setDeserializer(new RawMessageDeserializer())
                         .build();
+        Sink<Alert> publisher =
+                config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
+                        ? MqttSink.<Alert>builder()
+                                .setConfiguration(config)
+                                .setSerializer(
+                                        new AlertMessages(
+                                                config.get(
+                                                        VigilJobOptions.ALERTS_MQTT_TOPIC_PREFIX)))
+                                .build()
+                        : null;
         return new Connectors(
                 source,
                 influxSink(config, InfluxPoints::aggregate),
                 influxSink(config, InfluxPoints::alert),
                 influxSink(config, InfluxPoints::deadLetter),
-                null);
+                publisher);
     }
 
     private static <T> InfluxDbSink<T> influxSink(

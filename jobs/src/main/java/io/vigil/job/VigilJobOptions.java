@@ -23,4 +23,18 @@ public final class VigilJobOptions {
                     .withDescription(
                             "Pattern config files (YAML) or directories of them, validated before"
                                     + " the job is submitted.");
+
+    public static final ConfigOption<Boolean> ALERTS_MQTT_ENABLED =
+            ConfigOptions.key("alerts.mqtt.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Also publish alerts as JSON to alerts/{site}/{device}/{pattern} on"
+                                    + " the source's broker.");
+
+    public static final ConfigOption<String> ALERTS_MQTT_TOPIC_PREFIX =
+            ConfigOptions.key("alerts.mqtt.topic-prefix")
+                    .stringType()
+                    .defaultValue("alerts")
+                    .withDescription("First topic level of published alerts.");
 }

@@ -8,10 +8,13 @@ import io.vigil.job.simulator.FleetSimulation;
 import io.vigil.job.simulator.MqttFleetPublisher;
 import io.vigil.job.simulator.SimulatedMessage;
 import io.vigil.job.simulator.SimulationSpec;
+import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MosquittoTestSubscriber;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +70,8 @@ class SensorAnalyticsJobITCase {
     record Run(
             List<Map<String, Object>> aggregates,
             List<Map<String, Object>> alerts,
-            List<Map<String, Object>> deadLetters) {}
+            List<Map<String, Object>> deadLetters,
+            List<MosquittoTestSubscriber.Received> mqttAlerts) {}
 
     @BeforeAll
     static void startClusterAndSimulate() throws Exception {
@@ -111,6 +115,7 @@ class SensorAnalyticsJobITCase {
         assertThat(deadLetterKeys(run.deadLetters()))
                 .as("one dead letter with the right reason per malformed message")
                 .isEqualTo(expectedDeadLetterKeys());
+        assertTheSameAlertsWerePublished(run.mqttAlerts(), run.alerts());
     }
 
     @Test
@@ -166,7 +171,9 @@ class SensorAnalyticsJobITCase {
                 new TestStreamEnvironment(cluster, setup.config(), 2, List.of(), List.of());
         SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
         JobClient job = env.executeAsync(name);
-        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri());
+                MosquittoTestSubscriber alerts =
+                        MosquittoTestSubscriber.subscribe(MOSQUITTO.uri(), "alerts/#")) {
             awaitSubscribed(probe, database);
             List<SimulatedMessage> messages = simulation.messages();
             int half = messages.size() / 2;
@@ -186,16 +193,20 @@ class SensorAnalyticsJobITCase {
             awaitEverythingWritten(database);
             // Anything the job would wrongly add comes within a few checkpoints.
             Thread.sleep(3_000);
-        } finally {
             job.cancel().get();
+            return new Run(
+                    INFLUXDB.query(
+                            database,
+                            "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
+                    INFLUXDB.query(database, "SELECT * FROM alerts"),
+                    INFLUXDB.query(
+                            database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"),
+                    alerts.received());
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
         }
-        return new Run(
-                INFLUXDB.query(
-                        database,
-                        "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
-                INFLUXDB.query(database, "SELECT * FROM alerts"),
-                INFLUXDB.query(
-                        database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"));
     }
 
     /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
@@ -328,6 +339,47 @@ class SensorAnalyticsJobITCase {
                 assertThat(row.get("leq")).as(e.getKey()).isNull();
             }
         }
+    }
+
+    /** Each alert in InfluxDB was also published as JSON on alerts/{site}/{device}/{pattern}. */
+    private static void assertTheSameAlertsWerePublished(
+            List<MosquittoTestSubscriber.Received> published, List<Map<String, Object>> stored) {
+        Map<String, Integer> fromMqtt = new TreeMap<>();
+        for (MosquittoTestSubscriber.Received message : published) {
+            Alert alert = AlertMessages.parse(message.payload().getBytes(StandardCharsets.UTF_8));
+            assertThat(message.topic())
+                    .isEqualTo(
+                            "alerts/"
+                                    + alert.site()
+                                    + "/"
+                                    + alert.device()
+                                    + "/"
+                                    + alert.pattern());
+            fromMqtt.merge(
+                    String.join(
+                            " ",
+                            alert.site(),
+                            alert.device(),
+                            alert.pattern(),
+                            String.valueOf(alert.startedAt()),
+                            String.valueOf(alert.endedAt())),
+                    1,
+                    Integer::sum);
+        }
+        Map<String, Integer> fromInflux = new TreeMap<>();
+        for (Map<String, Object> row : stored) {
+            fromInflux.merge(
+                    String.join(
+                            " ",
+                            String.valueOf(row.get("site")),
+                            String.valueOf(row.get("device")),
+                            String.valueOf(row.get("pattern")),
+                            String.valueOf((long) number(row, "started_at")),
+                            String.valueOf((long) number(row, "ended_at"))),
+                    1,
+                    Integer::sum);
+        }
+        assertThat(fromMqtt).isEqualTo(fromInflux);
     }
 
     private static void assertAlertsMatchTheEpisodes(List<Map<String, Object>> rows) {

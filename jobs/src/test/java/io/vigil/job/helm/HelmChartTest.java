@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
 import io.vigil.job.JobConfigLoader;
+import io.vigil.job.JobSetup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,29 +61,6 @@ class HelmChartTest {
                     "FlinkDeployment", "flink.apache.org/v1beta1");
 
     /** The keys of the job config file that the job understands. */
-    private static final Set<String> JOB_CONFIG_KEYS =
-            Set.of(
-                    "job.name",
-                    "mqtt.broker-uris",
-                    "mqtt.topic-filters",
-                    "mqtt.qos",
-                    "mqtt.protocol-version",
-                    "mqtt.client-id-prefix",
-                    "mqtt.username",
-                    "mqtt.password-env",
-                    "mqtt.tls.ca-file",
-                    "influxdb.url",
-                    "influxdb.database",
-                    "influxdb.username",
-                    "influxdb.password-env",
-                    "influxdb.token-env",
-                    "influxdb.create-database",
-                    "patterns.files",
-                    "analytics.window-size",
-                    "analytics.out-of-orderness",
-                    "analytics.idleness",
-                    "alerts.mqtt.enabled");
-
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private static List<Path> scenarioValues(String scenario) {
@@ -325,9 +303,7 @@ class HelmChartTest {
 
         // The job's own loader refuses unknown keys and secrets given in the file.
         Map<String, String> config =
-                new JobConfigLoader(
-                                JOB_CONFIG_KEYS::contains,
-                                Set.of("mqtt.password", "influxdb.password", "influxdb.token"))
+                new JobConfigLoader(JobSetup::isKnownKey, JobSetup.SECRET_KEYS)
                         .load(file, List.of("--analytics.idleness", "1m"));
 
         assertThat(config)

@@ -4,6 +4,7 @@ import io.vigil.cep.config.PatternConfigException;
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.job.simulator.SimulatorCli;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -12,12 +13,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
  * The {@code vigil} command line: one subcommand per task, started by the {@code ./vigil} script.
  *
  * <pre>{@code
  * ./vigil validate cep-patterns/patterns/default.yaml my-patterns.yaml
+ * ./vigil run --config jobs/vigil.example.yaml --mqtt.qos 2
+ * ./vigil simulate --broker tcp://localhost:1883 --devices 50 --duration 10m
  * }</pre>
  */
 public final class VigilCli {
@@ -39,6 +44,13 @@ public final class VigilCli {
                     "Commands:",
                     "  validate FILE...   check pattern config files (or directories of them);",
                     "                     prints each file's patterns, or every error found",
+                    "  run --config FILE [--key value ...]",
+                    "                     run the job on a local Flink mini cluster with its web",
+                    "                     UI (rest.port, default 8081), against the broker and",
+                    "                     InfluxDB the config names",
+                    "  simulate --broker URI [options]",
+                    "                     publish a simulated fleet with injected anomalies;",
+                    "                     simulate --help lists the options",
                     "  help               print this text",
                     "",
                     "Exit codes: 0 ok, 1 the command failed (e.g. invalid files), 2 usage error.");
@@ -57,6 +69,8 @@ public final class VigilCli {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
+            case "run" -> runJob(rest, err);
+            case "simulate" -> SimulatorCli.run(rest.toArray(String[]::new), out, err);
             case "help", "-h", "--help" -> {
                 out.println(USAGE_TEXT);
                 yield OK;
@@ -107,6 +121,31 @@ public final class VigilCli {
                                         .map(PatternSpec::name)
                                         .collect(Collectors.joining(", "))));
         return OK;
+    }
+
+    /**
+     * Runs the job in this JVM until it ends or the process is stopped; a bad config or pattern
+     * file stops it before anything starts.
+     */
+    private static int runJob(List<String> args, PrintStream err) {
+        JobSetup setup;
+        try {
+            setup = JobSetup.fromArgs(args.toArray(String[]::new));
+        } catch (JobConfigException e) {
+            err.println(e.getMessage());
+            err.println("vigil: not started: fix the configuration above");
+            return FAILED;
+        }
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(setup.config());
+        try {
+            SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
+            env.execute(setup.config().get(VigilJobOptions.JOB_NAME));
+            return OK;
+        } catch (Exception e) {
+            err.println("vigil: the job failed: " + ExceptionUtils.stringifyException(e));
+            return FAILED;
+        }
     }
 
     private static int usageError(PrintStream err, String problem) {

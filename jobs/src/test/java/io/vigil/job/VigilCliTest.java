@@ -118,7 +118,44 @@ class VigilCliTest {
             assertThat(run(help)).isEqualTo(VigilCli.OK);
             assertThat(out()).isEqualTo(VigilCli.USAGE_TEXT + "\n");
         }
-        assertThat(VigilCli.USAGE_TEXT).contains("validate FILE...").contains("help");
+        assertThat(VigilCli.USAGE_TEXT)
+                .contains("validate FILE...")
+                .contains("run --config FILE")
+                .contains("simulate --broker URI")
+                .contains("help");
+    }
+
+    @Test
+    void runStopsBeforeStartingOnABadConfig(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("vigil.yaml");
+        Files.writeString(config, "mqtt:\n  broker_uris: tcp://localhost:1883\n");
+
+        assertThat(run("run", "--config", config.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(err())
+                .contains(config + ": unknown key 'mqtt.broker_uris'")
+                .contains("not started");
+    }
+
+    @Test
+    void runStopsBeforeStartingOnABadPatternFile(@TempDir Path dir) throws IOException {
+        Path patterns = dir.resolve("patterns.yaml");
+        Files.writeString(patterns, "patterns:\n  - name: x\n    type: spike\n");
+
+        assertThat(run("run", "--patterns.files", patterns.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(err()).contains(patterns.toString()).contains("spike").contains("not started");
+    }
+
+    @Test
+    void runWithoutPatternFilesSaysWhatIsMissing() {
+        assertThat(run("run", "--mqtt.broker-uris", "tcp://localhost:1"))
+                .isEqualTo(VigilCli.FAILED);
+        assertThat(err()).contains("'patterns.files' is required");
+    }
+
+    @Test
+    void simulateIsTheSimulatorsCommandLine() {
+        assertThat(run("simulate", "--rate", "fast")).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).isNotEmpty();
     }
 
     private int run(String... args) {

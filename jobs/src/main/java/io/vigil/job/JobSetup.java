@@ -7,6 +7,7 @@ import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigException;
 import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.connectors.influxdb.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.MqttSinkOptions;
 import io.vigil.connectors.mqtt.MqttSourceOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -32,11 +33,14 @@ import org.apache.flink.configuration.Configuration;
 public record JobSetup(Configuration config, PatternConfig patterns) {
 
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    static final List<String> DEFAULT_TOPIC_FILTERS = List.of("sensors/#");
+    static final String DEFAULT_CLIENT_ID_PREFIX = "vigil";
 
     private static final List<Class<?>> OPTION_CLASSES =
             List.of(
                     VigilJobOptions.class,
                     MqttSourceOptions.class,
+                    MqttSinkOptions.class,
                     InfluxDbSinkOptions.class,
                     SensorAnalyticsOptions.class,
                     ParserOptions.class,
@@ -81,6 +85,12 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         Map<String, String> values =
                 new JobConfigLoader(JobSetup::isKnownKey, SECRET_KEYS).load(file, overrides);
         Configuration config = Configuration.fromMap(values);
+        if (!config.contains(MqttSourceOptions.TOPIC_FILTERS)) {
+            config.set(MqttSourceOptions.TOPIC_FILTERS, DEFAULT_TOPIC_FILTERS);
+        }
+        if (!config.contains(MqttSourceOptions.CLIENT_ID_PREFIX)) {
+            config.set(MqttSourceOptions.CLIENT_ID_PREFIX, DEFAULT_CLIENT_ID_PREFIX);
+        }
         if (!config.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             // The MQTT source acknowledges messages only on completed checkpoints: without
             // checkpoints nothing would ever be acknowledged.
@@ -107,9 +117,14 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         return KnownKeys.VIGIL.contains(key) || FLINK_NAMESPACES.stream().anyMatch(key::startsWith);
     }
 
+    /** Every key of Vigil's own options (Flink's keys not included). */
+    public static Set<String> vigilKeys() {
+        return KnownKeys.VIGIL;
+    }
+
     /** The keys of all of Vigil's options, gathered once. */
     private static final class KnownKeys {
-        static final Set<String> VIGIL = collect();
+        static final Set<String> VIGIL = Set.copyOf(collect());
 
         private static Set<String> collect() {
             Set<String> keys = new HashSet<>();

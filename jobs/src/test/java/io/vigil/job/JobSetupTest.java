@@ -1,0 +1,121 @@
+package io.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.connectors.influxdb.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.MqttSourceOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.junit.jupiter.api.Test;
+
+class JobSetupTest {
+
+    private static final Path EXAMPLE = Path.of("vigil.example.yaml");
+    private static final String DEFAULT_PATTERNS = "../cep-patterns/patterns/default.yaml";
+
+    @Test
+    void theShippedExampleLoads() throws Exception {
+        JobSetup setup =
+                JobSetup.fromArgs(
+                        new String[] {
+                            "--config", EXAMPLE.toString(), "--patterns.files", DEFAULT_PATTERNS
+                        });
+
+        assertThat(setup.config().get(MqttSourceOptions.BROKER_URIS))
+                .containsExactly("tcp://localhost:1883");
+        assertThat(setup.config().get(InfluxDbSinkOptions.DATABASE)).isEqualTo("vigil");
+        assertThat(setup.patterns().patterns()).hasSize(3);
+    }
+
+    @Test
+    void theExampleShowsEveryKeyOfTheJob() throws Exception {
+        String example = Files.readString(EXAMPLE);
+        List<String> missing =
+                JobSetup.vigilKeys().stream()
+                        .filter(
+                                key ->
+                                        !Pattern.compile("(?m)^#?\\s*" + Pattern.quote(key) + ":")
+                                                .matcher(example)
+                                                .find())
+                        .sorted()
+                        .toList();
+
+        assertThat(missing).as("keys missing from %s", EXAMPLE).isEmpty();
+    }
+
+    @Test
+    void defaultsTopicsClientIdAndCheckpointing() throws Exception {
+        JobSetup setup = JobSetup.fromArgs(new String[] {"--patterns.files", DEFAULT_PATTERNS});
+
+        assertThat(setup.config().get(MqttSourceOptions.TOPIC_FILTERS))
+                .containsExactly("sensors/#");
+        assertThat(setup.config().get(MqttSourceOptions.CLIENT_ID_PREFIX)).isEqualTo("vigil");
+        assertThat(setup.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void flinkKeysPassThroughAndUnknownVigilKeysAreErrors() throws Exception {
+        JobSetup setup =
+                JobSetup.fromArgs(
+                        new String[] {
+                            "--patterns.files",
+                            DEFAULT_PATTERNS,
+                            "--execution.checkpointing.interval",
+                            "3s"
+                        });
+        assertThat(setup.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(3));
+
+        assertThatThrownBy(
+                        () ->
+                                JobSetup.fromArgs(
+                                        new String[] {
+                                            "--patterns.files", DEFAULT_PATTERNS,
+                                            "--mqtt.qoss", "1",
+                                            "--checkpoint.interval", "1s"
+                                        }))
+                .isInstanceOf(JobConfigException.class)
+                .hasMessageContaining("unknown key 'mqtt.qoss'")
+                .hasMessageContaining("unknown key 'checkpoint.interval'");
+    }
+
+    @Test
+    void aBadPatternFileNamesFilePatternAndField() throws Exception {
+        Path broken = Files.createTempFile("patterns", ".yaml");
+        Files.writeString(
+                broken,
+                "patterns:\n  - name: loud\n    type: burst\n    metrics: [sound]\n"
+                        + "    threshold: loud\n    min-events: 3\n    within: 10s\n");
+
+        assertThatThrownBy(
+                        () ->
+                                JobSetup.fromArgs(
+                                        new String[] {"--patterns.files", broken.toString()}))
+                .isInstanceOf(JobConfigException.class)
+                .hasMessageContaining(broken.toString())
+                .hasMessageContaining("pattern 'loud'")
+                .hasMessageContaining("field 'threshold'");
+    }
+
+    @Test
+    void secretsAreRefused() {
+        assertThatThrownBy(
+                        () ->
+                                JobSetup.fromArgs(
+                                        new String[] {
+                                            "--patterns.files",
+                                            DEFAULT_PATTERNS,
+                                            "--influxdb.token",
+                                            "s3cr3t"
+                                        }))
+                .isInstanceOf(JobConfigException.class)
+                .hasMessageContaining("'influxdb.token' is a secret")
+                .hasMessageNotContaining("s3cr3t");
+    }
+}

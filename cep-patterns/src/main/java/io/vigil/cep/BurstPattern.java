@@ -146,10 +146,7 @@ public final class BurstPattern implements AlertPattern {
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
         String prefix = "pattern-" + spec.name();
         SingleOutputStreamOperator<ScoredReading> scored =
-                readings.filter(new MetricFilter(spec))
-                        .uid(prefix + "-filter")
-                        .name(prefix + "-filter")
-                        .keyBy(SensorReading::key, Types.STRING)
+                MetricFilter.watchedReadings(readings, spec)
                         .process(scorer(), TypeInformation.of(ScoredReading.class))
                         .uid(prefix + "-score")
                         .name(prefix + "-score");

@@ -109,10 +109,7 @@ public final class DriftPattern implements AlertPattern {
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
         String prefix = "pattern-" + spec.name();
         SingleOutputStreamOperator<RiseStep> steps =
-                readings.filter(new MetricFilter(spec))
-                        .uid(prefix + "-filter")
-                        .name(prefix + "-filter")
-                        .keyBy(SensorReading::key, Types.STRING)
+                MetricFilter.watchedReadings(readings, spec)
                         .process(stepper(), TypeInformation.of(RiseStep.class))
                         .uid(prefix + "-steps")
                         .name(prefix + "-steps");

@@ -5,7 +5,6 @@ import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -89,10 +88,7 @@ public final class SilencePattern implements AlertPattern {
     @Override
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
         String prefix = "pattern-" + spec.name();
-        return readings.filter(new MetricFilter(spec))
-                .uid(prefix + "-filter")
-                .name(prefix + "-filter")
-                .keyBy(SensorReading::key, Types.STRING)
+        return MetricFilter.watchedReadings(readings, spec)
                 .process(detector(), TypeInformation.of(Alert.class))
                 .uid(prefix + "-silence")
                 .name(prefix + "-silence");

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || missing+=(mosquitto mosquitto-clients)
 command -v influxd >/dev/null || missing+=(influxdb)
+# npm installs the Kubernetes schema models that validate the Helm chart's manifests.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from the Debian packages"
   sudo=""

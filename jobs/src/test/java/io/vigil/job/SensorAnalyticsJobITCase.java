@@ -82,6 +82,7 @@ class SensorAnalyticsJobITCase {
                                 // so killing one always takes running tasks with it.
                                 .setNumTaskManagers(2)
                                 .setNumSlotsPerTaskManager(1)
+                                .withRandomPorts()
                                 .build());
         cluster.start();
         simulation =

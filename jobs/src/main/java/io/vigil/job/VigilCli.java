@@ -39,6 +39,8 @@ public final class VigilCli {
                     "Commands:",
                     "  validate FILE...   check pattern config files (or directories of them);",
                     "                     prints each file's patterns, or every error found",
+                    "  demo [OPTIONS]     broker, simulated fleet and job on this machine (demo"
+                            + " --help)",
                     "  help               print this text",
                     "",
                     "Exit codes: 0 ok, 1 the command failed (e.g. invalid files), 2 usage error.");
@@ -57,6 +59,7 @@ public final class VigilCli {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
+            case "demo" -> io.vigil.job.demo.Demo.run(rest.toArray(String[]::new), out, err);
             case "help", "-h", "--help" -> {
                 out.println(USAGE_TEXT);
                 yield OK;

@@ -48,6 +48,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code vigil demo}: an embedded MQTT broker, a simulated sensor fleet and the Vigil job on a
@@ -86,6 +87,7 @@ public final class Demo {
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean stopping;
 
     private Demo(DemoSettings settings, PrintStream out, PrintStream err) {
         this.settings = settings;
@@ -115,14 +117,16 @@ public final class Demo {
         Demo demo = new Demo(settings, out, err);
         AtomicBoolean stopping = new AtomicBoolean();
         // Ctrl-C asks the demo to stop in order and exit with 0; a second one stops at once.
-        Signal.handle(
-                new Signal("INT"),
-                signal -> {
-                    if (stopping.getAndSet(true)) {
-                        Runtime.getRuntime().halt(130);
-                    }
-                    demo.stopRequested.countDown();
-                });
+        Signal interrupt = new Signal("INT");
+        SignalHandler previous =
+                Signal.handle(
+                        interrupt,
+                        signal -> {
+                            if (stopping.getAndSet(true)) {
+                                Runtime.getRuntime().halt(130);
+                            }
+                            demo.stopRequested.countDown();
+                        });
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
                 new Thread(
@@ -137,6 +141,13 @@ public final class Demo {
             return demo.runUntilStopped();
         } finally {
             stopped.countDown();
+            // Called in-process (tests), the JVM goes on: leave its signals and hooks as they were.
+            Signal.handle(interrupt, previous);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook runs and returns at once.
+            }
         }
     }
 
@@ -200,8 +211,10 @@ public final class Demo {
             if (!awaitSubscription(broker, result)) {
                 return 1;
             }
-            fleet = startFleet(broker.uri(), spec, firstBurst);
-            say("Press Ctrl-C to stop.");
+            if (stopRequested.getCount() > 0) {
+                fleet = startFleet(broker.uri(), spec, firstBurst);
+                say("Press Ctrl-C to stop.");
+            }
             while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                 if (result.isDone()) {
                     reportJobEnd(result);
@@ -315,10 +328,11 @@ public final class Demo {
             result.get();
             err.println("vigil demo: the job ended by itself");
         } catch (ExecutionException e) {
-            err.println(
-                    "vigil demo: the job failed: "
-                            + ExceptionUtils.stringifyException(
-                                    ExceptionUtils.stripExecutionException(e)));
+            // The causes' messages say what went wrong; Flink's stack frames would bury them.
+            err.println("vigil demo: the job failed:");
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                err.println("  " + cause);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -362,7 +376,7 @@ public final class Demo {
                                         "The simulated fleet has finished; the job keeps"
                                                 + " running until Ctrl-C.");
                             } catch (RuntimeException e) {
-                                if (stopRequested.getCount() > 0) {
+                                if (!stopping) {
                                     err.println("vigil demo: the simulator stopped: " + e);
                                 }
                             }
@@ -389,6 +403,7 @@ public final class Demo {
 
     /** Stops the fleet, the job, the cluster and the broker, in that order; 1 if one failed. */
     private int stopAll(Thread fleet, JobClient job, MiniCluster cluster, EmbeddedBroker broker) {
+        stopping = true;
         int exitCode = 0;
         if (fleet != null) {
             fleet.interrupt();

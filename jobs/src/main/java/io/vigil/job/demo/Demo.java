@@ -115,14 +115,14 @@ public final class Demo {
             return 2;
         }
         Demo demo = new Demo(settings, out, err);
-        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicBoolean interrupted = new AtomicBoolean();
         // Ctrl-C asks the demo to stop in order and exit with 0; a second one stops at once.
         Signal interrupt = new Signal("INT");
         SignalHandler previous =
                 Signal.handle(
                         interrupt,
                         signal -> {
-                            if (stopping.getAndSet(true)) {
+                            if (interrupted.getAndSet(true)) {
                                 Runtime.getRuntime().halt(130);
                             }
                             demo.stopRequested.countDown();
@@ -168,6 +168,7 @@ public final class Demo {
                         settings.output() != null
                                 ? settings.output().toAbsolutePath()
                                 : Files.createTempFile("vigil-demo-", ".lp");
+                // One run per file: the job appends, so what an earlier run left goes first.
                 Files.write(output, new byte[0]);
             }
         } catch (IOException e) {

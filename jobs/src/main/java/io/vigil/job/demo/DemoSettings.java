@@ -45,8 +45,9 @@ record DemoSettings(
                     "  --influx-url URL        write to this InfluxDB (v1 /write API), e.g."
                             + " http://localhost:8086",
                     "  --influx-database DB    its database, created if missing (default vigil)",
-                    "  --output FILE           without --influx-url: the line-protocol file"
-                            + " (default: a new temp file)",
+                    "  --output FILE           without --influx-url: the line-protocol file,"
+                            + " emptied first",
+                    "                          (default: a new temporary file)",
                     "  --web-port N            port of Flink's web UI (default 8081, or a free"
                             + " one if 8081 is taken)",
                     "  --devices N             simulated devices, half microphones, half pumps"

@@ -50,7 +50,7 @@ class DemoITCase {
     @Test
     void showsAlertsWithinAMinuteAndStopsCleanlyOnCtrlC() throws Exception {
         int webPort = freePort();
-        Path output = dir.resolve("demo.lp");
+        Path output = Files.writeString(dir.resolve("demo.lp"), "stale line of an earlier run\n");
         // A shell that runs Maven in the background may have left SIGINT ignored, and an ignored
         // signal stays ignored across exec; a terminal's Ctrl-C never is, so restore the default.
         ProcessBuilder builder =
@@ -105,6 +105,7 @@ class DemoITCase {
                                 assertThat(line)
                                         .endsWith("Stopped. The line protocol is in " + output));
         List<String> lines = Files.readAllLines(output);
+        assertThat(lines).doesNotContain("stale line of an earlier run");
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("alerts,device="));
         assertThat(lines)
                 .anySatisfy(line -> assertThat(line).startsWith("sensor_aggregates,device="));
@@ -131,6 +132,7 @@ class DemoITCase {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && demo.isAlive()) {
             List<String> lines = Files.readAllLines(output);
+            assertThat(lines).doesNotContain("stale line of an earlier run");
             if (lines.stream().anyMatch(line -> line.startsWith("sensor_aggregates,"))
                     && lines.stream().anyMatch(line -> line.startsWith("alerts,"))) {
                 return;

@@ -4,6 +4,7 @@ import io.vigil.cep.config.PatternConfigException;
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.job.demo.Demo;
 import io.vigil.job.simulator.SimulatorCli;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
@@ -44,6 +45,8 @@ public final class VigilCli {
                     "Commands:",
                     "  validate FILE...   check pattern config files (or directories of them);",
                     "                     prints each file's patterns, or every error found",
+                    "  demo [OPTIONS]     broker, simulated fleet and job on this machine, alerts",
+                    "                     on screen (demo --help)",
                     "  run --config FILE [--key value ...]",
                     "                     run the job on a local Flink mini cluster with its web",
                     "                     UI (rest.port, default 8081), against the broker and",
@@ -69,6 +72,7 @@ public final class VigilCli {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
+            case "demo" -> Demo.run(rest.toArray(String[]::new), out, err);
             case "run" -> runJob(rest, err);
             case "simulate" -> SimulatorCli.run(rest.toArray(String[]::new), out, err);
             case "help", "-h", "--help" -> {

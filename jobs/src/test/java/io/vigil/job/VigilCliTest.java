@@ -120,6 +120,7 @@ class VigilCliTest {
         }
         assertThat(VigilCli.USAGE_TEXT)
                 .contains("validate FILE...")
+                .contains("demo [OPTIONS]")
                 .contains("run --config FILE")
                 .contains("simulate --broker URI")
                 .contains("help");

@@ -88,13 +88,13 @@ class SensorAnalyticsJobITCase {
         simulation =
                 FleetSimulation.generate(
                         SimulationSpec.builder()
-                                .setSites(2)
-                                .setDevicesPerSite(60)
+                                .setSites(3)
+                                .setDevicesPerSite(80)
                                 .setDuration(Duration.ofMinutes(6))
                                 .setSeed(20261128)
-                                .setBursts(16)
-                                .setDrifts(6)
-                                .setSilences(5)
+                                .setBursts(24)
+                                .setDrifts(8)
+                                .setSilences(8)
                                 .setMalformedShare(0.002)
                                 .build());
     }

@@ -668,7 +668,8 @@ public final class FlinkProcessCluster implements AutoCloseable {
         }
         throw new IllegalStateException(
                 String.format(
-                        "No %s within %s (overview %s); %s log:%n%s%nJobManager log:%n%s",
+                        "Waited in vain for %s (a process ended or %s passed; overview %s);"
+                                + " %s log:%n%s%nJobManager log:%n%s",
                         what,
                         startTimeout,
                         overview,

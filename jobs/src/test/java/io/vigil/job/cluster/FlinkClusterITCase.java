@@ -1,6 +1,7 @@
 package io.vigil.job.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.job.GroundTruth;
 import io.vigil.job.simulator.Episode;
@@ -246,6 +247,29 @@ class FlinkClusterITCase {
                     .isEmpty();
         } finally {
             cluster.cancel(after);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSavepointThatCannotBeWrittenFailsAndLeavesTheJobRunning() throws Exception {
+        Path notADirectory = Files.writeString(tmp.resolve("not-a-directory"), "a file");
+        JobID job = cluster.run(jarId, List.of("--config", jobConfig("unwritable", 2).toString()));
+        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+            awaitSubscribed(probe, "vigil_unwritable", "sensors/probe");
+
+            assertThatThrownBy(
+                            () ->
+                                    cluster.stopWithSavepoint(
+                                            job, notADirectory.resolve("savepoints")))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Savepoint of " + job + " failed");
+            await(
+                    () -> cluster.jobStatus(job) == JobStatus.RUNNING,
+                    Duration.ofSeconds(30),
+                    () -> "the job did not go on after the failed savepoint");
+        } finally {
+            cluster.cancel(job);
         }
     }
 

@@ -345,14 +345,6 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 counts.path("failed").asLong());
     }
 
-    /** Takes a savepoint and leaves the job running; returns the savepoint's path. */
-    public String triggerSavepoint(JobID job, Path dir) throws IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("target-directory", dir.toUri().toString());
-        body.put("cancel-job", false);
-        return awaitSavepoint(job, post("/jobs/" + job + "/savepoints", body, timeout()));
-    }
-
     /**
      * Stops the job with a savepoint (sources stop first, so the savepoint holds everything read
      * and nothing is processed after it); returns the savepoint's path.
@@ -361,7 +353,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode();
         body.put("targetDirectory", dir.toUri().toString());
         body.put("drain", false);
-        return awaitSavepoint(job, post("/jobs/" + job + "/stop", body, timeout()));
+        return awaitSavepoint(job, post("/jobs/" + job + "/stop", body, Duration.ofSeconds(30)));
     }
 
     private String awaitSavepoint(JobID job, JsonNode trigger)
@@ -394,7 +386,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(restAddress() + "/jobs/" + job + "?mode=cancel"))
                         .method("PATCH", HttpRequest.BodyPublishers.noBody())
-                        .timeout(timeout())
+                        .timeout(Duration.ofSeconds(30))
                         .build();
         send(request);
         awaitJobStatus(job, JobStatus.CANCELED);
@@ -658,8 +650,13 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 if (condition.test(overview)) {
                     return;
                 }
-            } catch (IOException notUpYet) {
-                // The REST endpoint is not listening yet.
+            } catch (IOException notListeningYet) {
+                // The REST endpoint is not up yet.
+            } catch (RestException e) {
+                if (e.status != 503) {
+                    throw e;
+                }
+                // 503 until the JobManager has elected its leader.
             }
             if (aProcessDied()) {
                 break;
@@ -705,20 +702,28 @@ public final class FlinkProcessCluster implements AutoCloseable {
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
-            throw new IllegalStateException(
+            throw new RestException(request, response);
+        }
+        String body = response.body();
+        return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+    }
+
+    /** An answer of the REST API other than success. */
+    static final class RestException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        final int status;
+
+        RestException(HttpRequest request, HttpResponse<String> response) {
+            super(
                     String.format(
                             "%s %s answered %d: %s",
                             request.method(),
                             request.uri(),
                             response.statusCode(),
                             response.body()));
+            this.status = response.statusCode();
         }
-        String body = response.body();
-        return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-    }
-
-    private Duration timeout() {
-        return Duration.ofSeconds(30);
     }
 
     private static int freePort() {

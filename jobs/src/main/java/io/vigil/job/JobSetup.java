@@ -11,13 +11,11 @@ import io.vigil.connectors.mqtt.MqttSourceOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -30,8 +28,6 @@ import org.apache.flink.configuration.Configuration;
  * namespaces ({@code execution.}, {@code state.}, ...) are passed to Flink as they are.
  */
 public record JobSetup(Configuration config, PatternConfig patterns) {
-
-    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     private static final List<Class<?>> OPTION_CLASSES =
             List.of(
@@ -81,11 +77,6 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         Map<String, String> values =
                 new JobConfigLoader(JobSetup::isKnownKey, SECRET_KEYS).load(file, overrides);
         Configuration config = Configuration.fromMap(values);
-        if (!config.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
-            // The MQTT source acknowledges messages only on completed checkpoints: without
-            // checkpoints nothing would ever be acknowledged.
-            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
-        }
         List<String> files = config.get(VigilJobOptions.PATTERN_FILES);
         if (files == null || files.isEmpty()) {
             throw new JobConfigException(

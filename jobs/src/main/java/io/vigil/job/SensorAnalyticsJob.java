@@ -6,6 +6,7 @@ import io.vigil.connectors.mqtt.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -26,6 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class SensorAnalyticsJob {
 
+    /** The checkpoint interval when neither the job nor the cluster sets one. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
     private SensorAnalyticsJob() {}
 
     /** Where the job reads from and writes to; {@code alertPublisher} may be null (off). */
@@ -40,6 +44,12 @@ public final class SensorAnalyticsJob {
         JobSetup setup = JobSetup.fromArgs(args);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(setup.config());
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // The MQTT source acknowledges messages only on completed checkpoints: without
+            // checkpoints nothing would ever be acknowledged. Decided here, where the cluster's
+            // configuration is merged in, so that a cluster's own interval is not overridden.
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
         wire(env, setup, connectors(setup.config()));
         env.execute(setup.config().get(VigilJobOptions.JOB_NAME));
     }

@@ -72,7 +72,8 @@ class FlinkClusterITCase {
                         // either takes running tasks with it.
                         .setTaskManagers(2)
                         .setSlotsPerTaskManager(1)
-                        .setCheckpointInterval(Duration.ofSeconds(1))
+                        // Not below config.yaml's min-pause (2 s), which would stretch it.
+                        .setCheckpointInterval(Duration.ofSeconds(2))
                         .build()
                         .start();
         jarId = cluster.uploadJar(findJobJar());
@@ -159,6 +160,9 @@ class FlinkClusterITCase {
                     simulation, INFLUXDB.query(database, "SELECT * FROM alerts"));
             assertThat(cluster.jobStatus(job)).isEqualTo(JobStatus.RUNNING);
             assertThat(cluster.checkpoints(job).restored()).isPositive();
+            assertThat(cluster.checkpointInterval(job))
+                    .as("the cluster's interval: the job config sets none")
+                    .isEqualTo(Duration.ofSeconds(2));
         } finally {
             cluster.cancel(job);
         }
@@ -291,9 +295,6 @@ class FlinkClusterITCase {
                         "patterns.files: " + patterns,
                         "analytics.idleness: 10s",
                         "patterns.silence.processing-time-grace: 1h",
-                        // The job sets a 10 s interval when its own config has none, which
-                        // would override the cluster's.
-                        "execution.checkpointing.interval: 1s",
                         "parallelism.default: " + parallelism,
                         "");
         Path file = tmp.resolve("vigil-" + name + ".yaml");

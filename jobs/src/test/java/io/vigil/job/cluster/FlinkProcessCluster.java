@@ -136,7 +136,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
         private Path workDir;
         private int taskManagers = 2;
         private int slotsPerTaskManager = 1;
-        private Duration checkpointInterval = Duration.ofSeconds(1);
+        private Duration checkpointInterval = Duration.ofSeconds(2);
         private Duration startTimeout = Duration.ofSeconds(90);
         private final Map<String, Object> overrides = new LinkedHashMap<>();
 
@@ -343,6 +343,12 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 counts.path("completed").asLong(),
                 counts.path("restored").asLong(),
                 counts.path("failed").asLong());
+    }
+
+    /** The checkpoint interval the job runs with ({@code /jobs/:id/checkpoints/config}). */
+    public Duration checkpointInterval(JobID job) throws IOException, InterruptedException {
+        return Duration.ofMillis(
+                get("/jobs/" + job + "/checkpoints/config").path("interval").asLong());
     }
 
     /**

@@ -184,7 +184,10 @@ public final class FlinkProcessCluster implements AutoCloseable {
             return this;
         }
 
-        /** How long the JobManager and the TaskManagers may take to come up. */
+        /**
+         * How long the processes may take to come up, and a job to reach a status or finish a
+         * savepoint.
+         */
         public Builder setStartTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;

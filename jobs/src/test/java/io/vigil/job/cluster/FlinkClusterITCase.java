@@ -225,6 +225,16 @@ class FlinkClusterITCase {
                     () -> "no alert and aggregate after the restore");
             Thread.sleep(3_000);
 
+            // Were the messages read before the savepoint delivered again, the marker would be a
+            // second dead letter (with a new arrival time), and redelivered loud readings could
+            // pass for restored state.
+            assertThat(
+                            count(
+                                    database,
+                                    "SELECT count(payload) FROM dead_letters WHERE topic ="
+                                            + " 'sensors/marker'"))
+                    .as("messages read before the savepoint were acknowledged, not redelivered")
+                    .isEqualTo(1);
             List<Map<String, Object>> alerts = INFLUXDB.query(database, "SELECT * FROM alerts");
             assertThat(alerts).as("one alert for the burst").hasSize(1);
             Map<String, Object> alert = alerts.get(0);

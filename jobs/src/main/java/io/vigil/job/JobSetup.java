@@ -12,13 +12,11 @@ import io.vigil.connectors.mqtt.MqttSourceOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -32,7 +30,6 @@ import org.apache.flink.configuration.Configuration;
  */
 public record JobSetup(Configuration config, PatternConfig patterns) {
 
-    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     static final List<String> DEFAULT_TOPIC_FILTERS = List.of("sensors/#");
     static final String DEFAULT_CLIENT_ID_PREFIX = "vigil";
 
@@ -90,11 +87,6 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         }
         if (!config.contains(MqttSourceOptions.CLIENT_ID_PREFIX)) {
             config.set(MqttSourceOptions.CLIENT_ID_PREFIX, DEFAULT_CLIENT_ID_PREFIX);
-        }
-        if (!config.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
-            // The MQTT source acknowledges messages only on completed checkpoints: without
-            // checkpoints nothing would ever be acknowledged.
-            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
         List<String> files = config.get(VigilJobOptions.PATTERN_FILES);
         if (files == null || files.isEmpty()) {

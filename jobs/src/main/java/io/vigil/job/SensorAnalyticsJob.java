@@ -7,6 +7,7 @@ import io.vigil.connectors.mqtt.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -26,6 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  */
 public final class SensorAnalyticsJob {
+
+    /** The checkpoint interval when neither the job nor the cluster sets one. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     private SensorAnalyticsJob() {}
 
@@ -48,6 +52,13 @@ public final class SensorAnalyticsJob {
     /** Adds the whole job to {@code env}, between the given source and sinks. */
     public static SensorAnalytics.Outputs wire(
             StreamExecutionEnvironment env, JobSetup setup, Connectors connectors) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // The MQTT source acknowledges messages only on completed checkpoints: without
+            // checkpoints nothing would ever be acknowledged. Decided on the environment, where the
+            // cluster's configuration is merged in, so that a cluster's own interval is not
+            // overridden.
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
         SensorAnalytics.Outputs out =
                 new SensorAnalytics(setup.config(), setup.patterns())
                         .apply(

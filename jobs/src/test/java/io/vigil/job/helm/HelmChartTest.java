@@ -173,7 +173,7 @@ class HelmChartTest {
         assertThat(conf.path("high-availability.storageDir").asText())
                 .isEqualTo("s3://fleet-state/ha");
         assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
-        assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
+        assertThat(conf.path("execution.checkpointing.incremental").asText()).isEqualTo("true");
         assertThat(conf.path("execution.checkpointing.unaligned.enabled").asText())
                 .isEqualTo("true");
         assertThat(conf.path("restart-strategy.type").asText()).isEqualTo("exponential-delay");

@@ -574,8 +574,9 @@ public final class FlinkProcessCluster implements AutoCloseable {
                         .filter(
                                 entry -> {
                                     String artifact = artifactId(entry);
-                                    return provided.contains(artifact)
-                                            || DISTRIBUTION_EXTRAS.test(artifact);
+                                    return (provided.contains(artifact)
+                                                    || DISTRIBUTION_EXTRAS.test(artifact))
+                                            && !DEMO_BROKER.test(artifact);
                                 })
                         // Test jars (classifier "tests") share the artifact id but are no part
                         // of a distribution.
@@ -588,6 +589,25 @@ public final class FlinkProcessCluster implements AutoCloseable {
         }
         return String.join(File.pathSeparator, jars);
     }
+
+    /**
+     * The demo's embedded broker (Moquette) and its dependencies are {@code provided} only to keep
+     * them out of the job jar; a Flink distribution has none of them. Its plain netty on the
+     * cluster's classpath would meet the MQTT client's netty in the job jar and break it.
+     */
+    private static final Predicate<String> DEMO_BROKER =
+            artifact ->
+                    artifact.equals("moquette-broker")
+                            || artifact.startsWith("netty-")
+                            || Set.of(
+                                            "h2-mvstore",
+                                            "HikariCP",
+                                            "metrics-core",
+                                            "metrics-jvm",
+                                            "metrics-librato",
+                                            "librato-java",
+                                            "bugsnag")
+                                    .contains(artifact);
 
     /** The artifact id of a jar in a Maven repository: {@code .../artifactId/version/x.jar}. */
     private static String artifactId(String jar) {

@@ -45,7 +45,7 @@ class FlinkProcessClusterITCase {
             assertThatThrownBy(cluster::start)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Waited in vain for the JobManager's REST API")
-                    .hasMessageContaining("StandaloneSessionClusterEntrypoint");
+                    .hasMessageContaining("jobmanager log:");
             assertThat(Duration.ofNanos(System.nanoTime() - start))
                     .as("noticed the dead JobManager before the start timeout")
                     .isLessThan(Duration.ofSeconds(50));

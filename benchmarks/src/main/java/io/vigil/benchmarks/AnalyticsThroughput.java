@@ -293,13 +293,15 @@ public final class AnalyticsThroughput {
         @Override
         public void open(OpenContext openContext) {
             counter = getRuntimeContext().getLongCounter(name);
-            readings = getRuntimeContext().getLongCounter("readingsInAggregates");
         }
 
         @Override
         public void processElement(T value, Context ctx, Collector<Long> out) {
             counter.add(1L);
             if (value instanceof WindowAggregate aggregate) {
+                if (readings == null) {
+                    readings = getRuntimeContext().getLongCounter("readingsInAggregates");
+                }
                 readings.add(aggregate.count());
             }
         }

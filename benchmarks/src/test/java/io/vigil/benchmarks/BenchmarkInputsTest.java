@@ -2,6 +2,7 @@ package io.vigil.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.ParseResult;
 import io.vigil.SensorMessageParser;
 import io.vigil.cep.config.PatternConfigLoader;
@@ -38,6 +39,30 @@ class BenchmarkInputsTest {
         }
         assertThat(readings).isEqualTo(simulation.readings().size());
         assertThat(deadLetters).isEqualTo(forms.get("malformed").longValue());
+    }
+
+    @Test
+    void readTreeBaselineReadsEveryPayloadUnderTheLimitWithoutThrowing() {
+        ParserBenchmark benchmark = new ParserBenchmark();
+        benchmark.setUp();
+        RawMessage[] mix = BenchmarkInputs.parserMix();
+        long trees = 0;
+        long skipped = 0;
+        long notJson = 0;
+        for (int i = 0; i < mix.length; i++) {
+            Object result = benchmark.readTreeBaseline();
+            if (result == null) {
+                skipped++;
+            } else if (result instanceof JsonNode) {
+                trees++;
+            } else {
+                notJson++;
+            }
+        }
+        assertThat(skipped).isPositive();
+        assertThat(notJson).isPositive();
+        assertThat(trees).isGreaterThan(mix.length * 9L / 10);
+        assertThat(trees + skipped + notJson).isEqualTo(mix.length);
     }
 
     @Test

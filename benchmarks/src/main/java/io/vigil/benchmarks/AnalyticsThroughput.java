@@ -334,10 +334,10 @@ public final class AnalyticsThroughput {
         }
     }
 
-    /** Command-line settings: {@code --sensors 2000,10000 --duration 5m --runs 3 ...}. */
+    /** Command-line settings: {@code --sensors 2000,10000 --duration 6m --runs 3 ...}. */
     static final class Settings {
         List<Integer> sensors = List.of(2000, 10000);
-        Duration duration = Duration.ofMinutes(5);
+        Duration duration = Duration.ofMinutes(6);
         int runs = 3;
         int warmups = 1;
         int parallelism = 2;

@@ -1,0 +1,86 @@
+package io.vigil.benchmarks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vigil.ParseResult;
+import io.vigil.SensorMessageParser;
+import io.vigil.model.RawMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Messages per second of {@link SensorMessageParser#parse} over the simulator's payload mix,
+ * against Jackson's {@code readTree} of the same bytes: the cost of reading the JSON at all.
+ *
+ * <p>One operation is one message; the messages are taken in turn, round and round. The baseline
+ * skips payloads over the parser's size limit (the simulator's 80 KiB too-large messages), because
+ * the parser rejects them by their length without reading them: reading them would make the
+ * baseline slower and the ratio look better than it is. Like the parser's, the baseline's mapper
+ * reads {@code NaN} and {@code Infinity}, so that those payloads do not cost it an exception the
+ * parser does not pay; payloads that are not JSON throw in both.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 2)
+public class ParserBenchmark {
+
+    private final ObjectMapper mapper =
+            JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private SensorMessageParser parser;
+    private RawMessage[] messages;
+    private long maxPayloadBytes;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        parser = SensorMessageParser.withDefaults();
+        maxPayloadBytes = parser.maxPayloadBytes();
+        messages = BenchmarkInputs.parserMix();
+    }
+
+    private RawMessage nextMessage() {
+        RawMessage message = messages[next];
+        next = next + 1 == messages.length ? 0 : next + 1;
+        return message;
+    }
+
+    @Benchmark
+    public ParseResult parse() {
+        return parser.parse(nextMessage());
+    }
+
+    /** Returns the tree, or the exception for a payload that is not JSON. */
+    @Benchmark
+    public Object readTreeBaseline() {
+        byte[] payload = nextMessage().payload();
+        if (payload.length > maxPayloadBytes) {
+            return null;
+        }
+        try {
+            return mapper.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return e;
+        } catch (IOException e) {
+            // Reading from a byte array does no I/O; only JSON errors can happen.
+            throw new UncheckedIOException(e);
+        }
+    }
+}

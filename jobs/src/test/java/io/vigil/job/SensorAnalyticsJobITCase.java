@@ -146,6 +146,10 @@ class SensorAnalyticsJobITCase {
 
     private static Run runJob(String name, boolean killTaskManager) throws Exception {
         String database = "vigil_" + name;
+        // The fleet is published far faster than real time, so a few seconds of wall clock are
+        // minutes of event time. A reader that reconnects after the failover later than the
+        // idleness timeout would find its queued backlog behind the other reader's watermark
+        // (late dead letters); the idleness timeout must outlast a restart.
         JobSetup setup =
                 JobSetup.fromArgs(
                         new String[] {
@@ -159,7 +163,7 @@ class SensorAnalyticsJobITCase {
                             "--influxdb.create-database", "true",
                             "--patterns.files",
                                     Path.of("../cep-patterns/patterns/default.yaml").toString(),
-                            "--analytics.idleness", "10s",
+                            "--analytics.idleness", "2min",
                             "--patterns.silence.processing-time-grace", "1h",
                             "--execution.checkpointing.interval", "1s",
                             "--execution.checkpointing.dir", tmp.resolve(name).toUri().toString(),

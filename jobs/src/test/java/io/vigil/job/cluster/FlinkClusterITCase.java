@@ -303,7 +303,7 @@ class FlinkClusterITCase {
                         "influxdb.database: vigil_" + name,
                         "influxdb.create-database: true",
                         "patterns.files: " + patterns,
-                        "analytics.idleness: 10s",
+                        "analytics.idleness: 2min",
                         "patterns.silence.processing-time-grace: 1h",
                         "parallelism.default: " + parallelism,
                         "");

@@ -273,11 +273,16 @@ class SensorAnalyticsJobITCase {
                 Duration.ofMinutes(4),
                 () ->
                         String.format(
-                                "expected %d aggregates and %d alerts, have %d and %d",
+                                "expected %d aggregates and %d alerts, have %d and %d (%d late"
+                                        + " readings among the dead letters)",
                                 windows,
                                 alerts,
                                 count(database, "SELECT count(\"count\") FROM sensor_aggregates"),
-                                count(database, "SELECT count(peak) FROM alerts")));
+                                count(database, "SELECT count(peak) FROM alerts"),
+                                count(
+                                        database,
+                                        "SELECT count(payload) FROM dead_letters WHERE reason ="
+                                                + " 'late'")));
     }
 
     private static boolean restarted(JobClient job) {

@@ -27,9 +27,10 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * <pre>{@code
  * SensorAnalytics.Outputs out =
  *         new SensorAnalytics(config, PatternConfigLoader.load(Path.of("default.yaml")))
- *                 .apply(env.fromSource(mqttSource, WatermarkStrategy.noWatermarks(), "mqtt")
- *                         .map(MqttMessages::toRawMessage));
- * out.aggregates().sinkTo(influxSink);
+ *                 .apply(env.fromData(rawMessages, TypeInformation.of(RawMessage.class)));
+ * out.aggregates().sinkTo(aggregateSink);
+ * out.alerts().sinkTo(alertSink);
+ * out.deadLetters().sinkTo(deadLetterSink);
  * }</pre>
  */
 public class SensorAnalytics {

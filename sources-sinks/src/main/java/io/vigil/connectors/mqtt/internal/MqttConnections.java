@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FlinkRuntimeException;
 
 /**
  * What the source's and the sink's HiveMQ clients share: broker URIs, transport with TLS, login and
@@ -93,6 +94,25 @@ final class MqttConnections {
                                                 .password(password.get())
                                                 .build()
                                         : Mqtt3SimpleAuth.builder().username(username).build());
+    }
+
+    /**
+     * The failure of one connection attempt, named with the broker, the client and the cause, and
+     * added to the failures of the broker URIs tried before it ({@code earlier}, null for none).
+     */
+    static FlinkRuntimeException connectFailure(
+            FlinkRuntimeException earlier, URI uri, String clientId, Throwable cause) {
+        FlinkRuntimeException attempt =
+                new FlinkRuntimeException(
+                        String.format(
+                                "Cannot connect to MQTT broker %s as client %s: %s",
+                                uri, clientId, describe(cause)),
+                        cause);
+        if (earlier == null) {
+            return attempt;
+        }
+        earlier.addSuppressed(attempt);
+        return earlier;
     }
 
     /** The chain of causes in one line, so that a log line or job failure says what went wrong. */

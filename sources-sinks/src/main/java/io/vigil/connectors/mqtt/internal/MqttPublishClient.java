@@ -101,17 +101,7 @@ final class MqttPublishClient implements AutoCloseable {
                 }
                 disconnectQuietly();
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                FlinkRuntimeException attempt =
-                        new FlinkRuntimeException(
-                                String.format(
-                                        "Cannot connect to MQTT broker %s as client %s: %s",
-                                        uri, clientId, MqttConnections.describe(cause)),
-                                cause);
-                if (failure == null) {
-                    failure = attempt;
-                } else {
-                    failure.addSuppressed(attempt);
-                }
+                failure = MqttConnections.connectFailure(failure, uri, clientId, cause);
             }
         }
         throw failure;

@@ -147,17 +147,7 @@ final class MqttSessionClient implements AutoCloseable {
             } catch (RuntimeException e) {
                 state = State.DISCONNECTED;
                 disposeClient();
-                FlinkRuntimeException attempt =
-                        new FlinkRuntimeException(
-                                String.format(
-                                        "Cannot connect to MQTT broker %s as client %s: %s",
-                                        uri, clientId, MqttConnections.describe(e)),
-                                e);
-                if (failure == null) {
-                    failure = attempt;
-                } else {
-                    failure.addSuppressed(attempt);
-                }
+                failure = MqttConnections.connectFailure(failure, uri, clientId, e);
             }
         }
         throw failure;

@@ -1,15 +1,15 @@
 package io.vigil.benchmarks;
 
-import io.vigil.ParseFunction;
-import io.vigil.SensorAnalytics;
-import io.vigil.SensorMessageParser;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigLoader;
-import io.vigil.job.simulator.FleetSimulation;
-import io.vigil.job.simulator.SimulationSpec;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
+import io.vigil.parsing.ParseFunction;
+import io.vigil.parsing.SensorMessageParser;
+import io.vigil.pipeline.SensorAnalytics;
+import io.vigil.tools.simulator.FleetSimulation;
+import io.vigil.tools.simulator.SimulationSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.vigil.benchmarks;
 
-import io.vigil.connectors.influxdb.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
 import io.vigil.job.InfluxPoints;
-import io.vigil.job.simulator.FleetSimulation;
-import io.vigil.job.simulator.SimulatedMessage;
-import io.vigil.job.simulator.SimulationSpec;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
+import io.vigil.tools.simulator.FleetSimulation;
+import io.vigil.tools.simulator.SimulatedMessage;
+import io.vigil.tools.simulator.SimulationSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

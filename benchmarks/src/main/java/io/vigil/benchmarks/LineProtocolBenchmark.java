@@ -1,7 +1,7 @@
 package io.vigil.benchmarks;
 
-import io.vigil.connectors.influxdb.InfluxDbPoint;
-import io.vigil.connectors.influxdb.LineProtocol;
+import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.LineProtocol;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -3,13 +3,13 @@ package io.vigil.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.ParseResult;
-import io.vigil.SensorMessageParser;
 import io.vigil.cep.config.PatternConfigLoader;
-import io.vigil.connectors.influxdb.InfluxDbPoint;
-import io.vigil.connectors.influxdb.LineProtocol;
-import io.vigil.job.simulator.FleetSimulation;
+import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.LineProtocol;
 import io.vigil.model.RawMessage;
+import io.vigil.parsing.ParseResult;
+import io.vigil.parsing.SensorMessageParser;
+import io.vigil.tools.simulator.FleetSimulation;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.vigil.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.connectors.mqtt.MqttSerializationSchema;
+import io.vigil.connectors.mqtt.sink.MqttSerializationSchema;
 import io.vigil.model.Alert;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.vigil.job;
 
-import io.vigil.connectors.influxdb.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.WindowAggregate;

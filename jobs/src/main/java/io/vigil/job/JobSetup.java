@@ -1,14 +1,14 @@
 package io.vigil.job;
 
-import io.vigil.ParserOptions;
-import io.vigil.SensorAnalyticsOptions;
 import io.vigil.cep.PatternOptions;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigException;
 import io.vigil.cep.config.PatternConfigLoader;
-import io.vigil.connectors.influxdb.InfluxDbSinkOptions;
-import io.vigil.connectors.mqtt.MqttSinkOptions;
-import io.vigil.connectors.mqtt.MqttSourceOptions;
+import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.sink.MqttSinkOptions;
+import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.parsing.ParserOptions;
+import io.vigil.pipeline.SensorAnalyticsOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;

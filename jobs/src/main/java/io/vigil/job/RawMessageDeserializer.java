@@ -1,7 +1,7 @@
 package io.vigil.job;
 
-import io.vigil.connectors.mqtt.MqttDeserializationSchema;
-import io.vigil.connectors.mqtt.MqttMessage;
+import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
+import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.model.RawMessage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 

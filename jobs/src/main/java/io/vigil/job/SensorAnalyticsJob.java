@@ -1,12 +1,12 @@
 package io.vigil.job;
 
-import io.vigil.SensorAnalytics;
-import io.vigil.connectors.influxdb.InfluxDbSink;
-import io.vigil.connectors.mqtt.MqttSink;
-import io.vigil.connectors.mqtt.MqttSource;
+import io.vigil.connectors.influxdb.sink.InfluxDbSink;
+import io.vigil.connectors.mqtt.sink.MqttSink;
+import io.vigil.connectors.mqtt.source.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
+import io.vigil.pipeline.SensorAnalytics;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -112,7 +112,7 @@ public final class SensorAnalyticsJob {
 
     private static <T> InfluxDbSink<T> influxSink(
             Configuration config,
-            io.vigil.connectors.influxdb.InfluxDbPointConverter<T> converter) {
+            io.vigil.connectors.influxdb.sink.InfluxDbPointConverter<T> converter) {
         return InfluxDbSink.<T>builder().setConfiguration(config).setConverter(converter).build();
     }
 }

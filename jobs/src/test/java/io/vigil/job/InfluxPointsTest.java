@@ -2,8 +2,8 @@ package io.vigil.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.connectors.influxdb.InfluxDbPoint;
-import io.vigil.connectors.influxdb.LineProtocol;
+import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.LineProtocol;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.WindowAggregate;

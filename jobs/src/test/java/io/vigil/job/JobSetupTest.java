@@ -3,8 +3,8 @@ package io.vigil.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.connectors.influxdb.InfluxDbSinkOptions;
-import io.vigil.connectors.mqtt.MqttSourceOptions;
+import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,10 +3,7 @@ package io.vigil.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.jar.JarFile;
@@ -40,11 +37,20 @@ class ShadedJarITCase {
         assertThat(entries)
                 .contains(
                         "org/apache/flink/cep/CEP.class",
-                        "io/vigil/SensorAnalytics.class",
-                        "io/vigil/connectors/mqtt/MqttSource.class",
-                        "io/vigil/connectors/influxdb/InfluxDbSink.class",
+                        "io/vigil/pipeline/SensorAnalytics.class",
+                        "io/vigil/connectors/mqtt/source/MqttSource.class",
+                        "io/vigil/connectors/influxdb/sink/InfluxDbSink.class",
                         "com/hivemq/client/mqtt/MqttClient.class",
                         "org/influxdb/InfluxDB.class");
+    }
+
+    @Test
+    void carriesNoDemoSimulatorOrBroker() {
+        assertThat(entries)
+                .noneMatch(e -> e.startsWith("io/vigil/tools/"))
+                .noneMatch(e -> e.startsWith("io/moquette/"))
+                .noneMatch(e -> e.startsWith("com/hivemq/embedded/"))
+                .noneMatch(e -> e.startsWith("io/vigil/testing/"));
     }
 
     @Test
@@ -66,14 +72,9 @@ class ShadedJarITCase {
                 .anyMatch(e -> e.startsWith("io/vigil/shaded/com/fasterxml/jackson/databind/"));
     }
 
-    private static Path findJar() throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> dir =
-                Files.newDirectoryStream(Path.of("target"), "vigil-jobs-*.jar")) {
-            dir.forEach(jars::add);
-        }
-        jars.removeIf(p -> p.getFileName().toString().matches(".*-(tests|sources|javadoc)\\.jar"));
-        assertThat(jars).as("the packaged job jar in target/").hasSize(1);
-        return jars.get(0);
+    private static Path findJar() {
+        Path jar = Path.of(System.getProperty("vigil.job.jar"));
+        assertThat(jar).as("the job jar for flink run").isRegularFile();
+        return jar;
     }
 }

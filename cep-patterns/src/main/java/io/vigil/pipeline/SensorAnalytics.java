@@ -1,0 +1,105 @@
+package io.vigil.pipeline;
+
+import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.aggregation.WindowAggregateFunction;
+import io.vigil.cep.AlertPattern;
+import io.vigil.cep.AlertPatterns;
+import io.vigil.cep.config.Durations;
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternSpec;
+import io.vigil.model.Alert;
+import io.vigil.model.DeadLetter;
+import io.vigil.model.RawMessage;
+import io.vigil.model.SensorReading;
+import io.vigil.model.WindowAggregate;
+import io.vigil.parsing.ParseFunction;
+import io.vigil.parsing.SensorMessageParser;
+import java.time.Duration;
+import java.util.HashSet;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The body of Vigil's job: raw MQTT messages in; window aggregates, alerts and dead letters out.
+ *
+ * <p>Sources and sinks stay outside, so that tests drive the same pipeline with bounded sources and
+ * collecting sinks:
+ *
+ * <pre>{@code
+ * SensorAnalytics.Outputs out =
+ *         new SensorAnalytics(config, PatternConfigLoader.load(Path.of("default.yaml")))
+ *                 .apply(env.fromData(rawMessages, TypeInformation.of(RawMessage.class)));
+ * out.aggregates().sinkTo(aggregateSink);
+ * out.alerts().sinkTo(alertSink);
+ * out.deadLetters().sinkTo(deadLetterSink);
+ * }</pre>
+ */
+public class SensorAnalytics {
+
+    private final ReadableConfig config;
+    private final PatternConfig patterns;
+    private final SensorMessageParser parser;
+
+    public SensorAnalytics(ReadableConfig config, PatternConfig patterns) {
+        if (patterns.patterns().isEmpty()) {
+            throw new IllegalArgumentException("At least one pattern is required, got none");
+        }
+        this.config = config;
+        this.patterns = patterns;
+        this.parser = SensorMessageParser.builder().setConfig(config).build();
+    }
+
+    /** The three output streams of the pipeline. */
+    public record Outputs(
+            DataStream<WindowAggregate> aggregates,
+            DataStream<Alert> alerts,
+            DataStream<DeadLetter> deadLetters) {}
+
+    public Outputs apply(DataStream<RawMessage> messages) {
+        SingleOutputStreamOperator<SensorReading> parsed =
+                messages.process(new ParseFunction(parser))
+                        .uid("parse")
+                        .name("Parse sensor messages");
+
+        Duration outOfOrderness = config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS);
+        SingleOutputStreamOperator<SensorReading> onTime =
+                parsed.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(
+                                                outOfOrderness)
+                                        .withTimestampAssigner((reading, ts) -> reading.timestamp())
+                                        .withIdleness(config.get(SensorAnalyticsOptions.IDLENESS)))
+                        .uid("event-time")
+                        .name("Event time and watermarks")
+                        .process(new LateReadingFilter())
+                        .uid("late-readings")
+                        .name("Route late readings to dead letters");
+
+        Duration windowSize = config.get(SensorAnalyticsOptions.WINDOW_SIZE);
+        DataStream<WindowAggregate> aggregates =
+                onTime.keyBy(SensorReading::key)
+                        .window(TumblingEventTimeWindows.of(windowSize))
+                        .aggregate(
+                                new ReadingAggregateFunction(
+                                        new HashSet<>(
+                                                config.get(
+                                                        SensorAnalyticsOptions.DECIBEL_METRICS))),
+                                new WindowAggregateFunction(windowSize))
+                        .uid("window-aggregates")
+                        .name("Window aggregates " + Durations.format(windowSize));
+
+        DataStream<Alert> alerts = null;
+        for (PatternSpec spec : patterns.patterns()) {
+            AlertPattern pattern = AlertPatterns.of(spec, config);
+            DataStream<Alert> patternAlerts = pattern.apply(onTime);
+            alerts = alerts == null ? patternAlerts : alerts.union(patternAlerts);
+        }
+
+        DataStream<DeadLetter> deadLetters =
+                parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
+                        .union(onTime.getSideOutput(LateReadingFilter.LATE));
+        return new Outputs(aggregates, alerts, deadLetters);
+    }
+}

@@ -1,0 +1,43 @@
+package io.vigil.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Options of the analytics core: event time, windows and decibel handling. */
+public final class SensorAnalyticsOptions {
+
+    private SensorAnalyticsOptions() {}
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("analytics.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How far behind the newest reading a reading may arrive and still"
+                                + " count; later readings are dead letters with reason 'late'.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("analytics.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A source split with no readings for this long stops holding back the"
+                                    + " watermark.");
+
+    public static final ConfigOption<Duration> WINDOW_SIZE =
+            ConfigOptions.key("analytics.window-size")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("Size of the tumbling event-time aggregate windows.");
+
+    public static final ConfigOption<List<String>> DECIBEL_METRICS =
+            ConfigOptions.key("analytics.decibel-metrics")
+                    .stringType()
+                    .asList()
+                    .defaultValues("sound")
+                    .withDescription(
+                            "Metrics measured in dB even when a reading carries no unit; their"
+                                    + " aggregates include the energy average 'leq'.");
+}

@@ -1,0 +1,427 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.job.AlertMessages;
+import io.vigil.job.JobSetup;
+import io.vigil.job.SensorAnalyticsJob;
+import io.vigil.model.Alert;
+import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MosquittoTestSubscriber;
+import io.vigil.tools.simulator.Episode;
+import io.vigil.tools.simulator.FleetSimulation;
+import io.vigil.tools.simulator.MqttFleetPublisher;
+import io.vigil.tools.simulator.SimulatedMessage;
+import io.vigil.tools.simulator.SimulationSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job end to end: the simulator publishes a fleet with injected episodes and malformed
+ * messages to a real Mosquitto; the job runs on a mini cluster (parallelism 2, RocksDB,
+ * checkpoints) and writes to a real InfluxDB; what InfluxDB holds is checked against the
+ * simulator's ground truth. Then the same run with a TaskManager killed halfway must leave the same
+ * aggregates and alerts, point for point.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SensorAnalyticsJobITCase {
+
+    private static final String CLOCK_SITE = "zz-clock";
+
+    @RegisterExtension
+    static final MosquittoExtension MOSQUITTO =
+            MosquittoExtension.builder()
+                    .withMaxQueuedMessages(500_000)
+                    .withMaxInflightMessages(1000)
+                    .build();
+
+    @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
+
+    @TempDir static Path tmp;
+
+    private static MiniCluster cluster;
+    private static FleetSimulation simulation;
+    private static Run cleanRun;
+
+    /** What one run left in InfluxDB. */
+    record Run(
+            List<Map<String, Object>> aggregates,
+            List<Map<String, Object>> alerts,
+            List<Map<String, Object>> deadLetters,
+            List<MosquittoTestSubscriber.Received> mqttAlerts) {}
+
+    @BeforeAll
+    static void startClusterAndSimulate() throws Exception {
+        cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                // One slot each: at parallelism 2 both TaskManagers run tasks,
+                                // so killing one always takes running tasks with it.
+                                .setNumTaskManagers(2)
+                                .setNumSlotsPerTaskManager(1)
+                                .withRandomPorts()
+                                .build());
+        cluster.start();
+        simulation =
+                FleetSimulation.generate(
+                        SimulationSpec.builder()
+                                .setSites(3)
+                                .setDevicesPerSite(80)
+                                .setDuration(Duration.ofMinutes(6))
+                                .setSeed(20261128)
+                                .setBursts(24)
+                                .setDrifts(8)
+                                .setSilences(8)
+                                .setMalformedShare(0.002)
+                                .build());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyEpisodeGivesOneAlertAndEveryAggregateAndDeadLetterIsExact() throws Exception {
+        Run run = cleanRun();
+
+        GroundTruth.assertAggregatesMatchTheReadingsSent(simulation, run.aggregates());
+        assertThat(
+                        simulation.episodes().size()
+                                - simulation.episodes(Episode.Kind.MALFORMED).size())
+                .isGreaterThanOrEqualTo(20);
+        GroundTruth.assertAlertsMatchTheEpisodes(simulation, run.alerts());
+        assertThat(deadLetterKeys(run.deadLetters()))
+                .as("one dead letter with the right reason per malformed message")
+                .isEqualTo(expectedDeadLetterKeys());
+        assertTheSameAlertsWerePublished(run.mqttAlerts(), run.alerts());
+    }
+
+    @Test
+    @Order(2)
+    void aTaskManagerFailureHalfwayChangesNoAggregateOrAlert() throws Exception {
+        Run clean = cleanRun();
+        Run failover = runJob("failover", true);
+
+        assertSamePoints(failover.aggregates(), clean.aggregates());
+        assertSamePoints(failover.alerts(), clean.alerts());
+        // Replayed malformed messages get a new arrival time, so they may be there twice.
+        Map<String, Integer> deadLetters = deadLetterKeys(failover.deadLetters());
+        expectedDeadLetterKeys()
+                .forEach(
+                        (key, count) ->
+                                assertThat(deadLetters.getOrDefault(key, 0))
+                                        .as(key)
+                                        .isGreaterThanOrEqualTo(count));
+    }
+
+    private static Run cleanRun() throws Exception {
+        if (cleanRun == null) {
+            cleanRun = runJob("clean", false);
+        }
+        return cleanRun;
+    }
+
+    private static Run runJob(String name, boolean killTaskManager) throws Exception {
+        String database = "vigil_" + name;
+        // The fleet is published far faster than real time, so a few seconds of wall clock are
+        // minutes of event time. A reader that reconnects after the failover later than the
+        // idleness timeout would find its queued backlog behind the other reader's watermark
+        // (late dead letters); the idleness timeout must outlast a restart.
+        JobSetup setup =
+                JobSetup.fromArgs(
+                        new String[] {
+                            "--mqtt.broker-uris", MOSQUITTO.uri(),
+                            "--mqtt.topic-filters", "sensors/#",
+                            "--mqtt.qos", "1",
+                            "--mqtt.client-id-prefix", "vigil-" + name,
+                            "--mqtt.shared-subscription.group", "vigil-" + name,
+                            "--influxdb.url", INFLUXDB.url(),
+                            "--influxdb.database", database,
+                            "--influxdb.create-database", "true",
+                            "--patterns.files",
+                                    Path.of("../cep-patterns/patterns/default.yaml").toString(),
+                            "--analytics.idleness", "2min",
+                            "--patterns.silence.processing-time-grace", "1h",
+                            "--execution.checkpointing.interval", "1s",
+                            "--execution.checkpointing.dir", tmp.resolve(name).toUri().toString(),
+                            "--state.backend.type", "rocksdb",
+                            "--restart-strategy.type", "fixed-delay",
+                            "--restart-strategy.fixed-delay.attempts", "5",
+                            "--restart-strategy.fixed-delay.delay", "1s"
+                        });
+        TestStreamEnvironment env =
+                new TestStreamEnvironment(cluster, setup.config(), 2, List.of(), List.of());
+        SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
+        JobClient job = env.executeAsync(name);
+        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri());
+                MosquittoTestSubscriber alerts =
+                        MosquittoTestSubscriber.subscribe(MOSQUITTO.uri(), "alerts/#")) {
+            awaitSubscribed(probe, database);
+            List<SimulatedMessage> messages = simulation.messages();
+            int half = messages.size() / 2;
+            publish(messages.subList(0, half));
+            if (killTaskManager) {
+                // Let a few checkpoints complete, then take away a TaskManager with its tasks.
+                Thread.sleep(3_000);
+                cluster.terminateTaskManager(0).get();
+                cluster.startTaskManager();
+                await(
+                        () -> restarted(job),
+                        Duration.ofSeconds(60),
+                        () -> "the job did not restart after losing a TaskManager");
+            }
+            publish(messages.subList(half, messages.size()));
+            publishClockTicks(probe);
+            awaitEverythingWritten(database);
+            // Anything the job would wrongly add comes within a few checkpoints.
+            Thread.sleep(3_000);
+            job.cancel().get();
+            return new Run(
+                    INFLUXDB.query(
+                            database,
+                            "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
+                    INFLUXDB.query(database, "SELECT * FROM alerts"),
+                    INFLUXDB.query(
+                            database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"),
+                    alerts.received());
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
+    private static void awaitSubscribed(MosquittoTestPublisher probe, String database)
+            throws InterruptedException {
+        await(
+                () -> {
+                    probe.publish("sensors/probe", "probe", 1);
+                    return count(
+                                    database,
+                                    "SELECT count(payload) FROM dead_letters WHERE topic ="
+                                            + " 'sensors/probe'")
+                            > 0;
+                },
+                Duration.ofSeconds(90),
+                () -> "no reader subscribed");
+    }
+
+    private static void publish(List<SimulatedMessage> messages) {
+        MqttFleetPublisher.Report report =
+                MqttFleetPublisher.builder()
+                        .setBrokerUri(MOSQUITTO.uri())
+                        .setQos(1)
+                        .setPacing(MqttFleetPublisher.Pacing.unlimited())
+                        .build()
+                        .publish(messages);
+        assertThat(report.isComplete()).as(report.toString()).isTrue();
+    }
+
+    /**
+     * Readings of a clock key 90 s after the simulation: they move event time past every window and
+     * burst, but by less than the silence time, so the end of the data is no silence. One per
+     * reader at least (shared subscriptions deal messages round robin).
+     */
+    private static void publishClockTicks(MosquittoTestPublisher probe) {
+        long tick = simulation.spec().endMillis() + 90_000;
+        for (int i = 0; i < 4; i++) {
+            probe.publish(
+                    "sensors/" + CLOCK_SITE + "/clock/tick",
+                    String.format("{\"ts\": %d, \"value\": %d}", tick + i, i),
+                    1);
+        }
+    }
+
+    private static void awaitEverythingWritten(String database) throws InterruptedException {
+        int windows = GroundTruth.expectedAggregates(simulation).size();
+        int alerts =
+                simulation.episodes().size() - simulation.episodes(Episode.Kind.MALFORMED).size();
+        await(
+                () ->
+                        count(
+                                                database,
+                                                "SELECT count(\"count\") FROM sensor_aggregates"
+                                                        + " WHERE site != '"
+                                                        + CLOCK_SITE
+                                                        + "'")
+                                        >= windows
+                                && count(database, "SELECT count(peak) FROM alerts") >= alerts,
+                Duration.ofMinutes(4),
+                () ->
+                        String.format(
+                                "expected %d aggregates and %d alerts, have %d and %d (%d late"
+                                        + " readings among the dead letters)",
+                                windows,
+                                alerts,
+                                count(database, "SELECT count(\"count\") FROM sensor_aggregates"),
+                                count(database, "SELECT count(peak) FROM alerts"),
+                                count(
+                                        database,
+                                        "SELECT count(payload) FROM dead_letters WHERE reason ="
+                                                + " 'late'")));
+    }
+
+    private static boolean restarted(JobClient job) {
+        try {
+            return cluster.getExecutionGraph(job.getJobID())
+                            .get()
+                            .getStatusTimestamp(JobStatus.RESTARTING)
+                    > 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Each alert in InfluxDB was also published as JSON on alerts/{site}/{device}/{pattern}. */
+    private static void assertTheSameAlertsWerePublished(
+            List<MosquittoTestSubscriber.Received> published, List<Map<String, Object>> stored) {
+        Map<String, Integer> fromMqtt = new TreeMap<>();
+        for (MosquittoTestSubscriber.Received message : published) {
+            Alert alert = AlertMessages.parse(message.payload().getBytes(StandardCharsets.UTF_8));
+            assertThat(message.topic())
+                    .isEqualTo(
+                            "alerts/"
+                                    + alert.site()
+                                    + "/"
+                                    + alert.device()
+                                    + "/"
+                                    + alert.pattern());
+            fromMqtt.merge(
+                    String.join(
+                            " ",
+                            alert.site(),
+                            alert.device(),
+                            alert.pattern(),
+                            String.valueOf(alert.startedAt()),
+                            String.valueOf(alert.endedAt())),
+                    1,
+                    Integer::sum);
+        }
+        Map<String, Integer> fromInflux = new TreeMap<>();
+        for (Map<String, Object> row : stored) {
+            fromInflux.merge(
+                    String.join(
+                            " ",
+                            String.valueOf(row.get("site")),
+                            String.valueOf(row.get("device")),
+                            String.valueOf(row.get("pattern")),
+                            String.valueOf((long) GroundTruth.number(row, "started_at")),
+                            String.valueOf((long) GroundTruth.number(row, "ended_at"))),
+                    1,
+                    Integer::sum);
+        }
+        assertThat(fromMqtt).isEqualTo(fromInflux);
+    }
+
+    /**
+     * The same points: same series and timestamps, same field values. Floating-point fields may
+     * differ in their last bits, because a window sums its readings in arrival order, and the order
+     * in which two readings of one window arrive differs between runs.
+     */
+    private static void assertSamePoints(
+            List<Map<String, Object>> actual, List<Map<String, Object>> expected) {
+        // InfluxDB orders points of one timestamp by series, which may differ between databases.
+        Map<String, Map<String, Object>> actualById = byId(actual);
+        Map<String, Map<String, Object>> expectedById = byId(expected);
+        assertThat(actualById.keySet()).containsExactlyInAnyOrderElementsOf(expectedById.keySet());
+        expectedById.forEach(
+                (id, want) -> {
+                    Map<String, Object> got = actualById.get(id);
+                    assertThat(got.keySet()).as(id).isEqualTo(want.keySet());
+                    want.forEach(
+                            (column, value) -> {
+                                if (value instanceof Double d) {
+                                    assertThat(GroundTruth.number(got, column))
+                                            .as("%s %s", id, column)
+                                            .isCloseTo(d, within(1e-9 * Math.max(1, Math.abs(d))));
+                                } else {
+                                    assertThat(got.get(column))
+                                            .as("%s %s", id, column)
+                                            .isEqualTo(value);
+                                }
+                            });
+                });
+    }
+
+    private static Map<String, Map<String, Object>> byId(List<Map<String, Object>> rows) {
+        Map<String, Map<String, Object>> byId = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            String id =
+                    String.join(
+                            "/",
+                            String.valueOf(row.get("site")),
+                            String.valueOf(row.get("device")),
+                            String.valueOf(row.get("metric")),
+                            String.valueOf(row.get("pattern")),
+                            String.valueOf(row.get("time")));
+            assertThat(byId.put(id, row)).as("one point per series and time: %s", id).isNull();
+        }
+        return byId;
+    }
+
+    private static Map<String, Integer> expectedDeadLetterKeys() {
+        Map<String, Integer> keys = new TreeMap<>();
+        for (SimulatedMessage m : simulation.messages()) {
+            if (m.isMalformed()) {
+                keys.merge(m.expectedReason() + " " + m.topic(), 1, Integer::sum);
+            }
+        }
+        assertThat(keys).isNotEmpty();
+        return keys;
+    }
+
+    private static Map<String, Integer> deadLetterKeys(List<Map<String, Object>> rows) {
+        Map<String, Integer> keys = new TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            keys.merge(row.get("reason") + " " + row.get("topic"), 1, Integer::sum);
+        }
+        return keys;
+    }
+
+    private static long count(String database, String influxql) {
+        try {
+            List<Map<String, Object>> rows = INFLUXDB.query(database, influxql);
+            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
+        } catch (IllegalStateException databaseNotThereYet) {
+            return 0;
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout, Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + ": " + what.get());
+            }
+            Thread.sleep(500);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.vigil.connectors.mqtt.source.enumerator;
+
+import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+
+/**
+ * Gives reader {@code i} the session split {@code i} when it registers, so client ids stay {@code
+ * {prefix}-{subtask}}; a split that comes back after a failure goes to the reader of its index (or
+ * index modulo parallelism when the job now runs with fewer readers).
+ */
+public final class MqttSplitEnumerator
+        implements SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> {
+
+    private final SplitEnumeratorContext<MqttSubscriptionSplit> context;
+    private final Set<Integer> assigned;
+    private final List<MqttSubscriptionSplit> returned = new ArrayList<>();
+
+    public MqttSplitEnumerator(
+            SplitEnumeratorContext<MqttSubscriptionSplit> context, MqttEnumeratorState state) {
+        this.context = context;
+        this.assigned = new TreeSet<>(state.assignedIndexes());
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void handleSplitRequest(int subtaskId, String requesterHostname) {}
+
+    @Override
+    public void addSplitsBack(List<MqttSubscriptionSplit> splits, int subtaskId) {
+        for (MqttSubscriptionSplit split : splits) {
+            assigned.remove(split.index());
+            returned.add(split);
+        }
+        if (context.registeredReaders().containsKey(subtaskId)) {
+            addReader(subtaskId);
+        }
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+        int parallelism = context.currentParallelism();
+        for (Iterator<MqttSubscriptionSplit> it = returned.iterator(); it.hasNext(); ) {
+            MqttSubscriptionSplit split = it.next();
+            if (split.index() % parallelism == subtaskId) {
+                assign(split, subtaskId);
+                it.remove();
+            }
+        }
+        if (!assigned.contains(subtaskId) && !isReturned(subtaskId)) {
+            assign(new MqttSubscriptionSplit(subtaskId), subtaskId);
+        }
+    }
+
+    private boolean isReturned(int index) {
+        return returned.stream().anyMatch(split -> split.index() == index);
+    }
+
+    private void assign(MqttSubscriptionSplit split, int subtaskId) {
+        context.assignSplit(split, subtaskId);
+        assigned.add(split.index());
+    }
+
+    @Override
+    public MqttEnumeratorState snapshotState(long checkpointId) {
+        return new MqttEnumeratorState(assigned);
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,206 @@
+package io.vigil.connectors.mqtt.source.reader;
+
+import io.vigil.connectors.mqtt.connection.MqttSecrets;
+import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
+import io.vigil.connectors.mqtt.source.MqttMessage;
+import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.util.FlinkRuntimeException;
+
+/**
+ * Reads the messages of its session splits from a bounded hand-over queue and acknowledges each QoS
+ * 1/2 message only when the checkpoint taken after its emission completes.
+ *
+ * @param <T> the record type
+ */
+public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscriptionSplit> {
+
+    private final Configuration conf;
+    private final MqttDeserializationSchema<T> deserializer;
+    private final SourceReaderContext context;
+    private final HandOverQueue<ReceivedMessage> queue;
+    private final PendingAcks pendingAcks = new PendingAcks();
+    private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final MqttSourceMetrics metrics;
+    private volatile long acksPending;
+    private volatile boolean closed;
+
+    public MqttSourceReader(
+            Configuration conf,
+            MqttDeserializationSchema<T> deserializer,
+            SourceReaderContext context) {
+        this.conf = conf;
+        this.deserializer = deserializer;
+        this.context = context;
+        this.queue = new HandOverQueue<>(conf.get(MqttSourceOptions.QUEUE_CAPACITY));
+        this.metrics =
+                new MqttSourceMetrics(
+                        context.metricGroup(),
+                        () -> acksPending,
+                        queue::size,
+                        this::connectionState);
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void addSplits(List<MqttSubscriptionSplit> splits) {
+        for (MqttSubscriptionSplit split : splits) {
+            if (clients.containsKey(split)) {
+                continue;
+            }
+            String clientId = split.clientId(conf.get(MqttSourceOptions.CLIENT_ID_PREFIX));
+            MqttSessionClient client =
+                    new MqttSessionClient(
+                            conf,
+                            clientId,
+                            subscriptionFilters(),
+                            MqttSecrets.password(conf, System::getenv),
+                            queue.capacity(),
+                            this::handOver,
+                            this::fail,
+                            metrics::reconnect);
+            client.connect();
+            clients.put(split, client);
+        }
+    }
+
+    /**
+     * Plain filters at parallelism 1, shared ones otherwise, so each message reaches one reader.
+     */
+    List<String> subscriptionFilters() {
+        List<String> filters = conf.get(MqttSourceOptions.TOPIC_FILTERS);
+        boolean shared =
+                context.currentParallelism() > 1
+                        || conf.get(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS);
+        if (!shared) {
+            return filters;
+        }
+        String group =
+                conf.getOptional(MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP)
+                        .orElse(conf.get(MqttSourceOptions.CLIENT_ID_PREFIX));
+        return filters.stream()
+                .map(filter -> "$share/" + group + "/" + filter)
+                .collect(Collectors.toList());
+    }
+
+    private void handOver(ReceivedMessage message) {
+        try {
+            queue.put(message, () -> closed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fail(Throwable error) {
+        failure.compareAndSet(null, error);
+        queue.wakeUp();
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+        Throwable error = failure.get();
+        if (error != null) {
+            throw new FlinkRuntimeException(error);
+        }
+        ReceivedMessage received = queue.poll();
+        if (received == null) {
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        MqttMessage message = received.message();
+        T record;
+        try {
+            record = deserializer.deserialize(message);
+        } catch (IOException e) {
+            throw new FlinkRuntimeException(
+                    String.format(
+                            "Cannot deserialize the MQTT message on topic %s", message.getTopic()),
+                    e);
+        }
+        if (record != null) {
+            output.collect(record, message.getArrivalTime());
+        }
+        metrics.messageTaken(message.getPayload().length, record != null);
+        if (received.needsAcknowledgement()) {
+            pendingAcks.add(received.acknowledgement());
+            acksPending = pendingAcks.size();
+        }
+        received.client().request(1);
+        return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    }
+
+    @Override
+    public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
+        pendingAcks.snapshot(checkpointId);
+        List<MqttSubscriptionSplit> splits = new ArrayList<>(clients.keySet());
+        splits.sort(Comparator.comparingInt(MqttSubscriptionSplit::index));
+        return splits;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        pendingAcks.acknowledgeUpTo(checkpointId);
+        acksPending = pendingAcks.size();
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        if (failure.get() != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return queue.availability();
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {}
+
+    /** The lowest {@link MqttSessionClient.State} ordinal over this reader's sessions. */
+    int connectionState() {
+        return clients.values().stream()
+                .mapToInt(client -> client.state().ordinal())
+                .min()
+                .orElse(MqttSessionClient.State.DISCONNECTED.ordinal());
+    }
+
+    /** Messages waiting in the hand-over queue. */
+    int queuedMessages() {
+        return queue.size();
+    }
+
+    int queueCapacity() {
+        return queue.capacity();
+    }
+
+    long acksPending() {
+        return pendingAcks.size();
+    }
+
+    long reconnects() {
+        return metrics.reconnects();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (MqttSessionClient client : clients.values()) {
+            client.close();
+        }
+        clients.clear();
+    }
+}

@@ -1,0 +1,108 @@
+package io.vigil.connectors.mqtt.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The broker stops and starts again (with persistence) while the job reads. */
+class MqttBrokerRestartITCase {
+
+    private static final int BATCH = 1000;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(1)
+                            .build());
+
+    @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
+
+    @Test
+    void reconnectsAfterABrokerRestartAndLosesNoQos1Message() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String key = "restart-" + id;
+        String topic = "it/restart/" + id;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(200);
+        env.fromSource(
+                        MqttSource.<MqttMessage>builder()
+                                .setBrokerUris(BROKER.uri())
+                                .setTopicFilters(topic)
+                                .setClientIdPrefix("restart-" + id)
+                                .setReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                                .setDeserializer(MqttDeserializationSchema.raw())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "mqtt")
+                .map(new MqttTestJobs.TaggingMapper())
+                .map(new Slow())
+                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+
+        JobClient job = env.executeAsync("broker restart");
+        try {
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+                MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 1);
+                publisher.publishMany(topic, "a", 0, BATCH, 1);
+            }
+            MqttTestJobs.await(
+                    () -> MqttTestJobs.payloads(key).size() >= 100,
+                    Duration.ofSeconds(30),
+                    () -> "the job did not start reading");
+            int beforeStop = MqttTestJobs.payloads(key).size();
+            BROKER.stop();
+            Thread.sleep(1000);
+            BROKER.start();
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+                publisher.publishMany(topic, "b", 0, BATCH, 1);
+            }
+            MqttTestJobs.await(
+                    () -> MqttTestJobs.payloads(key).stream().distinct().count() >= 2 * BATCH,
+                    Duration.ofSeconds(60),
+                    () ->
+                            "saw "
+                                    + MqttTestJobs.payloads(key).stream().distinct().count()
+                                    + " distinct of "
+                                    + 2 * BATCH);
+            assertThat(beforeStop)
+                    .as("the broker stopped in the middle of the stream")
+                    .isLessThan(BATCH);
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            job.cancel().get();
+        }
+
+        String[] expected = new String[2 * BATCH];
+        System.arraycopy(MqttSourceReaderExpectations.expected("a", BATCH), 0, expected, 0, BATCH);
+        System.arraycopy(
+                MqttSourceReaderExpectations.expected("b", BATCH), 0, expected, BATCH, BATCH);
+        assertThat(MqttTestJobs.payloads(key).stream().distinct())
+                .containsExactlyInAnyOrder(expected);
+        assertThat(BROKER.log()).contains("restart-" + id + "-0");
+    }
+
+    /** Keeps part of the first batch unread (and unacknowledged) when the broker stops. */
+    static final class Slow implements MapFunction<String, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String map(String value) throws Exception {
+            Thread.sleep(2);
+            return value;
+        }
+    }
+}

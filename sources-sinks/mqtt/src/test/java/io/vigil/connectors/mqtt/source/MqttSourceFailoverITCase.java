@@ -1,0 +1,173 @@
+package io.vigil.connectors.mqtt.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * No loss across a failure: 10 000 QoS 1 messages are published while a checkpointed job reads
+ * them; the job fails once after some checkpoints and restores; every message is seen at least
+ * once, and the duplicates are counted and reported.
+ */
+class MqttSourceFailoverITCase {
+
+    private static final int MESSAGES = 10_000;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
+
+    private static MosquittoTestPublisher publisher;
+
+    @BeforeAll
+    static void connectPublisher() {
+        publisher = MosquittoTestPublisher.connect(BROKER.uri());
+    }
+
+    @AfterAll
+    static void closePublisher() {
+        publisher.close();
+    }
+
+    @ParameterizedTest(name = "{0} at parallelism {1}")
+    @CsvSource({"MQTT_5, 1", "MQTT_3_1_1, 2"})
+    void losesNothingWhenTheJobFailsAndRestores(MqttProtocolVersion version, int parallelism)
+            throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String key = "failover-" + id;
+        String topic = "it/failover/" + id;
+        FailOnceMapper.reset();
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(100);
+        MqttSource<MqttMessage> source =
+                MqttSource.<MqttMessage>builder()
+                        .setBrokerUris(BROKER.uri())
+                        .setTopicFilters(topic)
+                        .setQos(1)
+                        .setProtocolVersion(version)
+                        .setClientIdPrefix("failover-" + id)
+                        .setDeserializer(MqttDeserializationSchema.raw())
+                        .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt")
+                .uid("mqtt")
+                .map(new MqttTestJobs.TaggingMapper())
+                .map(new FailOnceMapper())
+                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+
+        JobClient job = env.executeAsync("failover");
+        try {
+            MqttTestJobs.probeUntilSubscribed(publisher, topic, key, parallelism);
+            publisher.publishMany(topic, "m", 0, MESSAGES, 1);
+            MqttTestJobs.await(
+                    () -> MqttTestJobs.payloads(key).stream().distinct().count() >= MESSAGES,
+                    Duration.ofSeconds(120),
+                    () ->
+                            "saw "
+                                    + MqttTestJobs.payloads(key).stream().distinct().count()
+                                    + " distinct of "
+                                    + MESSAGES
+                                    + ", failed: "
+                                    + FailOnceMapper.FAILED.get());
+        } finally {
+            job.cancel().get();
+        }
+
+        List<String> payloads = MqttTestJobs.payloads(key);
+        Map<String, Integer> counts = new HashMap<>();
+        payloads.forEach(p -> counts.merge(p, 1, Integer::sum));
+        long duplicates = payloads.size() - counts.size();
+        System.out.printf(
+                "MQTT failover (%s, parallelism %d): %d messages published, %d distinct seen,"
+                        + " %d records in total, %d duplicates after %d checkpoints before the"
+                        + " failure%n",
+                version,
+                parallelism,
+                MESSAGES,
+                counts.size(),
+                payloads.size(),
+                duplicates,
+                FailOnceMapper.CHECKPOINTS_BEFORE_FAILURE.get());
+
+        assertThat(FailOnceMapper.FAILED).as("the injected failure happened").isTrue();
+        assertThat(FailOnceMapper.CHECKPOINTS_BEFORE_FAILURE.get()).isGreaterThanOrEqualTo(2);
+        assertThat(counts.keySet())
+                .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", MESSAGES));
+        assertThat(duplicates).isGreaterThanOrEqualTo(0).isLessThan(MESSAGES);
+    }
+
+    /**
+     * Fails the job once, after two completed checkpoints and some thousand records; slows the
+     * pipeline a little so that the failure falls in the middle of the stream.
+     */
+    static final class FailOnceMapper implements MapFunction<String, String>, CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger CHECKPOINTS = new AtomicInteger();
+        static final AtomicInteger CHECKPOINTS_BEFORE_FAILURE = new AtomicInteger();
+        static final AtomicLong SEEN = new AtomicLong();
+
+        static void reset() {
+            FAILED.set(false);
+            CHECKPOINTS.set(0);
+            CHECKPOINTS_BEFORE_FAILURE.set(0);
+            SEEN.set(0);
+        }
+
+        @Override
+        public String map(String value) throws Exception {
+            long seen = SEEN.incrementAndGet();
+            if (seen % 20 == 0) {
+                Thread.sleep(1);
+            }
+            if (!FAILED.get()
+                    && seen >= 3000
+                    && CHECKPOINTS.get() >= 2
+                    && FAILED.compareAndSet(false, true)) {
+                CHECKPOINTS_BEFORE_FAILURE.set(CHECKPOINTS.get());
+                throw new IllegalStateException("Injected failure after " + seen + " records");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTS.incrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.vigil.connectors.mqtt.source.enumerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplitSerializer;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
+import org.junit.jupiter.api.Test;
+
+class MqttSplitEnumeratorTest {
+
+    @Test
+    void givesEachReaderTheSplitOfItsOwnIndexOnce() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(2);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+        context.registerReader(0, "host");
+        context.registerReader(1, "host");
+
+        enumerator.addReader(0);
+        enumerator.addReader(1);
+        enumerator.addReader(1);
+
+        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+                .containsExactly(new MqttSubscriptionSplit(0));
+        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
+                .containsExactly(new MqttSubscriptionSplit(1));
+        assertThat(enumerator.snapshotState(1).assignedIndexes()).containsExactly(0, 1);
+    }
+
+    @Test
+    void givesAReturnedSplitBackToItsReader() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(2);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
+
+        enumerator.addSplitsBack(List.of(new MqttSubscriptionSplit(1)), 1);
+        assertThat(enumerator.snapshotState(2).assignedIndexes()).containsExactly(0);
+        context.registerReader(1, "host");
+        enumerator.addReader(1);
+
+        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
+                .containsExactly(new MqttSubscriptionSplit(1));
+        assertThat(enumerator.snapshotState(3).assignedIndexes()).containsExactly(0, 1);
+    }
+
+    @Test
+    void givesAReturnedSplitOfARemovedSubtaskToAnExistingReader() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(2);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1, 2)));
+
+        enumerator.addSplitsBack(List.of(new MqttSubscriptionSplit(2)), 0);
+        context.registerReader(0, "host");
+        enumerator.addReader(0);
+
+        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+                .containsExactly(new MqttSubscriptionSplit(2));
+    }
+
+    @Test
+    void serializersRoundTripAndRejectGarbage() throws Exception {
+        MqttSubscriptionSplitSerializer splits = new MqttSubscriptionSplitSerializer();
+        MqttEnumeratorStateSerializer states = new MqttEnumeratorStateSerializer();
+        MqttEnumeratorState state = new MqttEnumeratorState(Set.of(0, 3, 7));
+
+        assertThat(splits.deserialize(1, splits.serialize(new MqttSubscriptionSplit(5))).index())
+                .isEqualTo(5);
+        assertThat(states.deserialize(1, states.serialize(state))).isEqualTo(state);
+        assertThatThrownBy(() -> splits.deserialize(2, new byte[4]))
+                .hasMessageContaining("version 2");
+        assertThatThrownBy(() -> states.deserialize(1, new byte[] {0, 0, 0, 5}))
+                .hasMessageContaining("Truncated");
+    }
+
+    @Test
+    void splitNamesTheClientIdOfItsSession() {
+        assertThat(new MqttSubscriptionSplit(3).clientId("vigil")).isEqualTo("vigil-3");
+        assertThat(new MqttSubscriptionSplit(3).splitId()).isEqualTo("mqtt-session-3");
+    }
+}

@@ -1,0 +1,247 @@
+package io.vigil.connectors.mqtt.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
+import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
+import org.apache.flink.util.FlinkRuntimeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The reader on Flink's {@link TestingReaderContext} against a real Mosquitto broker. */
+class MqttSourceReaderITCase {
+
+    @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
+
+    private MosquittoTestPublisher publisher;
+
+    @BeforeEach
+    void connectPublisher() {
+        publisher = MosquittoTestPublisher.connect(BROKER.uri());
+    }
+
+    @AfterEach
+    void closePublisher() {
+        publisher.close();
+    }
+
+    private static Configuration conf(String prefix, String topic, int qos) {
+        Configuration conf = new Configuration();
+        conf.set(MqttSourceOptions.BROKER_URIS, List.of(BROKER.uri()));
+        conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
+        conf.set(MqttSourceOptions.CLIENT_ID_PREFIX, prefix);
+        conf.set(MqttSourceOptions.QOS, qos);
+        conf.set(MqttSourceOptions.CONNECT_TIMEOUT, Duration.ofSeconds(5));
+        return conf;
+    }
+
+    private static MqttSourceReader<String> open(Configuration conf) {
+        MqttSourceReader<String> reader =
+                new MqttSourceReader<>(
+                        conf,
+                        MqttDeserializationSchema.payloadAsUtf8(),
+                        new TestingReaderContext());
+        reader.start();
+        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+        return reader;
+    }
+
+    /** Polls until {@code count} records were emitted in total, or fails after 20 s. */
+    private static List<String> read(MqttSourceReader<String> reader, int count) throws Exception {
+        TestingReaderOutput<String> output = new TestingReaderOutput<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (output.getEmittedRecords().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "Read only " + output.getEmittedRecords() + ", expected " + count);
+            }
+            reader.pollNext(output);
+            try {
+                reader.isAvailable().get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // poll again until the deadline
+            }
+        }
+        return new ArrayList<>(output.getEmittedRecords());
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void redeliversUnackedMessagesAfterRestore(MqttProtocolVersion version) throws Exception {
+        String id = id();
+        String topic = "it/redeliver/" + id;
+        Configuration conf = conf("redeliver-" + id, topic, 1);
+        conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
+
+        MqttSourceReader<String> first = open(conf);
+        publisher.publishMany(topic, "m", 0, 10, 1);
+        assertThat(read(first, 10)).hasSize(10);
+        first.snapshotState(1);
+        assertThat(first.acksPending()).isEqualTo(10);
+        // The checkpoint never completes: the job fails here.
+        first.close();
+
+        MqttSourceReader<String> restored = open(conf);
+        List<String> again = read(restored, 10);
+        assertThat(again).containsExactlyInAnyOrder(expected("m", 0, 10));
+        restored.snapshotState(2);
+        restored.notifyCheckpointComplete(2);
+        assertThat(restored.acksPending()).isZero();
+        restored.close();
+
+        MqttSourceReader<String> afterAck = open(conf);
+        publisher.publish(topic, "marker", 1);
+        assertThat(read(afterAck, 1)).containsExactly("marker");
+        afterAck.close();
+    }
+
+    @Test
+    void acknowledgesOnlyWhatWasEmittedBeforeTheCompletedCheckpoint() throws Exception {
+        String id = id();
+        String topic = "it/partial/" + id;
+        Configuration conf = conf("partial-" + id, topic, 1);
+
+        MqttSourceReader<String> reader = open(conf);
+        publisher.publishMany(topic, "a", 0, 5, 1);
+        read(reader, 5);
+        reader.snapshotState(1);
+        publisher.publishMany(topic, "b", 0, 5, 1);
+        read(reader, 5);
+        reader.notifyCheckpointComplete(1);
+        assertThat(reader.acksPending()).isEqualTo(5);
+        reader.close();
+
+        MqttSourceReader<String> restored = open(conf);
+        assertThat(read(restored, 5)).containsExactlyInAnyOrder(expected("b", 0, 5));
+        restored.close();
+    }
+
+    @Test
+    void qosZeroLeavesNothingToAcknowledge() throws Exception {
+        String id = id();
+        String topic = "it/qos0/" + id;
+        MqttSourceReader<String> reader = open(conf("qos0-" + id, topic, 0));
+
+        publisher.publishMany(topic, "z", 0, 5, 0);
+
+        assertThat(read(reader, 5)).containsExactlyInAnyOrder(expected("z", 0, 5));
+        assertThat(reader.acksPending()).isZero();
+        reader.close();
+    }
+
+    @Test
+    void handOverQueueNeverHoldsMoreThanItsCapacity() throws Exception {
+        String id = id();
+        String topic = "it/bounded/" + id;
+        Configuration conf = conf("bounded-" + id, topic, 1);
+        conf.set(MqttSourceOptions.QUEUE_CAPACITY, 20);
+        MqttSourceReader<String> reader = open(conf);
+
+        publisher.publishMany(topic, "q", 0, 500, 1);
+        Thread.sleep(1000);
+
+        assertThat(reader.queueCapacity()).isEqualTo(20);
+        assertThat(reader.queuedMessages()).isEqualTo(20);
+
+        // Acknowledge as a job would, so that the broker's in-flight window keeps moving.
+        Set<String> seen = new HashSet<>();
+        long checkpoint = 0;
+        while (seen.size() < 500) {
+            seen.addAll(read(reader, Math.min(20, 500 - seen.size())));
+            assertThat(reader.queuedMessages()).isLessThanOrEqualTo(20);
+            reader.snapshotState(++checkpoint);
+            reader.notifyCheckpointComplete(checkpoint);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(expected("q", 0, 500));
+        reader.close();
+    }
+
+    @Test
+    void reconnectsAfterTheBrokerRestartsAndKeepsReading() throws Exception {
+        String id = id();
+        String topic = "it/reconnect/" + id;
+        Configuration conf = conf("reconnect-" + id, topic, 1);
+        conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
+        conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
+        MqttSourceReader<String> reader = open(conf);
+        publisher.publishMany(topic, "before", 0, 5, 1);
+        read(reader, 5);
+        assertThat(reader.connectionState()).isEqualTo(MqttSessionClient.State.CONNECTED.ordinal());
+        publisher.close();
+
+        BROKER.stop();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (reader.connectionState() == MqttSessionClient.State.CONNECTED.ordinal()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(reader.connectionState())
+                .isEqualTo(MqttSessionClient.State.RECONNECTING.ordinal());
+        BROKER.start();
+        while (reader.connectionState() != MqttSessionClient.State.CONNECTED.ordinal()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        publisher = MosquittoTestPublisher.connect(BROKER.uri());
+        publisher.publishMany(topic, "after", 0, 5, 1);
+
+        // The first five were never acknowledged (no checkpoint), so the resumed session (kept
+        // across the restart by the broker's persistence) sends them again.
+        List<String> afterRestart = read(reader, 10);
+        assertThat(afterRestart).containsAll(List.of(expected("after", 0, 5)));
+        assertThat(afterRestart).containsAll(List.of(expected("before", 0, 5)));
+        assertThat(reader.reconnects()).isEqualTo(1);
+        reader.close();
+    }
+
+    @Test
+    void failsNamingTheBrokerWhenItIsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Configuration conf = conf("unreachable-" + id(), "it/none", 1);
+        String uri = "tcp://127.0.0.1:" + closedPort;
+        conf.set(MqttSourceOptions.BROKER_URIS, List.of(uri));
+
+        assertThatThrownBy(() -> open(conf))
+                .isInstanceOf(FlinkRuntimeException.class)
+                .hasMessageContaining("Cannot connect to MQTT broker " + uri)
+                .hasMessageContaining("unreachable-")
+                .hasMessageContaining("Connection refused");
+    }
+
+    static String[] expected(String prefix, int from, int count) {
+        String[] values = new String[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = prefix + (from + i);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,176 @@
+package io.vigil.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VigilCliTest {
+
+    private static final Path DEFAULT_FILE = Path.of("../cep-patterns/patterns/default.yaml");
+    private static final Path BASELINE_EXAMPLE =
+            Path.of("../cep-patterns/patterns/examples/baseline-burst.yaml");
+
+    @TempDir Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void validatePrintsEachFilesPatternsAndExitsZero() {
+        int code = run("validate", DEFAULT_FILE.toString(), BASELINE_EXAMPLE.toString());
+
+        assertThat(code).isEqualTo(VigilCli.OK);
+        assertThat(out())
+                .isEqualTo(
+                        "OK: "
+                                + DEFAULT_FILE
+                                + " (3 patterns: sound-burst, thermal-drift, sensor-silence)\n"
+                                + "OK: "
+                                + BASELINE_EXAMPLE
+                                + " (1 pattern: sound-burst-over-baseline)\n");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void validatePrintsEveryErrorToStderrAndExitsOne() throws IOException {
+        Path broken =
+                Files.writeString(
+                        dir.resolve("broken.yaml"),
+                        """
+                        patterns:
+                          - name: loud
+                            type: burst
+                            metrics: [sound]
+                            threshold: "85"
+                            min-events: 0
+                            within: 10s
+                        """);
+        Path missing = dir.resolve("missing.yaml");
+
+        int code = run("validate", DEFAULT_FILE.toString(), broken.toString(), missing.toString());
+
+        assertThat(code).isEqualTo(VigilCli.FAILED);
+        assertThat(out()).isEmpty();
+        assertThat(err().split("\n"))
+                .containsExactly(
+                        broken
+                                + ": pattern 'loud': field 'threshold': must be a number, found"
+                                + " the string \"85\" (remove the quotes) (line 5)",
+                        broken
+                                + ": pattern 'loud': field 'min-events': must be at least 1 for a"
+                                + " 'burst' pattern, found 0 (line 6)",
+                        missing + ": file not found",
+                        "INVALID: 3 errors in 2 files");
+    }
+
+    @Test
+    void validateNamesASingleErrorInTheSingular() {
+        Path missing = dir.resolve("missing.yaml");
+
+        assertThat(run("validate", missing.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(err()).endsWith("INVALID: 1 error in 1 file\n");
+    }
+
+    @Test
+    void validateWithoutFilesIsAUsageError() {
+        assertThat(run("validate")).isEqualTo(VigilCli.USAGE);
+        assertThat(err())
+                .startsWith("vigil: validate needs at least one pattern file\n")
+                .contains(VigilCli.USAGE_TEXT);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void validateRejectsOptions() {
+        assertThat(run("validate", "--strict", DEFAULT_FILE.toString())).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).startsWith("vigil: validate has no option '--strict'\n");
+    }
+
+    @Test
+    void validateRejectsAnArgumentThatIsNoPath() {
+        assertThat(run("validate", "bad\0name.yaml")).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).startsWith("vigil: 'bad\0name.yaml' is not a file path\n");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).startsWith("vigil: no command given\n").contains("Usage: vigil");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertThat(run("frobnicate")).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).startsWith("vigil: unknown command 'frobnicate'\n");
+    }
+
+    @Test
+    void helpPrintsTheUsageListingEveryCommandAndExitsZero() {
+        for (String help : new String[] {"help", "-h", "--help"}) {
+            out.reset();
+            assertThat(run(help)).isEqualTo(VigilCli.OK);
+            assertThat(out()).isEqualTo(VigilCli.USAGE_TEXT + "\n");
+        }
+        assertThat(VigilCli.USAGE_TEXT)
+                .contains("validate FILE...")
+                .contains("demo [OPTIONS]")
+                .contains("run --config FILE")
+                .contains("simulate --broker URI")
+                .contains("help");
+    }
+
+    @Test
+    void runStopsBeforeStartingOnABadConfig(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("vigil.yaml");
+        Files.writeString(config, "mqtt:\n  broker_uris: tcp://localhost:1883\n");
+
+        assertThat(run("run", "--config", config.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(err())
+                .contains(config + ": unknown key 'mqtt.broker_uris'")
+                .contains("not started");
+    }
+
+    @Test
+    void runStopsBeforeStartingOnABadPatternFile(@TempDir Path dir) throws IOException {
+        Path patterns = dir.resolve("patterns.yaml");
+        Files.writeString(patterns, "patterns:\n  - name: x\n    type: spike\n");
+
+        assertThat(run("run", "--patterns.files", patterns.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(err()).contains(patterns.toString()).contains("spike").contains("not started");
+    }
+
+    @Test
+    void runWithoutPatternFilesSaysWhatIsMissing() {
+        assertThat(run("run", "--mqtt.broker-uris", "tcp://localhost:1"))
+                .isEqualTo(VigilCli.FAILED);
+        assertThat(err()).contains("'patterns.files' is required");
+    }
+
+    @Test
+    void simulateIsTheSimulatorsCommandLine() {
+        assertThat(run("simulate", "--rate", "fast")).isEqualTo(VigilCli.USAGE);
+        assertThat(err()).isNotEmpty();
+    }
+
+    private int run(String... args) {
+        return VigilCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

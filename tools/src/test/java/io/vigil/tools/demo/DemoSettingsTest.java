@@ -1,0 +1,134 @@
+package io.vigil.tools.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.tools.simulator.FleetSimulation;
+import io.vigil.tools.simulator.SimulationSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DemoSettingsTest {
+
+    @Test
+    void defaultsToAFileA40DeviceFleetAndPort8081ForAnHour() throws Exception {
+        DemoSettings settings = DemoSettings.parse(List.of());
+
+        assertThat(settings)
+                .isEqualTo(
+                        new DemoSettings(
+                                null, "vigil", 8081, false, 40, 1, null, Duration.ofHours(1)));
+    }
+
+    @Test
+    void readsEveryOptionInBothForms() throws Exception {
+        DemoSettings settings =
+                DemoSettings.parse(
+                        List.of(
+                                "--influx-url=http://localhost:8086",
+                                "--influx-database",
+                                "demo",
+                                "--web-port",
+                                "9091",
+                                "--devices=12",
+                                "--seed",
+                                "7",
+                                "--duration",
+                                "10m"));
+
+        assertThat(settings)
+                .isEqualTo(
+                        new DemoSettings(
+                                "http://localhost:8086",
+                                "demo",
+                                9091,
+                                true,
+                                12,
+                                7,
+                                null,
+                                Duration.ofMinutes(10)));
+        assertThat(DemoSettings.parse(List.of("--output", "x.lp")).output())
+                .isEqualTo(Path.of("x.lp"));
+    }
+
+    @Test
+    void namesTheOptionAndTheBadValue() {
+        assertUsageError(
+                List.of("--web-port", "http"),
+                "--web-port must be a whole number from 1 to 65535, was 'http'");
+        assertUsageError(
+                List.of("--devices", "1"),
+                "--devices must be a whole number from 2 to 10000, was '1'");
+        assertUsageError(List.of("--seed", "x"), "--seed must be a number, was 'x'");
+        assertUsageError(List.of("--duration", "soon"), "--duration: 'soon' is not a duration");
+        assertUsageError(List.of("--duration", "1m"), "--duration must be at least 2m");
+        assertUsageError(List.of("--devices"), "--devices needs a value");
+        assertUsageError(List.of("--verbose", "yes"), "demo has no option '--verbose'");
+        assertUsageError(
+                List.of("--output", "a.lp", "--influx-url", "http://localhost:8086"),
+                "--output and --influx-url exclude each other");
+    }
+
+    @Test
+    void aBadCommandLineExitsWithTwoAndPrintsTheUsage() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code =
+                Demo.run(
+                        new String[] {"--devices", "many"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("vigil demo: --devices must be a whole number")
+                .contains("Usage: vigil demo");
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExitsWithZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int code =
+                Demo.run(
+                        new String[] {"--help"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        System.err);
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vigil demo");
+    }
+
+    @Test
+    void choosesASeedWhoseFirstBurstComesEarly() throws Exception {
+        SimulationSpec spec = Demo.chooseSpec(DemoSettings.parse(List.of("--seed", "4")));
+
+        assertThat(spec.sites() * spec.devicesPerSite()).isEqualTo(40);
+        assertThat(spec.bursts()).isEqualTo(120);
+        assertThat(spec.seed()).as("seed 4 bursts first after 116 s").isEqualTo(5);
+        assertThat(Demo.firstBurstOffset(FleetSimulation.generate(spec)))
+                .isLessThanOrEqualTo(Demo.EARLY_BURST.toMillis());
+    }
+
+    @Test
+    void fitsTheEpisodesIntoASmallFleetAndAShortRun() throws Exception {
+        SimulationSpec spec =
+                Demo.chooseSpec(DemoSettings.parse(List.of("--devices", "2", "--duration", "2m")));
+
+        assertThat(spec.bursts()).isPositive();
+        assertThat(FleetSimulation.generate(spec).messages()).isNotEmpty();
+    }
+
+    private static void assertUsageError(List<String> args, String message) {
+        assertThatThrownBy(() -> DemoSettings.parse(args))
+                .isInstanceOf(DemoSettings.UsageException.class)
+                .hasMessageStartingWith(message);
+    }
+}

@@ -1,0 +1,172 @@
+package io.vigil.tools.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SimulatorCliTest {
+
+    @TempDir Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return SimulatorCli.run(
+                args,
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsTheUsageOnHelp() {
+        assertThat(run("--help")).isZero();
+        assertThat(out())
+                .contains("Usage: simulate --broker URI", "--anomalies", "VIGIL_MQTT_PASSWORD");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--colour red|unknown option --colour",
+                "stray|unexpected argument 'stray'",
+                "--|unexpected argument '--'",
+                "--seed|--seed needs a value",
+                "--seed --dry-run|--seed needs a value",
+                "--seed 1 --seed 2|--seed is given twice",
+                "--seed abc|--seed has a bad value 'abc'",
+                "--devices -3 --dry-run|devicesPerSite must be at least 1, was -3",
+                "--duration soon|--duration has a bad value 'soon'",
+                "--duration 0s --dry-run|duration must be positive",
+                "--rate fast|--rate has a bad value 'fast'",
+                "--rate -5 --dry-run|--rate must be 0 (as fast as possible) or a positive number",
+                "--anomalies bursts=5,spikes=2|got 'spikes=2'",
+                "--anomalies bursts|got 'bursts'",
+                "--anomalies bursts=many|--anomalies bursts has a bad value 'many'",
+                "--anomalies malformed=lots%|--anomalies malformed is not a percentage: 'lots%'",
+                "--anomalies malformed=0.9 --dry-run|malformedShare must be between 0 and 0.5",
+                "--payloads fancy|--payloads must be mixed or plain, was 'fancy'",
+                "--start yesterday --dry-run|--start must be now, an ISO-8601 instant",
+                "--sound-period 5s --dry-run|soundPeriod must be between",
+                "--password secret|never taken from the command line; set VIGIL_MQTT_PASSWORD",
+                "--help=yes|--help takes no value, got 'yes'",
+                "--devices 1 --anomalies bursts=0,drifts=1,silences=0 --dry-run|Cannot place 1"
+                        + " drifts on 0 pump devices",
+                "--rate 0|--broker is required",
+                "--broker localhost:1883|simulator.broker-uri must start with tcp:// or ssl://",
+                "--broker tcp://localhost:1883 --qos 3|simulator.qos must be 0, 1 or 2, was 3",
+                "--broker tcp://localhost:1883 --mqtt-version 4|simulator.mqtt-version must be 3 or"
+                        + " 5, was 4",
+                "--broker tcp://localhost:1883 --max-in-flight 0|simulator.max-in-flight must be"
+                        + " between 1 and 65535",
+                "--broker tcp://localhost:1883 --username=|simulator.username must not be empty",
+            })
+    void rejectsBadArgumentsWithExitCodeTwo(String args, String message) {
+        assertThat(run(args.split(" "))).isEqualTo(2);
+        assertThat(err()).contains("simulate: ").contains(message);
+    }
+
+    @Test
+    void dryRunWritesTheGroundTruthOfTheSimulationAsked() throws IOException {
+        Path labels = dir.resolve("labels.jsonl");
+
+        int code =
+                run(
+                        "--dry-run",
+                        "--sites",
+                        "2",
+                        "--devices=6",
+                        "--duration",
+                        "12m",
+                        "--start",
+                        "2025-11-28T08:00:00Z",
+                        "--seed",
+                        "9",
+                        "--anomalies",
+                        "bursts=3, drifts=1,silences=1,malformed=2%",
+                        "--payloads",
+                        "plain",
+                        "--labels",
+                        labels.toString());
+
+        assertThat(code).isZero();
+        FleetSimulation expected =
+                FleetSimulation.generate(
+                        SimulationSpec.builder()
+                                .setSites(2)
+                                .setDevicesPerSite(6)
+                                .setDuration(Duration.ofMinutes(12))
+                                .setStartMillis(SimulationSpec.DEFAULT_START_MILLIS)
+                                .setSeed(9)
+                                .setBursts(3)
+                                .setDrifts(1)
+                                .setSilences(1)
+                                .setMalformedShare(0.02)
+                                .setMixedPayloads(false)
+                                .build());
+        assertThat(LabelsFile.read(labels)).isEqualTo(expected.episodes());
+        assertThat(out())
+                .contains("2 site(s) x 6 devices", "seed 9", "3 bursts, 1 drifts, 1 silences")
+                .contains("ground truth: " + expected.episodes().size() + " episodes in " + labels);
+    }
+
+    @Test
+    void startsNowWhenPacedInRealTimeAndEndsNowOtherwise() {
+        long before = System.currentTimeMillis();
+        SimulatorCli.Settings realTime = SimulatorCli.parse(new String[] {"--duration", "10m"});
+        SimulatorCli.Settings fast =
+                SimulatorCli.parse(new String[] {"--duration", "10m", "--rate", "500/s"});
+        long after = System.currentTimeMillis();
+
+        assertThat(realTime.spec().startMillis()).isBetween(before, after + 1000);
+        assertThat(fast.spec().endMillis()).isBetween(before, after + 1000);
+        assertThat(fast.pacing()).isEqualTo(MqttFleetPublisher.Pacing.perSecond(500));
+        assertThat(realTime.pacing()).isEqualTo(MqttFleetPublisher.Pacing.realTime());
+        assertThat(SimulatorCli.parse(new String[] {"--rate", "real"}).pacing())
+                .isEqualTo(MqttFleetPublisher.Pacing.realTime());
+        assertThat(SimulatorCli.parse(new String[] {"--rate", "0"}).pacing())
+                .isEqualTo(MqttFleetPublisher.Pacing.unlimited());
+        assertThat(
+                        SimulatorCli.parse(new String[] {"--start", "1764316800000"})
+                                .spec()
+                                .startMillis())
+                .isEqualTo(SimulationSpec.DEFAULT_START_MILLIS);
+    }
+
+    @Test
+    void failsWithExitCodeOneWhenTheLabelsFileCannotBeWritten() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("file"), "not a directory");
+
+        int code =
+                run(
+                        "--dry-run",
+                        "--start",
+                        "0",
+                        "--labels",
+                        blocker.resolve("labels.jsonl").toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).contains("cannot write the labels file");
+    }
+}

@@ -591,9 +591,9 @@ public final class FlinkProcessCluster implements AutoCloseable {
     }
 
     /**
-     * The demo's embedded broker (Moquette) and its dependencies are {@code provided} only to keep
-     * them out of the job jar; a Flink distribution has none of them. Its plain netty on the
-     * cluster's classpath would meet the MQTT client's netty in the job jar and break it.
+     * The demo's embedded broker (Moquette) and its dependencies reach the test classpath through
+     * the tools module; a Flink distribution has none of them. Its plain netty on the cluster's
+     * classpath would meet the MQTT client's netty in the job jar and break it.
      */
     private static final Predicate<String> DEMO_BROKER =
             artifact ->

@@ -14,6 +14,7 @@ import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
 import io.vigil.testing.CheckpointObserver;
 import io.vigil.testing.CollectingSink;
+import io.vigil.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +50,7 @@ class SensorAnalyticsITCase {
     private static final int DEVICES_PER_KIND = 6;
     private static final List<String> SITES = List.of("plant-a", "plant-b");
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @TempDir static Path checkpoints;
 

@@ -7,6 +7,7 @@ import io.vigil.job.AlertMessages;
 import io.vigil.job.JobSetup;
 import io.vigil.job.SensorAnalyticsJob;
 import io.vigil.model.Alert;
+import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -22,8 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -191,7 +190,7 @@ class SensorAnalyticsJobITCase {
                 Thread.sleep(3_000);
                 cluster.terminateTaskManager(0).get();
                 cluster.startTaskManager();
-                await(
+                Await.until(
                         () -> restarted(job),
                         Duration.ofSeconds(60),
                         () -> "the job did not restart after losing a TaskManager");
@@ -219,8 +218,8 @@ class SensorAnalyticsJobITCase {
 
     /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
     private static void awaitSubscribed(MosquittoTestPublisher probe, String database)
-            throws InterruptedException {
-        await(
+            throws Exception {
+        Await.until(
                 () -> {
                     probe.publish("sensors/probe", "probe", 1);
                     return count(
@@ -259,11 +258,11 @@ class SensorAnalyticsJobITCase {
         }
     }
 
-    private static void awaitEverythingWritten(String database) throws InterruptedException {
+    private static void awaitEverythingWritten(String database) throws Exception {
         int windows = GroundTruth.expectedAggregates(simulation).size();
         int alerts =
                 simulation.episodes().size() - simulation.episodes(Episode.Kind.MALFORMED).size();
-        await(
+        Await.until(
                 () ->
                         count(
                                                 database,
@@ -411,17 +410,6 @@ class SensorAnalyticsJobITCase {
             return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
         } catch (IllegalStateException databaseNotThereYet) {
             return 0;
-        }
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, Supplier<String> what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + ": " + what.get());
-            }
-            Thread.sleep(500);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.e2e.GroundTruth;
+import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -364,18 +365,16 @@ class FlinkClusterITCase {
         }
     }
 
+    /** Waits as {@link Await#until} does, and shows the JobManager's log when it times out. */
     private static void await(Callable<Boolean> condition, Duration timeout, Supplier<String> what)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
+        Await.until(
+                condition,
+                timeout,
+                () ->
                         String.format(
-                                "timed out after %s: %s%nJobManager log:%n%s",
-                                timeout, what.get(), cluster.logTail("jobmanager", 80)));
-            }
-            Thread.sleep(500);
-        }
+                                "%s%nJobManager log:%n%s",
+                                what.get(), cluster.logTail("jobmanager", 80)));
     }
 
     private static Path findJobJar() {

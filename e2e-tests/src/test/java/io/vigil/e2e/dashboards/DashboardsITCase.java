@@ -12,6 +12,7 @@ import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
 import io.vigil.pipeline.SensorAnalytics;
 import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.MiniClusters;
 import io.vigil.tools.simulator.Episode;
 import io.vigil.tools.simulator.FleetSimulation;
 import io.vigil.tools.simulator.SimulatedMessage;
@@ -30,7 +31,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -59,13 +59,7 @@ class DashboardsITCase {
 
     @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     private static FleetSimulation simulation;
     private static SimulationSpec spec;

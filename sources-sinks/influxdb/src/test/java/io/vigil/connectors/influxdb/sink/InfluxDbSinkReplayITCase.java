@@ -3,6 +3,7 @@ package io.vigil.connectors.influxdb.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.MiniClusters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -37,13 +37,7 @@ class InfluxDbSinkReplayITCase {
 
     @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 1);
 
     @Test
     void restoringFromACheckpointReplaysWithoutDuplicates() throws Exception {

@@ -3,6 +3,7 @@ package io.vigil.connectors.influxdb.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.MiniClusters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -22,13 +22,7 @@ class InfluxDbSinkRoundTripITCase {
 
     @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @Test
     void writesEveryPointFieldForFieldIncludingStringsThatNeedEscaping() throws Exception {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.InfluxDbTestCertificates;
+import io.vigil.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +22,7 @@ class InfluxDbSinkSecurityITCase {
     static final InfluxDbExtension INFLUXDB =
             new InfluxDbExtension().withAuth("admin", "admin-secret").withHttps();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 1);
 
     @TempDir static Path dir;
     static Path rightPassword;

@@ -7,6 +7,7 @@ import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSource;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MosquittoTestSubscriber;
@@ -26,7 +27,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
@@ -42,13 +42,7 @@ class MqttSinkITCase {
     private static final String USER = "vigil";
     private static final String PASSWORD = "correct horse";
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension
     static final MosquittoExtension BROKER =

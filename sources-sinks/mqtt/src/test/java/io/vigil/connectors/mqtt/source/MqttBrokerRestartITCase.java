@@ -2,6 +2,8 @@ package io.vigil.connectors.mqtt.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.Await;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -10,7 +12,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,7 @@ class MqttBrokerRestartITCase {
 
     private static final int BATCH = 1000;
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 1);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 
@@ -59,7 +54,7 @@ class MqttBrokerRestartITCase {
                 MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 1);
                 publisher.publishMany(topic, "a", 0, BATCH, 1);
             }
-            MqttTestJobs.await(
+            Await.until(
                     () -> MqttTestJobs.payloads(key).size() >= 100,
                     Duration.ofSeconds(30),
                     () -> "the job did not start reading");
@@ -70,7 +65,7 @@ class MqttBrokerRestartITCase {
             try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
                 publisher.publishMany(topic, "b", 0, BATCH, 1);
             }
-            MqttTestJobs.await(
+            Await.until(
                     () -> MqttTestJobs.payloads(key).stream().distinct().count() >= 2 * BATCH,
                     Duration.ofSeconds(60),
                     () ->

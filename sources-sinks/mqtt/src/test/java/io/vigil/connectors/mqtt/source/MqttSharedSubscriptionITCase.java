@@ -2,6 +2,8 @@ package io.vigil.connectors.mqtt.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.Await;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -20,13 +21,7 @@ class MqttSharedSubscriptionITCase {
 
     private static final int MESSAGES = 2000;
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 
@@ -54,7 +49,7 @@ class MqttSharedSubscriptionITCase {
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
             MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 2);
             publisher.publishMany(topic, "s", 0, MESSAGES, 1);
-            MqttTestJobs.await(
+            Await.until(
                     () -> MqttTestJobs.payloads(key).size() >= MESSAGES,
                     Duration.ofSeconds(60),
                     () -> "saw " + MqttTestJobs.payloads(key).size() + " of " + MESSAGES);

@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.Await;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -74,7 +75,7 @@ class MqttSourceBackpressureITCase {
 
         JobClient job = env.executeAsync("backpressure");
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
-            MqttTestJobs.await(
+            Await.until(
                     () -> queuedGauge(job).isPresent(),
                     Duration.ofSeconds(30),
                     () -> "the source never registered its queue gauge");
@@ -94,7 +95,7 @@ class MqttSourceBackpressureITCase {
             assertThat(highest).as("queue reached under backpressure").isEqualTo(QUEUE_CAPACITY);
 
             RELEASE.countDown();
-            MqttTestJobs.await(
+            Await.until(
                     () -> data().size() >= MESSAGES,
                     Duration.ofSeconds(60),
                     () -> "sink saw " + data().size() + " of " + MESSAGES);

@@ -3,6 +3,8 @@ package io.vigil.connectors.mqtt.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.testing.Await;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,13 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MqttSourceDeliveryITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 
@@ -102,7 +97,7 @@ class MqttSourceDeliveryITCase {
                     }
                 }
             }
-            MqttTestJobs.await(
+            Await.until(
                     () -> payloadsOf(key).size() >= 120,
                     Duration.ofSeconds(30),
                     () -> "got " + payloadsOf(key).size() + " of 120");
@@ -191,7 +186,7 @@ class MqttSourceDeliveryITCase {
                 .sinkTo(new MqttTestJobs.CollectSink<>(key));
         JobClient job = env.executeAsync("wildcards");
         try {
-            MqttTestJobs.await(
+            Await.until(
                     () -> MqttTestJobs.results(key).size() >= 1,
                     Duration.ofSeconds(30),
                     () -> "the retained message never came");
@@ -202,7 +197,7 @@ class MqttSourceDeliveryITCase {
             publisher.publish(
                     base + "/alarms/a/b/c", "yes: # many levels", 1, false, Map.of("unit", "dB"));
             publisher.publish(base + "/pump-1/temperature", "end", 1);
-            MqttTestJobs.await(
+            Await.until(
                     () ->
                             MqttTestJobs.<MqttMessage>results(key).stream()
                                     .anyMatch(m -> payload(m).equals("end")),

@@ -3,6 +3,8 @@ package io.vigil.connectors.mqtt.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.testing.Await;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -19,7 +21,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -37,13 +38,7 @@ class MqttSourceFailoverITCase {
 
     private static final int MESSAGES = 10_000;
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 
@@ -94,7 +89,7 @@ class MqttSourceFailoverITCase {
         try {
             MqttTestJobs.probeUntilSubscribed(publisher, topic, key, parallelism);
             publisher.publishMany(topic, "m", 0, MESSAGES, 1);
-            MqttTestJobs.await(
+            Await.until(
                     () -> MqttTestJobs.payloads(key).stream().distinct().count() >= MESSAGES,
                     Duration.ofSeconds(120),
                     () ->

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -50,17 +48,6 @@ final class MqttTestJobs {
                                 tagged.substring(tagged.indexOf('|') + 1).startsWith(payloadPrefix))
                 .map(tagged -> Integer.parseInt(tagged.substring(0, tagged.indexOf('|'))))
                 .collect(Collectors.toSet());
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, Supplier<String> description)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + ": " + description.get());
-            }
-            Thread.sleep(50);
-        }
     }
 
     /**

@@ -109,7 +109,7 @@ public final class BenchmarkInputs {
         return points;
     }
 
-    /** The window's statistics as DESIGN.md defines them; the readings are in event-time order. */
+    /** The window statistics of docs/architecture.md; the readings are in event-time order. */
     private static WindowAggregate aggregate(List<SensorReading> readings, long size) {
         SensorReading first = readings.get(0);
         long start = first.timestamp() - Math.floorMod(first.timestamp(), size);

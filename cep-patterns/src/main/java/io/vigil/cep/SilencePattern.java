@@ -4,7 +4,6 @@ import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -87,11 +86,7 @@ public final class SilencePattern implements AlertPattern {
 
     @Override
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        String prefix = "pattern-" + spec.name();
-        return MetricFilter.watchedReadings(readings, spec)
-                .process(detector(), TypeInformation.of(Alert.class))
-                .uid(prefix + "-silence")
-                .name(prefix + "-silence");
+        return PatternPipeline.keyedStep(readings, spec, "silence", detector(), Alert.class);
     }
 
     /** The keyed function that detects silences. */

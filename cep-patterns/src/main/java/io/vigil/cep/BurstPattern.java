@@ -92,43 +92,38 @@ public final class BurstPattern implements AlertPattern {
 
     BurstPattern(BurstSpec spec, double baselineWeight, Duration baselineRetention) {
         String name = spec.name();
-        if ((spec.threshold() == null) == (spec.aboveBaseline() == null)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
-                                    + " got threshold=%s, above-baseline=%s",
-                            name, spec.threshold(), spec.aboveBaseline()));
-        }
-        if (spec.aboveBaseline() != null && !(spec.aboveBaseline() >= 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': above-baseline must not be negative, got %s",
-                            name, spec.aboveBaseline()));
-        }
-        if (spec.minEvents() < 1) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': min-events must be at least 1, got %d",
-                            name, spec.minEvents()));
-        }
-        if (spec.within() == null || spec.within().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': within must be positive, got %s",
-                            name, spec.within()));
-        }
-        if (!(baselineWeight > 0 && baselineWeight <= 1)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must be in (0, 1], got %s",
-                            PatternOptions.BURST_BASELINE_WEIGHT.key(), baselineWeight));
-        }
-        if (baselineRetention.toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must be positive, got %s",
-                            PatternOptions.BURST_BASELINE_RETENTION.key(), baselineRetention));
-        }
+        PatternChecks.require(
+                (spec.threshold() == null) != (spec.aboveBaseline() == null),
+                "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
+                        + " got threshold=%s, above-baseline=%s",
+                name,
+                spec.threshold(),
+                spec.aboveBaseline());
+        PatternChecks.require(
+                spec.aboveBaseline() == null || spec.aboveBaseline() >= 0,
+                "Burst pattern '%s': above-baseline must not be negative, got %s",
+                name,
+                spec.aboveBaseline());
+        PatternChecks.require(
+                spec.minEvents() >= 1,
+                "Burst pattern '%s': min-events must be at least 1, got %d",
+                name,
+                spec.minEvents());
+        PatternChecks.require(
+                spec.within() != null && spec.within().toMillis() > 0,
+                "Burst pattern '%s': within must be positive, got %s",
+                name,
+                spec.within());
+        PatternChecks.require(
+                baselineWeight > 0 && baselineWeight <= 1,
+                "%s must be in (0, 1], got %s",
+                PatternOptions.BURST_BASELINE_WEIGHT.key(),
+                baselineWeight);
+        PatternChecks.require(
+                baselineRetention.toMillis() > 0,
+                "%s must be positive, got %s",
+                PatternOptions.BURST_BASELINE_RETENTION.key(),
+                baselineRetention);
         this.spec = spec;
         this.baselineWeight = baselineWeight;
         this.baselineRetention = baselineRetention;

@@ -68,30 +68,26 @@ public final class DriftPattern implements AlertPattern {
 
     public DriftPattern(DriftSpec spec) {
         String name = spec.name();
-        if (spec.minEvents() < 2) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': min-events must be at least 2, got %d",
-                            name, spec.minEvents()));
-        }
-        if (spec.within() == null || spec.within().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': within must be positive, got %s",
-                            name, spec.within()));
-        }
-        if (!(spec.tolerance() >= 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': tolerance must not be negative, got %s",
-                            name, spec.tolerance()));
-        }
-        if (!(spec.minRise() > 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': min-rise must be positive, got %s",
-                            name, spec.minRise()));
-        }
+        PatternChecks.require(
+                spec.minEvents() >= 2,
+                "Drift pattern '%s': min-events must be at least 2, got %d",
+                name,
+                spec.minEvents());
+        PatternChecks.require(
+                spec.within() != null && spec.within().toMillis() > 0,
+                "Drift pattern '%s': within must be positive, got %s",
+                name,
+                spec.within());
+        PatternChecks.require(
+                spec.tolerance() >= 0,
+                "Drift pattern '%s': tolerance must not be negative, got %s",
+                name,
+                spec.tolerance());
+        PatternChecks.require(
+                spec.minRise() > 0,
+                "Drift pattern '%s': min-rise must be positive, got %s",
+                name,
+                spec.minRise());
         this.spec = spec;
     }
 

@@ -62,19 +62,16 @@ public final class SilencePattern implements AlertPattern {
 
     /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
     public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
-        if (spec.after() == null || spec.after().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Silence pattern '%s': after must be positive, got %s",
-                            spec.name(), spec.after()));
-        }
-        if (processingTimeGrace.isNegative()) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must not be negative, got %s",
-                            PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
-                            processingTimeGrace));
-        }
+        PatternChecks.require(
+                spec.after() != null && spec.after().toMillis() > 0,
+                "Silence pattern '%s': after must be positive, got %s",
+                spec.name(),
+                spec.after());
+        PatternChecks.require(
+                !processingTimeGrace.isNegative(),
+                "%s must not be negative, got %s",
+                PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
+                processingTimeGrace);
         this.spec = spec;
         this.processingTimeGrace = processingTimeGrace;
     }

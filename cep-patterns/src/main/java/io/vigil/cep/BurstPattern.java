@@ -8,15 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -95,43 +92,38 @@ public final class BurstPattern implements AlertPattern {
 
     BurstPattern(BurstSpec spec, double baselineWeight, Duration baselineRetention) {
         String name = spec.name();
-        if ((spec.threshold() == null) == (spec.aboveBaseline() == null)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
-                                    + " got threshold=%s, above-baseline=%s",
-                            name, spec.threshold(), spec.aboveBaseline()));
-        }
-        if (spec.aboveBaseline() != null && !(spec.aboveBaseline() >= 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': above-baseline must not be negative, got %s",
-                            name, spec.aboveBaseline()));
-        }
-        if (spec.minEvents() < 1) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': min-events must be at least 1, got %d",
-                            name, spec.minEvents()));
-        }
-        if (spec.within() == null || spec.within().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Burst pattern '%s': within must be positive, got %s",
-                            name, spec.within()));
-        }
-        if (!(baselineWeight > 0 && baselineWeight <= 1)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must be in (0, 1], got %s",
-                            PatternOptions.BURST_BASELINE_WEIGHT.key(), baselineWeight));
-        }
-        if (baselineRetention.toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must be positive, got %s",
-                            PatternOptions.BURST_BASELINE_RETENTION.key(), baselineRetention));
-        }
+        PatternChecks.require(
+                (spec.threshold() == null) != (spec.aboveBaseline() == null),
+                "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
+                        + " got threshold=%s, above-baseline=%s",
+                name,
+                spec.threshold(),
+                spec.aboveBaseline());
+        PatternChecks.require(
+                spec.aboveBaseline() == null || spec.aboveBaseline() >= 0,
+                "Burst pattern '%s': above-baseline must not be negative, got %s",
+                name,
+                spec.aboveBaseline());
+        PatternChecks.require(
+                spec.minEvents() >= 1,
+                "Burst pattern '%s': min-events must be at least 1, got %d",
+                name,
+                spec.minEvents());
+        PatternChecks.require(
+                spec.within() != null && spec.within().toMillis() > 0,
+                "Burst pattern '%s': within must be positive, got %s",
+                name,
+                spec.within());
+        PatternChecks.require(
+                baselineWeight > 0 && baselineWeight <= 1,
+                "%s must be in (0, 1], got %s",
+                PatternOptions.BURST_BASELINE_WEIGHT.key(),
+                baselineWeight);
+        PatternChecks.require(
+                baselineRetention.toMillis() > 0,
+                "%s must be positive, got %s",
+                PatternOptions.BURST_BASELINE_RETENTION.key(),
+                baselineRetention);
         this.spec = spec;
         this.baselineWeight = baselineWeight;
         this.baselineRetention = baselineRetention;
@@ -144,21 +136,14 @@ public final class BurstPattern implements AlertPattern {
 
     @Override
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        String prefix = "pattern-" + spec.name();
-        SingleOutputStreamOperator<ScoredReading> scored =
-                MetricFilter.watchedReadings(readings, spec)
-                        .process(scorer(), TypeInformation.of(ScoredReading.class))
-                        .uid(prefix + "-score")
-                        .name(prefix + "-score");
-        // The scorer keeps the key partitioning, so CEP needs no second shuffle.
         SingleOutputStreamOperator<Alert> alerts =
-                CEP.pattern(
-                                DataStreamUtils.reinterpretAsKeyedStream(
-                                        scored, ScoredReading::key, Types.STRING),
-                                pattern())
-                        .process(function(), TypeInformation.of(Alert.class))
-                        .uid(prefix + "-cep")
-                        .name(prefix + "-cep");
+                PatternPipeline.cep(
+                        spec,
+                        PatternPipeline.keyedStep(
+                                readings, spec, "score", scorer(), ScoredReading.class),
+                        ScoredReading::key,
+                        pattern(),
+                        function());
         return alerts.union(alerts.getSideOutput(WINDOW_CLOSED));
     }
 
@@ -227,38 +212,25 @@ public final class BurstPattern implements AlertPattern {
         }
 
         private Alert alert(List<ScoredReading> loud) {
-            SensorReading first = loud.get(0).reading();
-            SensorReading last = loud.get(loud.size() - 1).reading();
-            double peak = loud.stream().mapToDouble(s -> s.reading().value()).max().orElseThrow();
-            String unit = AlertText.unit(first.unit());
+            PatternAlerts.Run run =
+                    new PatternAlerts.Run(loud.stream().map(ScoredReading::reading).toList());
             String above =
                     spec.isRelativeToBaseline()
                             ? String.format(
                                     "more than %s%s above baseline %s",
                                     AlertText.number(spec.aboveBaseline()),
-                                    unit,
+                                    run.unit(),
                                     AlertText.number(
                                             loud.get(0).threshold() - spec.aboveBaseline()))
-                            : "above " + AlertText.number(spec.threshold()) + unit;
-            String message =
+                            : "above " + AlertText.number(spec.threshold()) + run.unit();
+            return run.alert(
+                    spec,
                     String.format(
                             "%d readings %s over %s, peak %s",
-                            loud.size(),
+                            run.size(),
                             above,
-                            AlertText.seconds(last.timestamp() - first.timestamp()),
-                            AlertText.number(peak));
-            return new Alert(
-                    spec.name(),
-                    spec.type(),
-                    spec.severity(),
-                    first.site(),
-                    first.device(),
-                    first.metric(),
-                    first.timestamp(),
-                    last.timestamp(),
-                    loud.size(),
-                    peak,
-                    message);
+                            AlertText.seconds(run.millis()),
+                            AlertText.number(run.peak())));
         }
     }
 }

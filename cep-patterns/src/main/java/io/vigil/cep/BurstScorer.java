@@ -3,7 +3,6 @@ package io.vigil.cep;
 import io.vigil.model.SensorReading;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
@@ -48,11 +47,8 @@ final class BurstScorer extends EventTimeOrderedFunction<ScoredReading> {
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        previousAbove =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("previous-above", Types.BOOLEAN));
-        baseline =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("baseline", Types.DOUBLE));
+        previousAbove = valueState("previous-above", Types.BOOLEAN);
+        baseline = valueState("baseline", Types.DOUBLE);
     }
 
     @Override

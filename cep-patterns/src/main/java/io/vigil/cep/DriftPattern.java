@@ -7,17 +7,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.BooleanConditions;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -73,30 +68,26 @@ public final class DriftPattern implements AlertPattern {
 
     public DriftPattern(DriftSpec spec) {
         String name = spec.name();
-        if (spec.minEvents() < 2) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': min-events must be at least 2, got %d",
-                            name, spec.minEvents()));
-        }
-        if (spec.within() == null || spec.within().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': within must be positive, got %s",
-                            name, spec.within()));
-        }
-        if (!(spec.tolerance() >= 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': tolerance must not be negative, got %s",
-                            name, spec.tolerance()));
-        }
-        if (!(spec.minRise() > 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Drift pattern '%s': min-rise must be positive, got %s",
-                            name, spec.minRise()));
-        }
+        PatternChecks.require(
+                spec.minEvents() >= 2,
+                "Drift pattern '%s': min-events must be at least 2, got %d",
+                name,
+                spec.minEvents());
+        PatternChecks.require(
+                spec.within() != null && spec.within().toMillis() > 0,
+                "Drift pattern '%s': within must be positive, got %s",
+                name,
+                spec.within());
+        PatternChecks.require(
+                spec.tolerance() >= 0,
+                "Drift pattern '%s': tolerance must not be negative, got %s",
+                name,
+                spec.tolerance());
+        PatternChecks.require(
+                spec.minRise() > 0,
+                "Drift pattern '%s': min-rise must be positive, got %s",
+                name,
+                spec.minRise());
         this.spec = spec;
     }
 
@@ -107,20 +98,12 @@ public final class DriftPattern implements AlertPattern {
 
     @Override
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        String prefix = "pattern-" + spec.name();
-        SingleOutputStreamOperator<RiseStep> steps =
-                MetricFilter.watchedReadings(readings, spec)
-                        .process(stepper(), TypeInformation.of(RiseStep.class))
-                        .uid(prefix + "-steps")
-                        .name(prefix + "-steps");
-        // The stepper keeps the key partitioning, so CEP needs no second shuffle.
-        return CEP.pattern(
-                        DataStreamUtils.reinterpretAsKeyedStream(
-                                steps, RiseStep::key, Types.STRING),
-                        pattern())
-                .process(function(), TypeInformation.of(Alert.class))
-                .uid(prefix + "-cep")
-                .name(prefix + "-cep");
+        return PatternPipeline.cep(
+                spec,
+                PatternPipeline.keyedStep(readings, spec, "steps", stepper(), RiseStep.class),
+                RiseStep::key,
+                pattern(),
+                function());
     }
 
     /** The keyed function that marks readings before CEP. */
@@ -201,37 +184,25 @@ public final class DriftPattern implements AlertPattern {
         @Override
         public void processMatch(
                 Map<String, List<RiseStep>> match, Context ctx, Collector<Alert> out) {
-            List<SensorReading> run = new ArrayList<>();
-            match.get(FIRST).forEach(step -> run.add(step.reading()));
-            match.getOrDefault(RISING, List.of()).forEach(step -> run.add(step.reading()));
-            match.get(LAST).forEach(step -> run.add(step.reading()));
-            SensorReading first = run.get(0);
-            SensorReading last = run.get(run.size() - 1);
-            double peak = run.stream().mapToDouble(SensorReading::value).max().orElseThrow();
-            String unit = AlertText.unit(first.unit());
-            String message =
-                    String.format(
-                            "%d readings rising %s%s from %s to %s over %s, peak %s",
-                            run.size(),
-                            AlertText.number(last.value() - first.value()),
-                            unit,
-                            AlertText.number(first.value()),
-                            AlertText.number(last.value()),
-                            AlertText.seconds(last.timestamp() - first.timestamp()),
-                            AlertText.number(peak));
+            List<SensorReading> readings = new ArrayList<>();
+            match.get(FIRST).forEach(step -> readings.add(step.reading()));
+            match.getOrDefault(RISING, List.of()).forEach(step -> readings.add(step.reading()));
+            match.get(LAST).forEach(step -> readings.add(step.reading()));
+            PatternAlerts.Run run = new PatternAlerts.Run(readings);
+            SensorReading first = run.first();
+            SensorReading last = run.last();
             out.collect(
-                    new Alert(
-                            spec.name(),
-                            spec.type(),
-                            spec.severity(),
-                            first.site(),
-                            first.device(),
-                            first.metric(),
-                            first.timestamp(),
-                            last.timestamp(),
-                            run.size(),
-                            peak,
-                            message));
+                    run.alert(
+                            spec,
+                            String.format(
+                                    "%d readings rising %s%s from %s to %s over %s, peak %s",
+                                    run.size(),
+                                    AlertText.number(last.value() - first.value()),
+                                    run.unit(),
+                                    AlertText.number(first.value()),
+                                    AlertText.number(last.value()),
+                                    AlertText.seconds(run.millis()),
+                                    AlertText.number(run.peak()))));
         }
     }
 }

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
@@ -43,9 +42,7 @@ final class DriftStepper extends EventTimeOrderedFunction<RiseStep> {
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        previousValue =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("previous-value", Types.DOUBLE));
+        previousValue = valueState("previous-value", Types.DOUBLE);
         startMinima =
                 getRuntimeContext()
                         .getListState(

@@ -77,6 +77,11 @@ abstract class EventTimeOrderedFunction<OUT>
         return lastTimestamp.value();
     }
 
+    /** A value state of the current key, declared under {@code name}, for {@code open}. */
+    protected final <T> ValueState<T> valueState(String name, TypeInformation<T> type) {
+        return getRuntimeContext().getState(new ValueStateDescriptor<>(name, type));
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         pending =
@@ -86,12 +91,8 @@ abstract class EventTimeOrderedFunction<OUT>
                                         "pending",
                                         Types.LONG,
                                         Types.LIST(TypeInformation.of(SensorReading.class))));
-        lastTimestamp =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("last-timestamp", Types.LONG));
-        cleanupTimer =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("cleanup-timer", Types.LONG));
+        lastTimestamp = valueState("last-timestamp", Types.LONG);
+        cleanupTimer = valueState("cleanup-timer", Types.LONG);
         lateRecordsDropped = getRuntimeContext().getMetricGroup().counter("numLateRecordsDropped");
     }
 

@@ -5,7 +5,6 @@ import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -45,18 +44,10 @@ final class SilenceDetector extends EventTimeOrderedFunction<Alert> {
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         TypeInformation<SensorReading> readingType = TypeInformation.of(SensorReading.class);
-        latestInOrder =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("latest-in-order", readingType));
-        latestArrived =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("latest-arrived", readingType));
-        wallClockDeadline =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("wall-clock-deadline", Types.LONG));
-        wallClockTimer =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("wall-clock-timer", Types.LONG));
+        latestInOrder = valueState("latest-in-order", readingType);
+        latestArrived = valueState("latest-arrived", readingType);
+        wallClockDeadline = valueState("wall-clock-deadline", Types.LONG);
+        wallClockTimer = valueState("wall-clock-timer", Types.LONG);
     }
 
     @Override
@@ -136,13 +127,9 @@ final class SilenceDetector extends EventTimeOrderedFunction<Alert> {
                         AlertText.seconds(afterMillis),
                         AlertText.number(last.value()),
                         AlertText.unit(last.unit()));
-        return new Alert(
-                spec.name(),
-                spec.type(),
-                spec.severity(),
-                last.site(),
-                last.device(),
-                last.metric(),
+        return PatternAlerts.alert(
+                spec,
+                last,
                 last.timestamp(),
                 last.timestamp() + afterMillis,
                 0,

@@ -4,7 +4,6 @@ import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -63,19 +62,16 @@ public final class SilencePattern implements AlertPattern {
 
     /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
     public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
-        if (spec.after() == null || spec.after().toMillis() <= 0) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Silence pattern '%s': after must be positive, got %s",
-                            spec.name(), spec.after()));
-        }
-        if (processingTimeGrace.isNegative()) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "%s must not be negative, got %s",
-                            PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
-                            processingTimeGrace));
-        }
+        PatternChecks.require(
+                spec.after() != null && spec.after().toMillis() > 0,
+                "Silence pattern '%s': after must be positive, got %s",
+                spec.name(),
+                spec.after());
+        PatternChecks.require(
+                !processingTimeGrace.isNegative(),
+                "%s must not be negative, got %s",
+                PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
+                processingTimeGrace);
         this.spec = spec;
         this.processingTimeGrace = processingTimeGrace;
     }
@@ -87,11 +83,7 @@ public final class SilencePattern implements AlertPattern {
 
     @Override
     public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        String prefix = "pattern-" + spec.name();
-        return MetricFilter.watchedReadings(readings, spec)
-                .process(detector(), TypeInformation.of(Alert.class))
-                .uid(prefix + "-silence")
-                .name(prefix + "-silence");
+        return PatternPipeline.keyedStep(readings, spec, "silence", detector(), Alert.class);
     }
 
     /** The keyed function that detects silences. */

@@ -1,17 +1,21 @@
 package io.vigil.cep;
 
+import static io.vigil.cep.AlertAsserter.alert;
+import static io.vigil.cep.AlertAsserter.assertOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.config.SilenceSpec;
+import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,31 +23,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class AlertPatternsTest {
 
-    static final BurstSpec BURST =
-            new BurstSpec(
-                    "loud-burst",
-                    "warning",
-                    List.of("sound"),
-                    85.0,
-                    null,
-                    3,
-                    Duration.ofSeconds(10));
-    static final DriftSpec DRIFT =
-            new DriftSpec(
-                    "pump-drift",
-                    "critical",
-                    List.of("temperature"),
-                    4,
-                    Duration.ofSeconds(60),
-                    0.5,
-                    3.0);
-    static final SilenceSpec SILENCE =
-            new SilenceSpec(
-                    "pump-silent", "warning", List.of("temperature"), Duration.ofSeconds(60));
+    static final BurstSpec BURST = TestPatterns.LOUD_BURST;
+    static final DriftSpec DRIFT = TestPatterns.PUMP_DRIFT;
+    static final SilenceSpec SILENCE = TestPatterns.PUMP_SILENT;
 
     @Test
     void createsThePatternOfEachSpecType() {
@@ -62,6 +50,32 @@ class AlertPatternsTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AlertPatterns.of(BURST, config))
                 .hasMessageContaining(PatternOptions.BURST_BASELINE_WEIGHT.key());
+    }
+
+    @Test
+    void passesTheSilenceGraceFromTheConfigurationToTheFallback() throws Exception {
+        Configuration config = new Configuration();
+        config.set(PatternOptions.SILENCE_PROCESSING_TIME_GRACE, Duration.ofSeconds(5));
+        SilencePattern pattern = (SilencePattern) AlertPatterns.of(SILENCE, config);
+        try (KeyedOneInputStreamOperatorTestHarness<String, SensorReading, Alert> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(pattern.detector()),
+                        SensorReading::key,
+                        Types.STRING)) {
+            harness.open();
+            harness.setProcessingTime(0);
+            harness.processElement(
+                    new SensorReading("plant-a", "pump-3", "temperature", 1_000, 20.0, null),
+                    1_000);
+
+            harness.setProcessingTime(64_999);
+            assertOutput(harness.extractOutputValues()).as("after + grace").hasNoMoreAlerts();
+
+            harness.setProcessingTime(65_000);
+            assertOutput(harness.extractOutputValues())
+                    .nextAlert(alert().device("pump-3").startedAt(1_000).endedAt(61_000))
+                    .hasNoMoreAlerts();
+        }
     }
 
     @Test

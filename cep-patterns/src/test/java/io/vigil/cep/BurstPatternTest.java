@@ -1,9 +1,12 @@
 package io.vigil.cep;
 
+import static io.vigil.cep.AlertAsserter.alert;
+import static io.vigil.cep.AlertAsserter.assertOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.vigil.cep.AlertAsserter.ExpectedAlert;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -14,18 +17,20 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class BurstPatternTest {
 
-    private static final BurstSpec LOUD =
+    private static final BurstSpec LOUD = TestPatterns.LOUD_BURST;
+
+    /** 3 readings over 15 above the running baseline within 10 s. */
+    private static final BurstSpec RELATIVE =
             new BurstSpec(
-                    "loud-burst",
-                    "warning",
+                    "relative-burst",
+                    "critical",
                     List.of("sound"),
-                    85.0,
                     null,
+                    15.0,
                     3,
                     Duration.ofSeconds(10));
 
@@ -37,12 +42,12 @@ class BurstPatternTest {
             harness.add(sound(1 * S, 80), sound(2 * S, 90), sound(3 * S, 97.3), sound(4 * S, 91));
             harness.add(sound(5 * S, 80));
             harness.watermark(4 * S);
-            assertThat(harness.alerts()).as("the burst has not ended yet").isEmpty();
+            assertOutput(harness.alerts()).as("the burst has not ended yet").hasNoMoreAlerts();
 
             harness.watermark(5 * S);
 
-            assertThat(harness.alerts())
-                    .containsExactly(
+            assertOutput(harness.alerts())
+                    .nextAlertEquals(
                             new Alert(
                                     "loud-burst",
                                     "burst",
@@ -54,7 +59,8 @@ class BurstPatternTest {
                                     4 * S,
                                     3,
                                     97.3,
-                                    "3 readings above 85.0 dB over 2.0 s, peak 97.3"));
+                                    "3 readings above 85.0 dB over 2.0 s, peak 97.3"))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -67,15 +73,9 @@ class BurstPatternTest {
             harness.add(sound(8 * S, 70));
             harness.watermark(8 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(1 * S);
-                                assertThat(alert.endedAt()).isEqualTo(7 * S);
-                                assertThat(alert.events()).isEqualTo(7);
-                                assertThat(alert.peak()).isEqualTo(92.0);
-                            });
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(1 * S).endedAt(7 * S).events(7).peak(92.0))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -86,9 +86,10 @@ class BurstPatternTest {
             harness.add(sound(20 * S, 95), sound(21 * S, 96), sound(22 * S, 97), sound(23 * S, 60));
             harness.watermark(30 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(1 * S, 3 * S, 3), tuple(20 * S, 22 * S, 3));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(1 * S).endedAt(3 * S).events(3))
+                    .nextAlert(alert().startedAt(20 * S).endedAt(22 * S).events(3))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -98,7 +99,7 @@ class BurstPatternTest {
             harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 60));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
         }
     }
 
@@ -108,19 +109,16 @@ class BurstPatternTest {
             harness.add(sound(1 * S, 90), sound(2 * S, 90), sound(3 * S, 85.0));
             harness.add(sound(4 * S, 90), sound(5 * S, 90), sound(6 * S, 60));
             harness.watermark(60 * S);
-            assertThat(harness.alerts()).as("two runs of two, split at the threshold").isEmpty();
+            assertOutput(harness.alerts())
+                    .as("two runs of two, split at the threshold")
+                    .hasNoMoreAlerts();
 
             harness.add(sound(61 * S, 90), sound(62 * S, 90), sound(63 * S, 90));
             harness.add(sound(64 * S, 85.0), sound(65 * S, 99), sound(66 * S, 60));
             harness.watermark(120 * S);
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(61 * S);
-                                assertThat(alert.endedAt()).isEqualTo(63 * S);
-                                assertThat(alert.peak()).isEqualTo(90.0);
-                            });
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(61 * S).endedAt(63 * S).peak(90.0))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -136,15 +134,9 @@ class BurstPatternTest {
             harness.add(sound(12 * S, 60), sound(15 * S, 60));
             harness.watermark(30 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(2 * S);
-                                assertThat(alert.endedAt()).isEqualTo(4 * S);
-                                assertThat(alert.events()).isEqualTo(3);
-                                assertThat(alert.peak()).isEqualTo(93.0);
-                            });
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(2 * S).endedAt(4 * S).events(3).peak(93.0))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -156,9 +148,7 @@ class BurstPatternTest {
             harness.add(sound(31 * S, 60));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(alert -> assertThat(alert.endedAt()).isEqualTo(11 * S));
+            assertOutput(harness.alerts()).nextAlert(alert().endedAt(11 * S)).hasNoMoreAlerts();
         }
     }
 
@@ -169,20 +159,17 @@ class BurstPatternTest {
                 harness.add(sound(i * S, 90));
                 harness.watermark(i * S);
                 if (i == 11) {
-                    assertThat(harness.alerts()).as("window [1 s, 11 s] still open").isEmpty();
+                    assertOutput(harness.alerts())
+                            .as("window [1 s, 11 s] still open")
+                            .hasNoMoreAlerts();
                 }
             }
             harness.add(sound(32 * S, 60));
             harness.watermark(120 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(1 * S);
-                                assertThat(alert.endedAt()).isEqualTo(11 * S);
-                                assertThat(alert.events()).isEqualTo(11);
-                            });
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(1 * S).endedAt(11 * S).events(11))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -191,22 +178,15 @@ class BurstPatternTest {
         try (TwoStageHarness<ScoredReading> harness = TwoStageHarness.of(new BurstPattern(LOUD))) {
             harness.add(sound(1 * S, 90), sound(2 * S, 95), sound(3 * S, 90));
             harness.watermark(11 * S);
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
 
             harness.watermark(11 * S + 1);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(1 * S);
-                                assertThat(alert.endedAt()).isEqualTo(3 * S);
-                                assertThat(alert.events()).isEqualTo(3);
-                                assertThat(alert.peak()).isEqualTo(95.0);
-                            });
+            ExpectedAlert burst = alert().startedAt(1 * S).endedAt(3 * S).events(3).peak(95.0);
+            assertOutput(harness.alerts()).nextAlert(burst).hasNoMoreAlerts();
             harness.add(sound(40 * S, 60));
             harness.watermark(60 * S);
-            assertThat(harness.alerts()).hasSize(1);
+            assertOutput(harness.alerts()).nextAlert(burst).hasNoMoreAlerts();
         }
     }
 
@@ -217,13 +197,9 @@ class BurstPatternTest {
             harness.add(sound(15 * S, 60));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(
-                            alert -> {
-                                assertThat(alert.startedAt()).isEqualTo(12 * S);
-                                assertThat(alert.events()).isEqualTo(3);
-                            });
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(12 * S).events(3))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -236,7 +212,7 @@ class BurstPatternTest {
             harness.add(sound(13 * S, 60));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
         }
     }
 
@@ -247,23 +223,14 @@ class BurstPatternTest {
             harness.add(sound(3 * S, 90), other(3 * S, 90), sound(4 * S, 60), other(4 * S, 60));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts()).extracting(Alert::device).containsExactly("mic-07");
+            assertOutput(harness.alerts()).nextAlert(alert().device("mic-07")).hasNoMoreAlerts();
         }
     }
 
     @Test
     void aboveBaselineBurstUsesTheRunningBaselineOfQuietReadings() throws Exception {
-        BurstSpec relative =
-                new BurstSpec(
-                        "relative-burst",
-                        "critical",
-                        List.of("sound"),
-                        null,
-                        15.0,
-                        3,
-                        Duration.ofSeconds(10));
         try (TwoStageHarness<ScoredReading> harness =
-                TwoStageHarness.of(new BurstPattern(relative))) {
+                TwoStageHarness.of(new BurstPattern(RELATIVE))) {
             // Baselines: 50 (first reading), 51 after 60, 52.45 after 65.5 (quiet: threshold 66).
             harness.add(sound(1 * S, 50), sound(2 * S, 60), sound(3 * S, 65.5));
             // Threshold 67.45: loud.
@@ -273,9 +240,10 @@ class BurstPatternTest {
             harness.add(sound(8 * S, 72), sound(9 * S, 73), sound(10 * S, 74), sound(11 * S, 52));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::events, Alert::severity)
-                    .containsExactly(tuple(4 * S, 3, "critical"), tuple(8 * S, 3, "critical"));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(4 * S).events(3).severity("critical"))
+                    .nextAlert(alert().startedAt(8 * S).events(3).severity("critical"))
+                    .hasNoMoreAlerts();
             assertThat(harness.alerts().get(0).message())
                     .startsWith("3 readings more than 15.0 dB above baseline 52.");
         }
@@ -297,9 +265,7 @@ class BurstPatternTest {
             harness.add(sound(1 * S, 120), sound(2 * S, 120), sound(3 * S, 126), sound(4 * S, 120));
             harness.watermark(60 * S);
 
-            assertThat(harness.alerts())
-                    .singleElement()
-                    .satisfies(alert -> assertThat(alert.startedAt()).isEqualTo(3 * S));
+            assertOutput(harness.alerts()).nextAlert(alert().startedAt(3 * S)).hasNoMoreAlerts();
         }
     }
 
@@ -323,10 +289,9 @@ class BurstPatternTest {
                     TwoStageHarness.of(new BurstPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
-                assertThat(harness.alerts())
+                assertOutput(harness.alerts())
                         .as("seed %d, %s", seed, spec)
-                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events, Alert::peak)
-                        .containsExactlyInAnyOrderElementsOf(expectedBursts(spec, readings));
+                        .hasRemainingAlertsInAnyOrder(expectedBursts(spec, readings));
                 assertThat(harness.numKeyedStateEntries()).isZero();
                 alerts += harness.alerts().size();
             }
@@ -335,7 +300,8 @@ class BurstPatternTest {
     }
 
     /** The rules in {@link BurstPattern}'s Javadoc, written out plainly. */
-    private static List<Tuple> expectedBursts(BurstSpec spec, List<SensorReading> readings) {
+    private static List<ExpectedAlert> expectedBursts(
+            BurstSpec spec, List<SensorReading> readings) {
         int n = readings.size();
         long within = spec.within().toMillis();
         boolean[] loud = new boolean[n];
@@ -354,7 +320,7 @@ class BurstPatternTest {
             }
             loud[i] = value > threshold;
         }
-        List<Tuple> alerts = new ArrayList<>();
+        List<ExpectedAlert> alerts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long start = readings.get(i).timestamp();
             boolean startsRun =
@@ -372,7 +338,11 @@ class BurstPatternTest {
                 j++;
             }
             if (j - i >= spec.minEvents()) {
-                alerts.add(tuple(start, readings.get(j - 1).timestamp(), j - i, peak));
+                alerts.add(
+                        alert().startedAt(start)
+                                .endedAt(readings.get(j - 1).timestamp())
+                                .events(j - i)
+                                .peak(peak));
             }
         }
         return alerts;
@@ -388,7 +358,7 @@ class BurstPatternTest {
 
             harness.watermark(16 * S + 1);
 
-            assertThat(harness.alerts()).hasSize(1);
+            assertOutput(harness.alerts()).nextAlert(alert().startedAt(1 * S)).hasNoMoreAlerts();
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
         }
@@ -396,17 +366,8 @@ class BurstPatternTest {
 
     @Test
     void forgetsTheBaselineAfterTheRetention() throws Exception {
-        BurstSpec relative =
-                new BurstSpec(
-                        "relative-burst",
-                        "critical",
-                        List.of("sound"),
-                        null,
-                        15.0,
-                        3,
-                        Duration.ofSeconds(10));
         try (TwoStageHarness<ScoredReading> harness =
-                TwoStageHarness.of(new BurstPattern(relative, 0.1, Duration.ofMinutes(5)))) {
+                TwoStageHarness.of(new BurstPattern(RELATIVE, 0.1, Duration.ofMinutes(5)))) {
             harness.add(sound(1 * S, 50), sound(2 * S, 52));
             harness.watermark(4 * 60 * S);
             assertThat(harness.numKeyedStateEntries()).as("baseline kept").isPositive();

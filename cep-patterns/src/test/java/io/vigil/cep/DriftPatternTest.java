@@ -1,9 +1,11 @@
 package io.vigil.cep;
 
+import static io.vigil.cep.AlertAsserter.alert;
+import static io.vigil.cep.AlertAsserter.assertOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.groups.Tuple.tuple;
 
+import io.vigil.cep.AlertAsserter.ExpectedAlert;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -11,22 +13,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class DriftPatternTest {
 
     private static final long S = 1000;
 
-    /** At least 4 readings within 60 s, drops of at most 0.5, rising at least 3. */
-    private static final DriftSpec DRIFT =
+    private static final DriftSpec DRIFT = TestPatterns.PUMP_DRIFT;
+
+    /** At least 2 readings within 100 s, drops of at most 10, rising at least 3. */
+    private static final DriftSpec WIDE =
             new DriftSpec(
                     "pump-drift",
                     "critical",
                     List.of("temperature"),
-                    4,
-                    Duration.ofSeconds(60),
-                    0.5,
+                    2,
+                    Duration.ofSeconds(100),
+                    10,
                     3.0);
 
     @Test
@@ -35,12 +38,12 @@ class DriftPatternTest {
             harness.add(temp(10 * S, 20), temp(20 * S, 21), temp(30 * S, 22));
             harness.add(temp(40 * S, 23), temp(50 * S, 24));
             harness.watermark(30 * S);
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
 
             harness.watermark(40 * S);
 
-            assertThat(harness.alerts())
-                    .containsExactly(
+            assertOutput(harness.alerts())
+                    .nextAlertEquals(
                             new Alert(
                                     "pump-drift",
                                     "drift",
@@ -53,7 +56,8 @@ class DriftPatternTest {
                                     4,
                                     23.0,
                                     "4 readings rising 3.0 °C from 20.0 to 23.0 over 30.0 s,"
-                                            + " peak 23.0"));
+                                            + " peak 23.0"))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -65,9 +69,9 @@ class DriftPatternTest {
             harness.add(temp(40 * S, 22), temp(50 * S, 23.5));
             harness.watermark(100 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events, Alert::peak)
-                    .containsExactly(tuple(10 * S, 50 * S, 5, 23.5));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(50 * S).events(5).peak(23.5))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -79,9 +83,9 @@ class DriftPatternTest {
             harness.add(temp(40 * S, 22), temp(50 * S, 23.95), temp(60 * S, 24.0));
             harness.watermark(100 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(30 * S, 60 * S, 4));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(30 * S).endedAt(60 * S).events(4))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -94,7 +98,7 @@ class DriftPatternTest {
             harness.watermark(300 * S);
 
             // 0.4 per 10 s is 2.4 per 60 s: never 3 within the window.
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
         }
     }
 
@@ -106,9 +110,9 @@ class DriftPatternTest {
             harness.add(temp(160 * S + 1, 22));
             harness.watermark(300 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt)
-                    .containsExactly(tuple(10 * S, 70 * S));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(70 * S))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -124,9 +128,9 @@ class DriftPatternTest {
 
             // The earliest start within 60 s of 330 s from which the rise reaches 3 is 270 s
             // (20.0).
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(270 * S, 330 * S, 7));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(270 * S).endedAt(330 * S).events(7))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -138,59 +142,44 @@ class DriftPatternTest {
             }
             harness.watermark(400 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(10 * S, 40 * S, 4), tuple(50 * S, 80 * S, 4));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(40 * S).events(4))
+                    .nextAlert(alert().startedAt(50 * S).endedAt(80 * S).events(4))
+                    .hasNoMoreAlerts();
         }
     }
 
     @Test
     void reportsTheEarliestStartingRunEvenWhenItCompletesLater() throws Exception {
-        DriftSpec wide =
-                new DriftSpec(
-                        "pump-drift",
-                        "critical",
-                        List.of("temperature"),
-                        2,
-                        Duration.ofSeconds(100),
-                        10,
-                        3.0);
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(wide))) {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(WIDE))) {
             // 20 -> 24 qualifies first, but the run from 25 (still open) starts earlier.
             harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
             harness.watermark(30 * S);
-            assertThat(harness.alerts()).as("held back while the run from 10 s is open").isEmpty();
+            assertOutput(harness.alerts())
+                    .as("held back while the run from 10 s is open")
+                    .hasNoMoreAlerts();
 
             harness.add(temp(40 * S, 28.5));
             harness.watermark(40 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(10 * S, 40 * S, 4));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(40 * S).events(4))
+                    .hasNoMoreAlerts();
         }
     }
 
     @Test
     void releasesAHeldBackRunWhenTheEarlierRunExpires() throws Exception {
-        DriftSpec wide =
-                new DriftSpec(
-                        "pump-drift",
-                        "critical",
-                        List.of("temperature"),
-                        2,
-                        Duration.ofSeconds(100),
-                        10,
-                        3.0);
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(wide))) {
+        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(WIDE))) {
             harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
             harness.watermark(110 * S);
-            assertThat(harness.alerts()).isEmpty();
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
 
             harness.watermark(110 * S + 1);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(20 * S, 30 * S, 2));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(20 * S).endedAt(30 * S).events(2))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -201,9 +190,9 @@ class DriftPatternTest {
             harness.add(temp(40 * S, 23), temp(20 * S, 21), temp(10 * S, 20), temp(30 * S, 22));
             harness.watermark(100 * S);
 
-            assertThat(harness.alerts())
-                    .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                    .containsExactly(tuple(10 * S, 40 * S, 4));
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(40 * S).events(4))
+                    .hasNoMoreAlerts();
         }
     }
 
@@ -225,10 +214,10 @@ class DriftPatternTest {
             try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
-                assertThat(harness.alerts())
+                assertOutput(harness.alerts())
                         .as("seed %d, %s", seed, spec)
-                        .extracting(Alert::startedAt, Alert::endedAt, Alert::events)
-                        .containsExactlyElementsOf(expectedDrifts(spec, readings));
+                        .nextAlerts(expectedDrifts(spec, readings))
+                        .hasNoMoreAlerts();
                 assertThat(harness.numKeyedStateEntries()).isZero();
                 alerts += harness.alerts().size();
             }
@@ -237,8 +226,9 @@ class DriftPatternTest {
     }
 
     /** The procedure in {@link DriftPattern}'s Javadoc, written out plainly. */
-    private static List<Tuple> expectedDrifts(DriftSpec spec, List<SensorReading> readings) {
-        List<Tuple> alerts = new ArrayList<>();
+    private static List<ExpectedAlert> expectedDrifts(
+            DriftSpec spec, List<SensorReading> readings) {
+        List<ExpectedAlert> alerts = new ArrayList<>();
         long within = spec.within().toMillis();
         int from = 0;
         search:
@@ -253,7 +243,10 @@ class DriftPatternTest {
                     }
                     if (e - s + 1 >= spec.minEvents()
                             && end.value() - start.value() >= spec.minRise()) {
-                        alerts.add(tuple(start.timestamp(), end.timestamp(), e - s + 1));
+                        alerts.add(
+                                alert().startedAt(start.timestamp())
+                                        .endedAt(end.timestamp())
+                                        .events(e - s + 1));
                         from = e + 1;
                         continue search;
                     }
@@ -273,7 +266,9 @@ class DriftPatternTest {
 
             harness.watermark(120 * S + 1);
 
-            assertThat(harness.alerts()).hasSize(1);
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(10 * S).endedAt(40 * S))
+                    .hasNoMoreAlerts();
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
         }

@@ -1,8 +1,9 @@
 package io.vigil.cep;
 
+import static io.vigil.cep.AlertAsserter.alert;
+import static io.vigil.cep.AlertAsserter.assertOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
@@ -51,13 +52,13 @@ class SilencePatternTest {
     void alertsOnceWhenEventTimePassesTheLastReadingByAfter() throws Exception {
         add(pump(1 * S, 3.5));
         harness.processWatermark(1 * S + AFTER - 1);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
 
         harness.processWatermark(1 * S + AFTER);
         harness.processWatermark(10 * AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .containsExactly(
+        assertOutput(harness.extractOutputValues())
+                .nextAlertEquals(
                         new Alert(
                                 "sensor-silent",
                                 "silence",
@@ -69,7 +70,8 @@ class SilencePatternTest {
                                 1 * S + AFTER,
                                 0,
                                 3.5,
-                                "no reading for more than 60.0 s, last value 3.5 °C"));
+                                "no reading for more than 60.0 s, last value 3.5 °C"))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -78,7 +80,7 @@ class SilencePatternTest {
 
         harness.processWatermark(Long.MAX_VALUE);
 
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -86,13 +88,13 @@ class SilencePatternTest {
     void newerReadingsPostponeTheSilence() throws Exception {
         add(pump(1 * S, 1), pump(30 * S, 2));
         harness.processWatermark(1 * S + AFTER);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
 
         harness.processWatermark(30 * S + AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt, Alert::endedAt, Alert::peak)
-                .containsExactly(tuple(30 * S, 30 * S + AFTER, 2.0));
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(30 * S).endedAt(30 * S + AFTER).peak(2.0))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -101,9 +103,9 @@ class SilencePatternTest {
 
         harness.processWatermark(30 * S + AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt, Alert::peak)
-                .containsExactly(tuple(30 * S, 2.0));
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(30 * S).peak(2.0))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -111,15 +113,16 @@ class SilencePatternTest {
         add(pump(1 * S, 1), pump(100 * S, 2));
         harness.processWatermark(99 * S);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt, Alert::endedAt)
-                .containsExactly(tuple(1 * S, 1 * S + AFTER));
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(1 * S).endedAt(1 * S + AFTER))
+                .hasNoMoreAlerts();
 
         harness.processWatermark(100 * S + AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt)
-                .containsExactly(1 * S, 100 * S);
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(1 * S))
+                .nextAlert(alert().startedAt(100 * S))
+                .hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -129,7 +132,7 @@ class SilencePatternTest {
 
         harness.processWatermark(1 * S + AFTER);
 
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
     }
 
     @Test
@@ -140,9 +143,9 @@ class SilencePatternTest {
             harness.processWatermark(t);
         }
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::device, Alert::startedAt)
-                .containsExactly(tuple("pump-3", 1 * S));
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().device("pump-3").startedAt(1 * S))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -152,9 +155,10 @@ class SilencePatternTest {
         add(pump(150 * S, 2));
         harness.processWatermark(150 * S + AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt)
-                .containsExactly(1 * S, 150 * S);
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(1 * S))
+                .nextAlert(alert().startedAt(150 * S))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -166,20 +170,21 @@ class SilencePatternTest {
         // No watermark at all: every source has gone quiet.
 
         harness.setProcessingTime(1_000 + AFTER + GRACE - 1);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
 
         harness.setProcessingTime(1_000 + AFTER + GRACE);
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::device, Alert::startedAt, Alert::endedAt)
-                .containsExactly(tuple("pump-3", 1 * S, 1 * S + AFTER));
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().device("pump-3").startedAt(1 * S).endedAt(1 * S + AFTER))
+                .hasNoMoreAlerts();
 
         harness.setProcessingTime(5_000 + AFTER + GRACE);
         harness.processWatermark(10 * AFTER);
 
-        assertThat(harness.extractOutputValues())
+        assertOutput(harness.extractOutputValues())
                 .as("the event-time path does not alert again for the same period")
-                .extracting(Alert::device)
-                .containsExactly("pump-3", "mic-08");
+                .nextAlert(alert().device("pump-3"))
+                .nextAlert(alert().device("mic-08"))
+                .hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -193,12 +198,12 @@ class SilencePatternTest {
         add(pump(2 * S, 2));
 
         harness.setProcessingTime(1_000 + AFTER + GRACE);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertOutput(harness.extractOutputValues()).hasNoMoreAlerts();
 
         harness.setProcessingTime(50_000 + AFTER + GRACE);
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt)
-                .containsExactly(2 * S);
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(2 * S))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -208,7 +213,11 @@ class SilencePatternTest {
 
         harness.processWatermark(1 * S + AFTER);
 
-        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertOutput(harness.extractOutputValues())
+                .hasRemainingAlertsInAnyOrder(
+                        List.of(
+                                alert().device("pump-3").startedAt(1 * S),
+                                alert().device("mic-08").startedAt(1 * S)));
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -244,9 +253,9 @@ class SilencePatternTest {
             }
         }
         assertThat(expected).hasSizeGreaterThan(50);
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt)
-                .containsExactlyElementsOf(expected);
+        assertOutput(harness.extractOutputValues())
+                .nextAlerts(expected.stream().map(t -> alert().startedAt(t)).toList())
+                .hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -259,9 +268,9 @@ class SilencePatternTest {
         harness.setProcessingTime(10 * (AFTER + GRACE));
         harness.processWatermark(10 * AFTER);
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::startedAt)
-                .containsExactly(1 * S);
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().startedAt(1 * S))
+                .hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }

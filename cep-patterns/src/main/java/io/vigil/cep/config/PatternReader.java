@@ -1,0 +1,45 @@
+package io.vigil.cep.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the fields of one pattern type into its {@link PatternSpec}; a new pattern type adds one
+ * subclass and lists it in {@link PatternConfigLoader}.
+ */
+abstract class PatternReader {
+
+    // Fields that more than one type has, with the same meaning.
+    static final String MIN_EVENTS = "min-events";
+    static final String WITHIN = "within";
+
+    /** The fields every pattern has, already read and checked by the loader. */
+    record Common(String name, String severity, List<String> metrics) {}
+
+    private final String type;
+    private final List<String> fields;
+
+    /**
+     * @param type the {@code type} value that selects this reader, e.g. {@code burst}
+     * @param fields the fields of the type besides the common ones, in the order the docs list them
+     */
+    PatternReader(String type, String... fields) {
+        this.type = type;
+        this.fields = List.of(fields);
+    }
+
+    final String type() {
+        return type;
+    }
+
+    final List<String> fields() {
+        return fields;
+    }
+
+    /**
+     * Reads this type's fields, reporting every problem through {@code fields}.
+     *
+     * @return the spec, or empty when a field of this type is missing or wrong (and reported)
+     */
+    abstract Optional<PatternSpec> read(Common common, FieldReader fields);
+}

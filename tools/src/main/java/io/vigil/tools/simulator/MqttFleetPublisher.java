@@ -1,12 +1,10 @@
 package io.vigil.tools.simulator;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.connectors.mqtt.sink.internal.MqttPublishClient;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,21 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 
 /**
- * Publishes the messages of a {@link FleetSimulation} to an MQTT broker in event-time order, paced
- * in real time, at a fixed rate or as fast as the broker acknowledges, and reports progress.
+ * Publishes the messages of a {@link FleetSimulation} to an MQTT broker through the MQTT sink's own
+ * client ({@link MqttPublishClient}: MQTT 3.1.1 and 5, TLS, login), in event-time order, paced in
+ * real time, at a fixed rate or as fast as the broker acknowledges, and reports progress.
  *
  * <p>With {@link Pacing#realTime()} each message goes out when as much wall-clock time has passed
  * since the first one as event time has; with a simulation starting now, readings arrive when their
@@ -52,37 +47,29 @@ import org.apache.flink.util.FlinkRuntimeException;
 public final class MqttFleetPublisher {
 
     private final String brokerUri;
-    private final String host;
-    private final int port;
-    private final boolean tls;
+    private final Configuration connection;
     private final String clientId;
     private final MqttQos qos;
     private final int mqttVersion;
-    private final String username;
-    private final byte[] password;
+    private final Optional<byte[]> password;
     private final Pacing pacing;
     private final PrintStream progress;
     private final Duration progressInterval;
     private final int maxInFlight;
     private final Duration ackTimeout;
-    private final Duration connectTimeout;
 
-    MqttFleetPublisher(Builder builder, URI uri) {
+    private MqttFleetPublisher(Builder builder, Configuration connection) {
         this.brokerUri = builder.brokerUri;
-        this.host = uri.getHost();
-        this.tls = "ssl".equals(uri.getScheme());
-        this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883;
+        this.connection = connection;
         this.clientId = builder.clientId;
         this.qos = MqttQos.fromCode(builder.qos);
         this.mqttVersion = builder.mqttVersion;
-        this.username = builder.username;
-        this.password = builder.password == null ? null : builder.password.clone();
+        this.password = Optional.ofNullable(builder.password).map(byte[]::clone);
         this.pacing = builder.pacing;
         this.progress = builder.progress;
         this.progressInterval = builder.progressInterval;
         this.maxInFlight = builder.maxInFlight;
         this.ackTimeout = builder.ackTimeout;
-        this.connectTimeout = builder.connectTimeout;
     }
 
     public static Builder builder() {
@@ -102,18 +89,18 @@ public final class MqttFleetPublisher {
      * @throws FlinkRuntimeException when the broker cannot be reached or the connection is lost
      */
     public Report publish(List<SimulatedMessage> messages) {
-        Link link = connect();
-        Counters counters = new Counters(messages.size());
-        ScheduledExecutorService ticker = startProgress(counters);
+        MqttPublishClient client = connect();
+        PublishProgress counters = new PublishProgress(messages.size());
+        ScheduledExecutorService ticker = counters.reportEvery(progress, progressInterval);
         Semaphore window = new Semaphore(maxInFlight);
         try {
             long startNanos = System.nanoTime();
             long firstEventTime = messages.isEmpty() ? 0 : messages.get(0).eventTime();
             for (int i = 0; i < messages.size(); i++) {
                 SimulatedMessage message = messages.get(i);
-                waitUntil(startNanos + pacing.offsetNanos(i, message.eventTime() - firstEventTime));
+                pacing.awaitTurn(startNanos, i, message.eventTime() - firstEventTime);
                 window.acquire();
-                if (!link.isConnected()) {
+                if (!client.isConnected()) {
                     window.release();
                     throw new FlinkRuntimeException(
                             String.format(
@@ -123,7 +110,7 @@ public final class MqttFleetPublisher {
                 counters.sent.incrementAndGet();
                 CompletableFuture<?> acknowledged;
                 try {
-                    acknowledged = link.publish(message.topic(), message.payload());
+                    acknowledged = client.publish(message.topic(), message.payload(), qos, false);
                 } catch (RuntimeException e) {
                     // The client rejects a message it cannot send (say, a topic it finds
                     // invalid) before sending; count it and go on with the rest.
@@ -151,168 +138,29 @@ public final class MqttFleetPublisher {
                     e);
         } finally {
             ticker.shutdownNow();
-            link.disconnect();
+            client.close();
         }
     }
 
-    private static void waitUntil(long dueNanos) throws InterruptedException {
-        long wait = dueNanos - System.nanoTime();
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
-    }
-
-    private ScheduledExecutorService startProgress(Counters counters) {
-        ScheduledExecutorService ticker =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread thread = new Thread(r, "simulator-progress");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        if (progress != null) {
-            long every = progressInterval.toMillis();
-            ticker.scheduleAtFixedRate(
-                    () -> progress.println(counters.line(null)),
-                    every,
-                    every,
-                    TimeUnit.MILLISECONDS);
-        }
-        return ticker;
-    }
-
-    private Link connect() {
-        MqttClientBuilder base =
-                MqttClient.builder().identifier(clientId).serverHost(host).serverPort(port);
-        if (tls) {
-            base = base.sslWithDefaultConfig();
-        }
+    private MqttPublishClient connect() {
+        MqttPublishClient client = new MqttPublishClient(connection, clientId, password);
         try {
-            Link link =
-                    mqttVersion == 5
-                            ? connect5(base.useMqttVersion5())
-                            : connect3(base.useMqttVersion3());
-            if (progress != null) {
-                progress.printf(
-                        Locale.ROOT,
-                        "connected to %s (MQTT %s, QoS %d) as %s%n",
-                        brokerUri,
-                        mqttVersion == 5 ? "5" : "3.1.1",
-                        qos.getCode(),
-                        clientId);
-            }
-            return link;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            client.connect();
+        } catch (FlinkRuntimeException e) {
+            String cause = MqttConnections.describe(e.getCause());
             throw new FlinkRuntimeException(
-                    String.format("Cannot connect to %s: %s", brokerUri, cause), cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlinkRuntimeException(
-                    String.format("Interrupted while connecting to %s", brokerUri), e);
+                    String.format("Cannot connect to %s: %s", brokerUri, cause), e);
         }
-    }
-
-    private Link connect5(Mqtt5ClientBuilder builder)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        if (username != null) {
-            builder =
-                    password == null
-                            ? builder.simpleAuth().username(username).applySimpleAuth()
-                            : builder.simpleAuth()
-                                    .username(username)
-                                    .password(password)
-                                    .applySimpleAuth();
+        if (progress != null) {
+            progress.printf(
+                    Locale.ROOT,
+                    "connected to %s (MQTT %s, QoS %d) as %s%n",
+                    brokerUri,
+                    mqttVersion == 5 ? "5" : "3.1.1",
+                    qos.getCode(),
+                    clientId);
         }
-        Mqtt5AsyncClient client = builder.buildAsync();
-        client.connectWith()
-                .cleanStart(true)
-                .send()
-                .get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new Link() {
-            @Override
-            public CompletableFuture<?> publish(String topic, byte[] payload) {
-                return client.publishWith()
-                        .topic(topic)
-                        .qos(qos)
-                        .payload(payload)
-                        .send()
-                        .thenApply(
-                                result -> {
-                                    // A negative PUBACK reason code arrives as a result error.
-                                    result.getError()
-                                            .ifPresent(
-                                                    error -> {
-                                                        throw new CompletionException(error);
-                                                    });
-                                    return result;
-                                });
-            }
-
-            @Override
-            public boolean isConnected() {
-                return client.getState().isConnected();
-            }
-
-            @Override
-            public void disconnect() {
-                if (client.getState().isConnected()) {
-                    client.disconnect()
-                            .orTimeout(5, TimeUnit.SECONDS)
-                            .exceptionally(e -> null)
-                            .join();
-                }
-            }
-        };
-    }
-
-    private Link connect3(Mqtt3ClientBuilder builder)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        if (username != null) {
-            builder =
-                    password == null
-                            ? builder.simpleAuth().username(username).applySimpleAuth()
-                            : builder.simpleAuth()
-                                    .username(username)
-                                    .password(password)
-                                    .applySimpleAuth();
-        }
-        Mqtt3AsyncClient client = builder.buildAsync();
-        client.connectWith()
-                .cleanSession(true)
-                .send()
-                .get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new Link() {
-            @Override
-            public CompletableFuture<?> publish(String topic, byte[] payload) {
-                return client.publishWith().topic(topic).qos(qos).payload(payload).send();
-            }
-
-            @Override
-            public boolean isConnected() {
-                return client.getState().isConnected();
-            }
-
-            @Override
-            public void disconnect() {
-                if (client.getState().isConnected()) {
-                    client.disconnect()
-                            .orTimeout(5, TimeUnit.SECONDS)
-                            .exceptionally(e -> null)
-                            .join();
-                }
-            }
-        };
-    }
-
-    /** One connected client, whichever the protocol version. */
-    private interface Link {
-        /** Completes when the broker acknowledged the message (QoS 1, 2) or it was sent (QoS 0). */
-        CompletableFuture<?> publish(String topic, byte[] payload);
-
-        boolean isConnected();
-
-        void disconnect();
+        return client;
     }
 
     /** The outcome of one {@link #publish}. */
@@ -361,12 +209,14 @@ public final class MqttFleetPublisher {
             return new Pacing(false, 0);
         }
 
-        /** When the {@code index}-th message is due, after the first, in nanoseconds. */
-        long offsetNanos(int index, long eventTimeOffsetMillis) {
-            if (followsEventTime) {
-                return TimeUnit.MILLISECONDS.toNanos(eventTimeOffsetMillis);
-            }
-            return messagesPerSecond == 0 ? 0 : (long) (index * 1e9 / messagesPerSecond);
+        /** Sleeps until the {@code index}-th message is due, counted from {@code startNanos}. */
+        void awaitTurn(long startNanos, int index, long eventTimeOffsetMillis)
+                throws InterruptedException {
+            long offsetNanos =
+                    followsEventTime
+                            ? TimeUnit.MILLISECONDS.toNanos(eventTimeOffsetMillis)
+                            : messagesPerSecond == 0 ? 0 : (long) (index * 1e9 / messagesPerSecond);
+            TimeUnit.NANOSECONDS.sleep(startNanos + offsetNanos - System.nanoTime());
         }
 
         @Override
@@ -376,68 +226,6 @@ public final class MqttFleetPublisher {
                     : messagesPerSecond == 0
                             ? "unlimited"
                             : String.format(Locale.ROOT, "%.1f msg/s", messagesPerSecond);
-        }
-    }
-
-    /** Counts shared between the publishing thread, the client's threads and the ticker. */
-    private final class Counters {
-        final long total;
-        final long startNanos = System.nanoTime();
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong acked = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final AtomicReference<Throwable> firstError = new AtomicReference<>();
-        private long lastSent;
-        private long lastNanos = startNanos;
-
-        Counters(long total) {
-            this.total = total;
-        }
-
-        void complete(Throwable error) {
-            if (error == null) {
-                acked.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                firstError.compareAndSet(
-                        null, error instanceof CompletionException ? error.getCause() : error);
-            }
-        }
-
-        /** One progress line; synchronized because it keeps the last interval's numbers. */
-        synchronized String line(String prefix) {
-            long now = System.nanoTime();
-            long sentNow = sent.get();
-            double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
-            double rate =
-                    prefix == null
-                            ? (sentNow - lastSent) / seconds
-                            : sentNow / Math.max(1e-9, (now - startNanos) / 1e9);
-            lastSent = sentNow;
-            lastNanos = now;
-            return String.format(
-                    Locale.ROOT,
-                    "%s%5ds  sent %d/%d (%d%%)  acked %d  failed %d  %.1f msg/s%s",
-                    prefix == null ? "" : prefix + " ",
-                    TimeUnit.NANOSECONDS.toSeconds(now - startNanos),
-                    sentNow,
-                    total,
-                    total == 0 ? 100 : sentNow * 100 / total,
-                    acked.get(),
-                    failed.get(),
-                    rate,
-                    prefix == null ? "" : " on average");
-        }
-
-        Report report() {
-            Throwable error = firstError.get();
-            return new Report(
-                    total,
-                    sent.get(),
-                    acked.get(),
-                    failed.get(),
-                    Duration.ofNanos(System.nanoTime() - startNanos),
-                    error == null ? null : error.toString());
         }
     }
 
@@ -550,7 +338,26 @@ public final class MqttFleetPublisher {
             checkPositive(progressInterval, "progress interval");
             checkPositive(ackTimeout, SimulatorOptions.ACK_TIMEOUT.key());
             checkPositive(connectTimeout, SimulatorOptions.CONNECT_TIMEOUT.key());
-            return new MqttFleetPublisher(this, uri);
+            return new MqttFleetPublisher(this, connection(uri));
+        }
+
+        /** The connector's settings for this broker, with the port made explicit. */
+        private Configuration connection(URI uri) {
+            int port =
+                    uri.getPort() > 0 ? uri.getPort() : "ssl".equals(uri.getScheme()) ? 8883 : 1883;
+            Configuration conf = new Configuration();
+            conf.set(
+                    MqttConnectionOptions.BROKER_URIS,
+                    List.of(uri.getScheme() + "://" + uri.getHost() + ":" + port));
+            conf.set(
+                    MqttConnectionOptions.PROTOCOL_VERSION,
+                    mqttVersion == 5 ? MqttProtocolVersion.MQTT_5 : MqttProtocolVersion.MQTT_3_1_1);
+            conf.set(MqttConnectionOptions.CONNECT_TIMEOUT, connectTimeout);
+            // The simulator gives up on a lost connection, so no session needs to outlive it.
+            conf.set(MqttConnectionOptions.SESSION_EXPIRY, Duration.ZERO);
+            Optional.ofNullable(username)
+                    .ifPresent(u -> conf.set(MqttConnectionOptions.USERNAME, u));
+            return conf;
         }
 
         private static URI checkBrokerUri(String brokerUri) {

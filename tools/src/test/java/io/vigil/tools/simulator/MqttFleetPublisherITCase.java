@@ -3,140 +3,55 @@ package io.vigil.tools.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.tools.simulator.MqttFleetPublisher.Pacing;
 import io.vigil.tools.simulator.MqttFleetPublisher.Report;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.util.FlinkRuntimeException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publishes simulations to a real Mosquitto broker, started by this test on a loopback port. */
 class MqttFleetPublisherITCase {
 
-    private static Process mosquitto;
-    private static Path mosquittoDir;
-    private static int port;
-    private static String broker;
+    /** An anonymous listener and a second one that asks for a user name and password. */
+    @RegisterExtension
+    static final MosquittoExtension BROKER =
+            MosquittoExtension.builder()
+                    .withPasswordListener("sim", "s3cret")
+                    .withoutPersistence()
+                    .build();
 
-    /** A second listener that asks for a user name and password. */
+    private static String broker;
     private static String securedBroker;
 
-    private Mqtt5AsyncClient subscriber;
-    private final Queue<List<String>> received = new ConcurrentLinkedQueue<>();
+    private MosquittoTestSubscriber subscriber;
 
     @TempDir Path dir;
 
-    @BeforeAll
-    static void startMosquitto() throws Exception {
-        mosquittoDir = Files.createTempDirectory("vigil-sim-mosquitto");
-        port = freePort();
-        int securedPort = freePort();
-        broker = "tcp://127.0.0.1:" + port;
-        securedBroker = "tcp://127.0.0.1:" + securedPort;
-        Path passwords = mosquittoDir.resolve("passwd");
-        Process passwd =
-                new ProcessBuilder(
-                                "mosquitto_passwd",
-                                "-c",
-                                "-b",
-                                passwords.toString(),
-                                "sim",
-                                "s3cret")
-                        .redirectErrorStream(true)
-                        .start();
-        assertThat(passwd.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(passwd.exitValue()).isZero();
-        Path config = mosquittoDir.resolve("mosquitto.conf");
-        List<String> lines = new ArrayList<>();
-        lines.add("per_listener_settings true");
-        lines.add("persistence false");
-        lines.add("listener " + port + " 127.0.0.1");
-        lines.add("allow_anonymous true");
-        lines.add("listener " + securedPort + " 127.0.0.1");
-        lines.add("allow_anonymous false");
-        lines.add("password_file " + passwords);
-        lines.add("max_queued_messages 100000");
-        if ("root".equals(System.getProperty("user.name"))) {
-            lines.add("user root");
-        }
-        Files.write(config, lines);
-        mosquitto =
-                new ProcessBuilder("/usr/sbin/mosquitto", "-c", config.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(mosquittoDir.resolve("mosquitto.log").toFile())
-                        .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(port) || !accepts(securedPort)) {
-            if (!mosquitto.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "Mosquitto did not start: "
-                                + Files.readString(mosquittoDir.resolve("mosquitto.log")));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    @AfterAll
-    static void stopMosquitto() throws Exception {
-        if (mosquitto != null) {
-            mosquitto.destroy();
-            if (!mosquitto.waitFor(5, TimeUnit.SECONDS)) {
-                mosquitto.destroyForcibly().waitFor();
-            }
-        }
-    }
-
     @BeforeEach
     void subscribe() throws Exception {
-        subscriber =
-                MqttClient.builder()
-                        .useMqttVersion5()
-                        .identifier("vigil-sim-it-subscriber")
-                        .serverHost("127.0.0.1")
-                        .serverPort(port)
-                        .buildAsync();
-        subscriber.connect().get(10, TimeUnit.SECONDS);
-        subscriber
-                .subscribeWith()
-                .topicFilter("sensors/#")
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .callback(
-                        p ->
-                                received.add(
-                                        List.of(
-                                                p.getTopic().toString(),
-                                                new String(
-                                                        p.getPayloadAsBytes(),
-                                                        StandardCharsets.UTF_8))))
-                .send()
-                .get(10, TimeUnit.SECONDS);
+        broker = BROKER.uri();
+        securedBroker = BROKER.passwordUri();
+        subscriber = MosquittoTestSubscriber.subscribe(broker, "sensors/#");
     }
 
     @AfterEach
     void unsubscribe() throws Exception {
-        subscriber.disconnect().get(10, TimeUnit.SECONDS);
+        subscriber.close();
     }
 
     private static FleetSimulation smallFleet() {
@@ -234,31 +149,34 @@ class MqttFleetPublisherITCase {
     @Test
     void theCommandPublishesAndWritesTheLabels() throws Exception {
         Path labels = dir.resolve("labels.jsonl");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code =
-                SimulatorCli.run(
-                        new String[] {
-                            "--broker", broker,
-                            "--devices", "4",
-                            "--duration", "2m",
-                            "--start", "2025-11-28T08:00:00Z",
-                            "--seed", "3",
-                            "--anomalies", "bursts=1,drifts=0,silences=0,malformed=0.05",
-                            "--rate", "0",
-                            "--client-id", "vigil-sim-it-cli",
-                            "--labels", labels.toString()
-                        },
+        CliRun run =
+                simulate(
                         Map.of(),
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+                        "--broker",
+                        broker,
+                        "--devices",
+                        "4",
+                        "--duration",
+                        "2m",
+                        "--start",
+                        "2025-11-28T08:00:00Z",
+                        "--seed",
+                        "3",
+                        "--anomalies",
+                        "bursts=1,drifts=0,silences=0,malformed=0.05",
+                        "--rate",
+                        "0",
+                        "--client-id",
+                        "vigil-sim-it-cli",
+                        "--labels",
+                        labels.toString());
 
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(run.code()).as(run.err()).isZero();
         FleetSimulation expected = smallFleet();
         assertReceivedExactly(expected.messages());
         assertThat(LabelsFile.read(labels)).isEqualTo(expected.episodes());
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("done");
+        assertThat(run.out()).contains("done");
     }
 
     @Test
@@ -269,27 +187,26 @@ class MqttFleetPublisherITCase {
                         .setBrokerUri(nowhere)
                         .setConnectTimeout(Duration.ofSeconds(5))
                         .build();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> publisher.publish(smallFleet()))
                 .isInstanceOf(FlinkRuntimeException.class)
                 .hasMessageContaining("Cannot connect to " + nowhere);
-        int code =
-                SimulatorCli.run(
-                        new String[] {"--broker", nowhere, "--rate", "0", "--username", "sim"},
+        CliRun run =
+                simulate(
                         Map.of(SimulatorCli.PASSWORD_ENV, "secret"),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("Cannot connect to " + nowhere)
-                .doesNotContain("secret");
+                        "--broker",
+                        nowhere,
+                        "--rate",
+                        "0",
+                        "--username",
+                        "sim");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("Cannot connect to " + nowhere).doesNotContain("secret");
     }
 
     @Test
     void logsInWithTheUserNameAndThePasswordFromTheEnvironment() throws Exception {
         List<SimulatedMessage> messages = smallFleet().messages().subList(0, 20);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         Report report =
                 MqttFleetPublisher.builder()
@@ -301,84 +218,70 @@ class MqttFleetPublisherITCase {
                         .setPacing(Pacing.unlimited())
                         .build()
                         .publish(messages);
-        int code =
-                SimulatorCli.run(
-                        new String[] {
-                            "--broker",
-                            securedBroker,
-                            "--rate",
-                            "0",
-                            "--username",
-                            "sim",
-                            "--duration",
-                            "2m",
-                            "--devices",
-                            "2",
-                            "--anomalies",
-                            "bursts=0,drifts=0,silences=0,malformed=0"
-                        },
-                        Map.of(SimulatorCli.PASSWORD_ENV, "s3cret"),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        CliRun run =
+                simulateOnTheSecuredBroker("s3cret", "bursts=0,drifts=0,silences=0,malformed=0");
 
         assertThat(report.isComplete()).isTrue();
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(run.code()).as(run.err()).isZero();
     }
 
     @Test
     void failsWithExitCodeOneOnAWrongPassword() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliRun run = simulateOnTheSecuredBroker("wrong", "bursts=0,drifts=0,silences=0");
 
-        int code =
-                SimulatorCli.run(
-                        new String[] {
-                            "--broker",
-                            securedBroker,
-                            "--rate",
-                            "0",
-                            "--username",
-                            "sim",
-                            "--duration",
-                            "2m",
-                            "--devices",
-                            "2",
-                            "--anomalies",
-                            "bursts=0,drifts=0,silences=0"
-                        },
-                        Map.of(SimulatorCli.PASSWORD_ENV, "wrong"),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(run.code()).as(run.err()).isEqualTo(1);
+        assertThat(run.err())
                 .contains("Cannot connect to " + securedBroker)
                 .doesNotContain("wrong");
     }
 
+    /** The exit code and the output of one run of the simulate command. */
+    private record CliRun(int code, String out, String err) {}
+
+    private static CliRun simulate(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                SimulatorCli.run(
+                        args,
+                        env,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliRun(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A small fleet to the password listener as user sim, with this password. */
+    private static CliRun simulateOnTheSecuredBroker(String password, String anomalies) {
+        return simulate(
+                Map.of(SimulatorCli.PASSWORD_ENV, password),
+                "--broker",
+                securedBroker,
+                "--rate",
+                "0",
+                "--username",
+                "sim",
+                "--duration",
+                "2m",
+                "--devices",
+                "2",
+                "--anomalies",
+                anomalies);
+    }
+
     private void assertReceivedExactly(List<SimulatedMessage> messages)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.size() < messages.size() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        subscriber.await(messages.size(), Duration.ofSeconds(10));
         Thread.sleep(100); // catches any duplicate or stray message arriving late
         List<List<String>> expected =
                 messages.stream().map(m -> List.of(m.topic(), m.payloadText())).toList();
-        assertThat(new ArrayList<>(received)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(subscriber.received().stream().map(r -> List.of(r.topic(), r.payload())))
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

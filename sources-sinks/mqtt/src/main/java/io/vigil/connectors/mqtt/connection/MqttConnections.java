@@ -4,16 +4,15 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
-import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
-import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 
@@ -21,14 +20,27 @@ import org.apache.flink.util.FlinkRuntimeException;
  * What the source's and the sink's HiveMQ clients share: broker URIs, transport with TLS, login and
  * timeouts from the {@code mqtt.*} connection options, and readable failure causes.
  */
+@Internal
 public final class MqttConnections {
 
     private MqttConnections() {}
 
     public static List<URI> brokerUris(Configuration conf) {
-        return conf.get(MqttSourceOptions.BROKER_URIS).stream()
+        return conf.get(MqttConnectionOptions.BROKER_URIS).stream()
                 .map(URI::create)
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * Copies every {@code mqtt.*} setting of {@code settings} into {@code target}, e.g. from the
+     * job file that configures both the source and the sink.
+     */
+    public static void copyMqttSettings(Configuration settings, Configuration target) {
+        for (Map.Entry<String, String> entry : settings.toMap().entrySet()) {
+            if (entry.getKey().startsWith("mqtt.")) {
+                target.setString(entry.getKey(), entry.getValue());
+            }
+        }
     }
 
     /**
@@ -36,16 +48,16 @@ public final class MqttConnections {
      * connect timeout) fire first; this only guards against a connect that never completes.
      */
     public static long connectGuardMillis(Configuration conf) {
-        return 2 * conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis() + 1000;
+        return 2 * conf.get(MqttConnectionOptions.CONNECT_TIMEOUT).toMillis() + 1000;
     }
 
     public static int keepAliveSeconds(Configuration conf) {
-        return (int) conf.get(MqttSourceOptions.KEEP_ALIVE).getSeconds();
+        return (int) conf.get(MqttConnectionOptions.KEEP_ALIVE).getSeconds();
     }
 
     /** Socket and CONNACK timeouts, and TLS for an {@code ssl://} URI. */
     public static MqttClientTransportConfig transport(Configuration conf, URI uri) {
-        long timeoutMillis = conf.get(MqttSourceOptions.CONNECT_TIMEOUT).toMillis();
+        long timeoutMillis = conf.get(MqttConnectionOptions.CONNECT_TIMEOUT).toMillis();
         MqttClientTransportConfigBuilder builder =
                 MqttClientTransportConfig.builder()
                         .serverHost(uri.getHost())
@@ -64,36 +76,10 @@ public final class MqttConnections {
         trust.ifPresent(ssl::trustManagerFactory);
         Optional<KeyManagerFactory> keys = MqttTls.keyManagers(conf);
         keys.ifPresent(ssl::keyManagerFactory);
-        if (!conf.get(MqttSourceOptions.TLS_HOSTNAME_VERIFICATION)) {
+        if (!conf.get(MqttConnectionOptions.TLS_HOSTNAME_VERIFICATION)) {
             ssl.hostnameVerifier((host, session) -> true);
         }
         return ssl.build();
-    }
-
-    /** The MQTT 5 login, or empty when no user name is set. */
-    public static Optional<Mqtt5SimpleAuth> auth5(Configuration conf, Optional<byte[]> password) {
-        return conf.getOptional(MqttSourceOptions.USERNAME)
-                .map(
-                        username ->
-                                password.isPresent()
-                                        ? Mqtt5SimpleAuth.builder()
-                                                .username(username)
-                                                .password(password.get())
-                                                .build()
-                                        : Mqtt5SimpleAuth.builder().username(username).build());
-    }
-
-    /** The MQTT 3.1.1 login, or empty when no user name is set. */
-    public static Optional<Mqtt3SimpleAuth> auth3(Configuration conf, Optional<byte[]> password) {
-        return conf.getOptional(MqttSourceOptions.USERNAME)
-                .map(
-                        username ->
-                                password.isPresent()
-                                        ? Mqtt3SimpleAuth.builder()
-                                                .username(username)
-                                                .password(password.get())
-                                                .build()
-                                        : Mqtt3SimpleAuth.builder().username(username).build());
     }
 
     /**

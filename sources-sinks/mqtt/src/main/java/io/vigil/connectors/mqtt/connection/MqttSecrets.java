@@ -1,34 +1,35 @@
 package io.vigil.connectors.mqtt.connection;
 
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 
 /** Reads the broker password where it lives (environment or file), on the TaskManager. */
+@Internal
 public final class MqttSecrets {
 
     private MqttSecrets() {}
 
     /** The password, if one is configured; never logged, never put into the job graph. */
     public static Optional<byte[]> password(Configuration conf, Function<String, String> env) {
-        Optional<String> variable = conf.getOptional(MqttSourceOptions.PASSWORD_ENV);
+        Optional<String> variable = conf.getOptional(MqttConnectionOptions.PASSWORD_ENV);
         if (variable.isPresent()) {
             String value = env.apply(variable.get());
             if (value == null) {
                 throw new FlinkRuntimeException(
                         String.format(
                                 "Environment variable %s named by %s is not set",
-                                variable.get(), MqttSourceOptions.PASSWORD_ENV.key()));
+                                variable.get(), MqttConnectionOptions.PASSWORD_ENV.key()));
             }
             return Optional.of(value.getBytes(StandardCharsets.UTF_8));
         }
-        Optional<String> file = conf.getOptional(MqttSourceOptions.PASSWORD_FILE);
+        Optional<String> file = conf.getOptional(MqttConnectionOptions.PASSWORD_FILE);
         if (file.isPresent()) {
             try {
                 String content = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8);
@@ -38,7 +39,7 @@ public final class MqttSecrets {
                 throw new FlinkRuntimeException(
                         String.format(
                                 "Cannot read the password file %s named by %s",
-                                file.get(), MqttSourceOptions.PASSWORD_FILE.key()),
+                                file.get(), MqttConnectionOptions.PASSWORD_FILE.key()),
                         e);
             }
         }

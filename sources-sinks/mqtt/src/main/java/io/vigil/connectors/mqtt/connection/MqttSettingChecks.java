@@ -1,10 +1,10 @@
 package io.vigil.connectors.mqtt.connection;
 
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -12,72 +12,74 @@ import org.apache.flink.configuration.Configuration;
  * Checks of the {@code mqtt.*} settings that the source and the sink share (broker, login, TLS,
  * timeouts), each failure naming the setting and the value.
  */
+@Internal
 public final class MqttSettingChecks {
 
     private MqttSettingChecks() {}
 
-    /** Checks the connection settings of {@link MqttSourceOptions} that both connectors use. */
+    /** Checks the connection settings of {@link MqttConnectionOptions} that both connectors use. */
     public static void validateConnection(Configuration conf) {
-        List<String> uris = required(conf, MqttSourceOptions.BROKER_URIS);
-        check(!uris.isEmpty(), MqttSourceOptions.BROKER_URIS, uris, "needs at least one URI");
+        List<String> uris = required(conf, MqttConnectionOptions.BROKER_URIS);
+        check(!uris.isEmpty(), MqttConnectionOptions.BROKER_URIS, uris, "needs at least one URI");
         boolean anySsl = false;
         for (String uri : uris) {
             anySsl |= checkBrokerUri(uri);
         }
-        boolean hasEnv = conf.getOptional(MqttSourceOptions.PASSWORD_ENV).isPresent();
-        boolean hasFile = conf.getOptional(MqttSourceOptions.PASSWORD_FILE).isPresent();
+        boolean hasEnv = conf.getOptional(MqttConnectionOptions.PASSWORD_ENV).isPresent();
+        boolean hasFile = conf.getOptional(MqttConnectionOptions.PASSWORD_FILE).isPresent();
         check(
                 !(hasEnv && hasFile),
-                MqttSourceOptions.PASSWORD_FILE,
+                MqttConnectionOptions.PASSWORD_FILE,
                 "(not shown)",
-                "cannot be set together with " + MqttSourceOptions.PASSWORD_ENV.key());
+                "cannot be set together with " + MqttConnectionOptions.PASSWORD_ENV.key());
         if (hasEnv || hasFile) {
             check(
-                    conf.getOptional(MqttSourceOptions.USERNAME).isPresent(),
-                    MqttSourceOptions.USERNAME,
+                    conf.getOptional(MqttConnectionOptions.USERNAME).isPresent(),
+                    MqttConnectionOptions.USERNAME,
                     null,
                     "must be set when a password is given");
         }
-        boolean hasCa = conf.getOptional(MqttSourceOptions.TLS_CA_FILE).isPresent();
-        boolean hasTruststore = conf.getOptional(MqttSourceOptions.TLS_TRUSTSTORE_PATH).isPresent();
+        boolean hasCa = conf.getOptional(MqttConnectionOptions.TLS_CA_FILE).isPresent();
+        boolean hasTruststore =
+                conf.getOptional(MqttConnectionOptions.TLS_TRUSTSTORE_PATH).isPresent();
         check(
                 !(hasCa && hasTruststore),
-                MqttSourceOptions.TLS_TRUSTSTORE_PATH,
-                conf.get(MqttSourceOptions.TLS_TRUSTSTORE_PATH),
-                "cannot be set together with " + MqttSourceOptions.TLS_CA_FILE.key());
-        boolean hasCert = conf.getOptional(MqttSourceOptions.TLS_CLIENT_CERT_FILE).isPresent();
-        boolean hasKey = conf.getOptional(MqttSourceOptions.TLS_CLIENT_KEY_FILE).isPresent();
+                MqttConnectionOptions.TLS_TRUSTSTORE_PATH,
+                conf.get(MqttConnectionOptions.TLS_TRUSTSTORE_PATH),
+                "cannot be set together with " + MqttConnectionOptions.TLS_CA_FILE.key());
+        boolean hasCert = conf.getOptional(MqttConnectionOptions.TLS_CLIENT_CERT_FILE).isPresent();
+        boolean hasKey = conf.getOptional(MqttConnectionOptions.TLS_CLIENT_KEY_FILE).isPresent();
         check(
                 hasCert == hasKey,
                 hasCert
-                        ? MqttSourceOptions.TLS_CLIENT_KEY_FILE
-                        : MqttSourceOptions.TLS_CLIENT_CERT_FILE,
+                        ? MqttConnectionOptions.TLS_CLIENT_KEY_FILE
+                        : MqttConnectionOptions.TLS_CLIENT_CERT_FILE,
                 null,
                 "client certificate and key must be set together");
         if (hasCa || hasTruststore || hasCert) {
             check(
                     anySsl,
-                    MqttSourceOptions.BROKER_URIS,
+                    MqttConnectionOptions.BROKER_URIS,
                     uris,
                     "TLS settings are given but no URI uses ssl://");
         }
-        checkPositive(conf, MqttSourceOptions.SESSION_EXPIRY);
-        Duration keepAlive = conf.get(MqttSourceOptions.KEEP_ALIVE);
+        checkPositive(conf, MqttConnectionOptions.SESSION_EXPIRY);
+        Duration keepAlive = conf.get(MqttConnectionOptions.KEEP_ALIVE);
         check(
                 keepAlive.getSeconds() >= 1 && keepAlive.getSeconds() <= 65535,
-                MqttSourceOptions.KEEP_ALIVE,
+                MqttConnectionOptions.KEEP_ALIVE,
                 keepAlive,
                 "must be between 1 s and 65535 s");
-        checkPositive(conf, MqttSourceOptions.CONNECT_TIMEOUT);
-        checkPositive(conf, MqttSourceOptions.RECONNECT_INITIAL_BACKOFF);
-        checkPositive(conf, MqttSourceOptions.RECONNECT_MAX_BACKOFF);
-        Duration initial = conf.get(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF);
-        Duration max = conf.get(MqttSourceOptions.RECONNECT_MAX_BACKOFF);
+        checkPositive(conf, MqttConnectionOptions.CONNECT_TIMEOUT);
+        checkPositive(conf, MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);
+        checkPositive(conf, MqttConnectionOptions.RECONNECT_MAX_BACKOFF);
+        Duration initial = conf.get(MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);
+        Duration max = conf.get(MqttConnectionOptions.RECONNECT_MAX_BACKOFF);
         check(
                 max.compareTo(initial) >= 0,
-                MqttSourceOptions.RECONNECT_MAX_BACKOFF,
+                MqttConnectionOptions.RECONNECT_MAX_BACKOFF,
                 max,
-                "must not be below " + MqttSourceOptions.RECONNECT_INITIAL_BACKOFF.key());
+                "must not be below " + MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF.key());
     }
 
     /** Returns whether the URI uses TLS. */
@@ -86,18 +88,19 @@ public final class MqttSettingChecks {
         try {
             parsed = new URI(uri);
         } catch (URISyntaxException e) {
-            throw invalid(MqttSourceOptions.BROKER_URIS, uri, "is not a URI: " + e.getMessage());
+            throw invalid(
+                    MqttConnectionOptions.BROKER_URIS, uri, "is not a URI: " + e.getMessage());
         }
         String scheme = parsed.getScheme();
         check(
                 "tcp".equals(scheme) || "ssl".equals(scheme),
-                MqttSourceOptions.BROKER_URIS,
+                MqttConnectionOptions.BROKER_URIS,
                 uri,
                 "must start with tcp:// or ssl://");
-        check(parsed.getHost() != null, MqttSourceOptions.BROKER_URIS, uri, "has no host");
+        check(parsed.getHost() != null, MqttConnectionOptions.BROKER_URIS, uri, "has no host");
         check(
                 parsed.getPort() > 0 && parsed.getPort() <= 65535,
-                MqttSourceOptions.BROKER_URIS,
+                MqttConnectionOptions.BROKER_URIS,
                 uri,
                 "needs a port between 1 and 65535");
         return "ssl".equals(scheme);

@@ -1,6 +1,5 @@
 package io.vigil.connectors.mqtt.connection;
 
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +17,12 @@ import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 
 /** Builds the trust and key managers of the TLS options from PEM files or a truststore. */
+@Internal
 final class MqttTls {
 
     private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
@@ -31,8 +32,8 @@ final class MqttTls {
 
     /** A trust manager factory for the custom CA, or empty to trust the JVM's default CAs. */
     static Optional<TrustManagerFactory> trustManagers(Configuration conf) {
-        Optional<String> caFile = conf.getOptional(MqttSourceOptions.TLS_CA_FILE);
-        Optional<String> truststore = conf.getOptional(MqttSourceOptions.TLS_TRUSTSTORE_PATH);
+        Optional<String> caFile = conf.getOptional(MqttConnectionOptions.TLS_CA_FILE);
+        Optional<String> truststore = conf.getOptional(MqttConnectionOptions.TLS_TRUSTSTORE_PATH);
         if (caFile.isEmpty() && truststore.isEmpty()) {
             return Optional.empty();
         }
@@ -49,12 +50,12 @@ final class MqttTls {
                     throw new FlinkRuntimeException(
                             String.format(
                                     "No certificate in %s named by %s",
-                                    caFile.get(), MqttSourceOptions.TLS_CA_FILE.key()));
+                                    caFile.get(), MqttConnectionOptions.TLS_CA_FILE.key()));
                 }
             } else {
-                store = KeyStore.getInstance(conf.get(MqttSourceOptions.TLS_TRUSTSTORE_TYPE));
+                store = KeyStore.getInstance(conf.get(MqttConnectionOptions.TLS_TRUSTSTORE_TYPE));
                 char[] password =
-                        conf.getOptional(MqttSourceOptions.TLS_TRUSTSTORE_PASSWORD)
+                        conf.getOptional(MqttConnectionOptions.TLS_TRUSTSTORE_PASSWORD)
                                 .map(String::toCharArray)
                                 .orElse(null);
                 try (InputStream in = Files.newInputStream(Path.of(truststore.get()))) {
@@ -76,8 +77,8 @@ final class MqttTls {
 
     /** A key manager factory for mutual TLS, or empty when no client certificate is set. */
     static Optional<KeyManagerFactory> keyManagers(Configuration conf) {
-        Optional<String> certFile = conf.getOptional(MqttSourceOptions.TLS_CLIENT_CERT_FILE);
-        Optional<String> keyFile = conf.getOptional(MqttSourceOptions.TLS_CLIENT_KEY_FILE);
+        Optional<String> certFile = conf.getOptional(MqttConnectionOptions.TLS_CLIENT_CERT_FILE);
+        Optional<String> keyFile = conf.getOptional(MqttConnectionOptions.TLS_CLIENT_KEY_FILE);
         if (certFile.isEmpty() || keyFile.isEmpty()) {
             return Optional.empty();
         }

@@ -2,11 +2,13 @@ package io.vigil.connectors.mqtt.connection;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Exponential reconnect delay with full jitter, capped, so that many readers do not reconnect in
  * step.
  */
+@Internal
 public final class ReconnectBackoff {
 
     private final long initialMillis;

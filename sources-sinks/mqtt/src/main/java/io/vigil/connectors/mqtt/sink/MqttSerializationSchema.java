@@ -1,6 +1,7 @@
 package io.vigil.connectors.mqtt.sink;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Turns a stream element into the MQTT message the {@link MqttSink} publishes: its topic and its
@@ -8,6 +9,7 @@ import java.io.Serializable;
  *
  * @param <T> the stream element type
  */
+@PublicEvolving
 public interface MqttSerializationSchema<T> extends Serializable {
 
     /** The topic to publish the element to; no wildcards. */

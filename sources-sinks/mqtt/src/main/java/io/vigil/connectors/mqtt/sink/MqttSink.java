@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.sink;
 
 import io.vigil.connectors.mqtt.sink.internal.MqttSinkWriter;
 import java.io.IOException;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -26,6 +27,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param <T> the stream element type
  */
+@PublicEvolving
 public final class MqttSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;

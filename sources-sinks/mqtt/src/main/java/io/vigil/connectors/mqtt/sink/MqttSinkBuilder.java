@@ -4,11 +4,13 @@ import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.check;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkName;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.validateConnection;
 
+import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -18,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param <T> the stream element type
  */
+@PublicEvolving
 public final class MqttSinkBuilder<T> {
 
     private final Configuration configuration = new Configuration();
@@ -27,11 +30,11 @@ public final class MqttSinkBuilder<T> {
 
     /** Broker URIs, {@code tcp://host:port} or {@code ssl://host:port}. */
     public MqttSinkBuilder<T> setBrokerUris(String... uris) {
-        return set(MqttSourceOptions.BROKER_URIS, Arrays.asList(uris));
+        return set(MqttConnectionOptions.BROKER_URIS, Arrays.asList(uris));
     }
 
     public MqttSinkBuilder<T> setProtocolVersion(MqttProtocolVersion version) {
-        return set(MqttSourceOptions.PROTOCOL_VERSION, version);
+        return set(MqttConnectionOptions.PROTOCOL_VERSION, version);
     }
 
     /** Publish QoS 0, 1 or 2. */
@@ -54,32 +57,32 @@ public final class MqttSinkBuilder<T> {
     }
 
     public MqttSinkBuilder<T> setUsername(String username) {
-        return set(MqttSourceOptions.USERNAME, username);
+        return set(MqttConnectionOptions.USERNAME, username);
     }
 
     /** Reads the password from this environment variable on the TaskManagers. */
     public MqttSinkBuilder<T> setPasswordEnv(String variableName) {
-        return set(MqttSourceOptions.PASSWORD_ENV, variableName);
+        return set(MqttConnectionOptions.PASSWORD_ENV, variableName);
     }
 
     /** Reads the password from this file on the TaskManagers. */
     public MqttSinkBuilder<T> setPasswordFile(String path) {
-        return set(MqttSourceOptions.PASSWORD_FILE, path);
+        return set(MqttConnectionOptions.PASSWORD_FILE, path);
     }
 
     /** Trusts the CA certificates of this PEM file instead of the JVM's. */
     public MqttSinkBuilder<T> setTlsCaFile(String pemPath) {
-        return set(MqttSourceOptions.TLS_CA_FILE, pemPath);
+        return set(MqttConnectionOptions.TLS_CA_FILE, pemPath);
     }
 
     /** Authenticates with a client certificate (PEM chain and PEM PKCS#8 key) for mutual TLS. */
     public MqttSinkBuilder<T> setTlsClientCertificate(String certPemPath, String keyPemPath) {
-        set(MqttSourceOptions.TLS_CLIENT_CERT_FILE, certPemPath);
-        return set(MqttSourceOptions.TLS_CLIENT_KEY_FILE, keyPemPath);
+        set(MqttConnectionOptions.TLS_CLIENT_CERT_FILE, certPemPath);
+        return set(MqttConnectionOptions.TLS_CLIENT_KEY_FILE, keyPemPath);
     }
 
     public MqttSinkBuilder<T> setConnectTimeout(Duration timeout) {
-        return set(MqttSourceOptions.CONNECT_TIMEOUT, timeout);
+        return set(MqttConnectionOptions.CONNECT_TIMEOUT, timeout);
     }
 
     public MqttSinkBuilder<T> setSerializer(MqttSerializationSchema<T> serializer) {
@@ -87,9 +90,7 @@ public final class MqttSinkBuilder<T> {
         return this;
     }
 
-    /**
-     * Sets any option of {@link MqttSinkOptions} or connection option of {@link MqttSourceOptions}.
-     */
+    /** Sets any option of {@link MqttSinkOptions}, the connection options included. */
     public <V> MqttSinkBuilder<T> set(ConfigOption<V> option, V value) {
         configuration.set(option, value);
         return this;
@@ -100,11 +101,7 @@ public final class MqttSinkBuilder<T> {
      * the source; source-only keys such as {@code mqtt.topic-filters} are ignored by the sink.
      */
     public MqttSinkBuilder<T> setConfiguration(Configuration settings) {
-        for (Map.Entry<String, String> entry : settings.toMap().entrySet()) {
-            if (entry.getKey().startsWith("mqtt.")) {
-                configuration.setString(entry.getKey(), entry.getValue());
-            }
-        }
+        MqttConnections.copyMqttSettings(settings, configuration);
         return this;
     }
 

@@ -1,15 +1,17 @@
 package io.vigil.connectors.mqtt.sink;
 
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * The settings of {@link MqttSink} of its own; the sink connects with the connection settings of
- * {@link MqttSourceOptions} ({@code mqtt.broker-uris}, login, TLS, timeouts), so that one
- * configuration serves both.
+ * Every setting of {@link MqttSink}: the connection settings of {@link MqttConnectionOptions}
+ * ({@code mqtt.broker-uris}, login, TLS, timeouts), which it shares with the source so that one
+ * configuration serves both, and the publishing settings below.
  */
-public final class MqttSinkOptions {
+@PublicEvolving
+public final class MqttSinkOptions extends MqttConnectionOptions {
 
     /** The client id prefix when neither this option nor {@code mqtt.client-id-prefix} is set. */
     public static final String DEFAULT_CLIENT_ID_PREFIX = "vigil-publisher";

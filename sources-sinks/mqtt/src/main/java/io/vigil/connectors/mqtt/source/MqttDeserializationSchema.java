@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -13,6 +14,7 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
  *
  * @param <T> the record type
  */
+@PublicEvolving
 public interface MqttDeserializationSchema<T> extends Serializable, ResultTypeQueryable<T> {
 
     /**

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One MQTT PUBLISH as the source received it; a Flink POJO so that {@link
  * MqttDeserializationSchema#raw()} can hand it on unchanged.
  */
+@PublicEvolving
 public class MqttMessage {
 
     private String topic;

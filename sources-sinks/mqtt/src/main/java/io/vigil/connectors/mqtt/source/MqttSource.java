@@ -6,6 +6,7 @@ import io.vigil.connectors.mqtt.source.enumerator.MqttSplitEnumerator;
 import io.vigil.connectors.mqtt.source.reader.MqttSourceReader;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplitSerializer;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -37,6 +38,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * @param <T> the record type
  */
+@PublicEvolving
 public final class MqttSource<T>
         implements Source<T, MqttSubscriptionSplit, MqttEnumeratorState>, ResultTypeQueryable<T> {
 

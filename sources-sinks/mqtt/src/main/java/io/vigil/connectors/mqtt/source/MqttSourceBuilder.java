@@ -5,11 +5,13 @@ import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkName;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.required;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.validateConnection;
 
+import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -19,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param <T> the record type the source emits
  */
+@PublicEvolving
 public final class MqttSourceBuilder<T> {
 
     private final Configuration configuration = new Configuration();
@@ -28,7 +31,7 @@ public final class MqttSourceBuilder<T> {
 
     /** Broker URIs, {@code tcp://host:port} or {@code ssl://host:port}. */
     public MqttSourceBuilder<T> setBrokerUris(String... uris) {
-        return set(MqttSourceOptions.BROKER_URIS, Arrays.asList(uris));
+        return set(MqttConnectionOptions.BROKER_URIS, Arrays.asList(uris));
     }
 
     /** Topic filters, with {@code +} and {@code #} wildcards. */
@@ -41,7 +44,7 @@ public final class MqttSourceBuilder<T> {
     }
 
     public MqttSourceBuilder<T> setProtocolVersion(MqttProtocolVersion version) {
-        return set(MqttSourceOptions.PROTOCOL_VERSION, version);
+        return set(MqttConnectionOptions.PROTOCOL_VERSION, version);
     }
 
     public MqttSourceBuilder<T> setClientIdPrefix(String prefix) {
@@ -53,48 +56,50 @@ public final class MqttSourceBuilder<T> {
     }
 
     public MqttSourceBuilder<T> setUsername(String username) {
-        return set(MqttSourceOptions.USERNAME, username);
+        return set(MqttConnectionOptions.USERNAME, username);
     }
 
     /** Reads the password from this environment variable on the TaskManagers. */
     public MqttSourceBuilder<T> setPasswordEnv(String variableName) {
-        return set(MqttSourceOptions.PASSWORD_ENV, variableName);
+        return set(MqttConnectionOptions.PASSWORD_ENV, variableName);
     }
 
     /** Reads the password from this file on the TaskManagers. */
     public MqttSourceBuilder<T> setPasswordFile(String path) {
-        return set(MqttSourceOptions.PASSWORD_FILE, path);
+        return set(MqttConnectionOptions.PASSWORD_FILE, path);
     }
 
     /** Trusts the CA certificates of this PEM file instead of the JVM's. */
     public MqttSourceBuilder<T> setTlsCaFile(String pemPath) {
-        return set(MqttSourceOptions.TLS_CA_FILE, pemPath);
+        return set(MqttConnectionOptions.TLS_CA_FILE, pemPath);
     }
 
     /** Trusts this PKCS12 or JKS truststore instead of the JVM's. */
     public MqttSourceBuilder<T> setTlsTruststore(String path, String type, String password) {
-        set(MqttSourceOptions.TLS_TRUSTSTORE_PATH, path);
-        set(MqttSourceOptions.TLS_TRUSTSTORE_TYPE, type);
-        return password == null ? this : set(MqttSourceOptions.TLS_TRUSTSTORE_PASSWORD, password);
+        set(MqttConnectionOptions.TLS_TRUSTSTORE_PATH, path);
+        set(MqttConnectionOptions.TLS_TRUSTSTORE_TYPE, type);
+        return password == null
+                ? this
+                : set(MqttConnectionOptions.TLS_TRUSTSTORE_PASSWORD, password);
     }
 
     /** Authenticates with a client certificate (PEM chain and PEM PKCS#8 key) for mutual TLS. */
     public MqttSourceBuilder<T> setTlsClientCertificate(String certPemPath, String keyPemPath) {
-        set(MqttSourceOptions.TLS_CLIENT_CERT_FILE, certPemPath);
-        return set(MqttSourceOptions.TLS_CLIENT_KEY_FILE, keyPemPath);
+        set(MqttConnectionOptions.TLS_CLIENT_CERT_FILE, certPemPath);
+        return set(MqttConnectionOptions.TLS_CLIENT_KEY_FILE, keyPemPath);
     }
 
     public MqttSourceBuilder<T> setTlsHostnameVerification(boolean verify) {
-        return set(MqttSourceOptions.TLS_HOSTNAME_VERIFICATION, verify);
+        return set(MqttConnectionOptions.TLS_HOSTNAME_VERIFICATION, verify);
     }
 
     public MqttSourceBuilder<T> setSessionExpiry(Duration expiry) {
-        return set(MqttSourceOptions.SESSION_EXPIRY, expiry);
+        return set(MqttConnectionOptions.SESSION_EXPIRY, expiry);
     }
 
     public MqttSourceBuilder<T> setReconnectBackoff(Duration initial, Duration max) {
-        set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, initial);
-        return set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, max);
+        set(MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF, initial);
+        return set(MqttConnectionOptions.RECONNECT_MAX_BACKOFF, max);
     }
 
     public MqttSourceBuilder<T> setQueueCapacity(int capacity) {
@@ -110,7 +115,7 @@ public final class MqttSourceBuilder<T> {
         return this;
     }
 
-    /** Sets any option of {@link MqttSourceOptions}. */
+    /** Sets any option of {@link MqttSourceOptions}, the connection options included. */
     public <V> MqttSourceBuilder<T> set(ConfigOption<V> option, V value) {
         configuration.set(option, value);
         return this;
@@ -118,11 +123,7 @@ public final class MqttSourceBuilder<T> {
 
     /** Takes every {@code mqtt.*} setting of a configuration, e.g. one loaded from a job file. */
     public MqttSourceBuilder<T> setConfiguration(Configuration settings) {
-        for (Map.Entry<String, String> entry : settings.toMap().entrySet()) {
-            if (entry.getKey().startsWith("mqtt.")) {
-                configuration.setString(entry.getKey(), entry.getValue());
-            }
-        }
+        MqttConnections.copyMqttSettings(settings, configuration);
         return this;
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
@@ -31,6 +32,7 @@ import org.apache.flink.util.FlinkRuntimeException;
  *
  * @param <T> the stream element type
  */
+@Internal
 public final class MqttSinkWriter<T> implements SinkWriter<T> {
 
     private static final long WAIT_SLICE_MILLIS = 100;

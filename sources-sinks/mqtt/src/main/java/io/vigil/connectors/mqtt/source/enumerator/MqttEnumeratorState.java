@@ -3,8 +3,10 @@ package io.vigil.connectors.mqtt.source.enumerator;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.annotation.Internal;
 
 /** The split indexes that the enumerator has handed out (and that readers now own). */
+@Internal
 public final class MqttEnumeratorState {
 
     private final Set<Integer> assignedIndexes;

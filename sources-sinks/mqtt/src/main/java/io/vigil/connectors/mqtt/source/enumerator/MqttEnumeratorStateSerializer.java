@@ -5,9 +5,11 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Writes a {@link MqttEnumeratorState} as a count followed by the indexes. */
+@Internal
 public final class MqttEnumeratorStateSerializer
         implements SimpleVersionedSerializer<MqttEnumeratorState> {
 

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 
@@ -14,6 +15,7 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
  * {prefix}-{subtask}}; a split that comes back after a failure goes to the reader of its index (or
  * index modulo parallelism when the job now runs with fewer readers).
  */
+@Internal
 public final class MqttSplitEnumerator
         implements SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> {
 

@@ -4,12 +4,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The bounded queue between the MQTT client threads and the reader thread, with the availability
  * future that wakes the reader. Producers normally never meet a full queue because the clients only
  * receive what the reader asked for; if they do, they wait, they never drop.
  */
+@Internal
 final class HandOverQueue<E> {
 
     private final ArrayBlockingQueue<E> queue;

@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.source.reader;
 
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
@@ -11,6 +12,7 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  * pending, reconnects, queued messages and the connection state; plus Flink's standard source
  * metrics numRecordsIn, numBytesIn and pendingRecords.
  */
+@Internal
 final class MqttSourceMetrics {
 
     private final Counter messagesReceived;

@@ -1,5 +1,6 @@
 package io.vigil.connectors.mqtt.source.reader;
 
+import io.vigil.connectors.mqtt.connection.MqttConnection;
 import io.vigil.connectors.mqtt.connection.MqttSecrets;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttMessage;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -27,6 +29,7 @@ import org.apache.flink.util.FlinkRuntimeException;
  *
  * @param <T> the record type
  */
+@Internal
 public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscriptionSplit> {
 
     private final Configuration conf;
@@ -170,12 +173,12 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     @Override
     public void notifyNoMoreSplits() {}
 
-    /** The lowest {@link MqttSessionClient.State} ordinal over this reader's sessions. */
+    /** The lowest {@link MqttConnection.State} ordinal over this reader's sessions. */
     int connectionState() {
         return clients.values().stream()
                 .mapToInt(client -> client.state().ordinal())
                 .min()
-                .orElse(MqttSessionClient.State.DISCONNECTED.ordinal());
+                .orElse(MqttConnection.State.DISCONNECTED.ordinal());
     }
 
     /** Messages waiting in the hand-over queue. */

@@ -5,12 +5,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Acknowledgements the reader owes the broker: those of messages emitted since the last snapshot,
  * and those held per checkpoint until that checkpoint (or a later one) completes. Used by the
  * reader thread only.
  */
+@Internal
 public final class PendingAcks {
 
     private List<Runnable> sinceLastSnapshot = new ArrayList<>();

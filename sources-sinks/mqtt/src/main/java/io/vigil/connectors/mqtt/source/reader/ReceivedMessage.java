@@ -1,8 +1,10 @@
 package io.vigil.connectors.mqtt.source.reader;
 
 import io.vigil.connectors.mqtt.source.MqttMessage;
+import org.apache.flink.annotation.Internal;
 
 /** A message handed from the MQTT client thread to the reader, with the way to acknowledge it. */
+@Internal
 final class ReceivedMessage {
 
     private final MqttMessage message;

@@ -1,11 +1,13 @@
 package io.vigil.connectors.mqtt.source.split;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
  * One MQTT session of the source: the client id {@code {prefix}-{index}} and its subscription. The
  * split carries no offsets because the broker keeps the session's unacknowledged messages.
  */
+@Internal
 public final class MqttSubscriptionSplit implements SourceSplit {
 
     private final int index;

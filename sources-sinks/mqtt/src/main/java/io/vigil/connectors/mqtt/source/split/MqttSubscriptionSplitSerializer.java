@@ -2,9 +2,11 @@ package io.vigil.connectors.mqtt.source.split;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Writes a {@link MqttSubscriptionSplit} as its index. */
+@Internal
 public final class MqttSubscriptionSplitSerializer
         implements SimpleVersionedSerializer<MqttSubscriptionSplit> {
 

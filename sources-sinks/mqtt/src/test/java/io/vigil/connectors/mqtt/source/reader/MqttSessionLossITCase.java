@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.connectors.mqtt.connection.MqttConnection;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
@@ -50,7 +51,7 @@ class MqttSessionLossITCase {
             BROKER.start();
             long deadline = System.currentTimeMillis() + 10_000;
             while (reader.reconnects() == 0
-                    || reader.connectionState() != MqttSessionClient.State.CONNECTED.ordinal()) {
+                    || reader.connectionState() != MqttConnection.State.CONNECTED.ordinal()) {
                 assertThat(System.currentTimeMillis()).isLessThan(deadline);
                 Thread.sleep(20);
             }

@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.connectors.mqtt.connection.MqttConnection;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
@@ -192,19 +193,18 @@ class MqttSourceReaderITCase {
         MqttSourceReader<String> reader = open(conf);
         publisher.publishMany(topic, "before", 0, 5, 1);
         read(reader, 5);
-        assertThat(reader.connectionState()).isEqualTo(MqttSessionClient.State.CONNECTED.ordinal());
+        assertThat(reader.connectionState()).isEqualTo(MqttConnection.State.CONNECTED.ordinal());
         publisher.close();
 
         BROKER.stop();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (reader.connectionState() == MqttSessionClient.State.CONNECTED.ordinal()) {
+        while (reader.connectionState() == MqttConnection.State.CONNECTED.ordinal()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
             Thread.sleep(20);
         }
-        assertThat(reader.connectionState())
-                .isEqualTo(MqttSessionClient.State.RECONNECTING.ordinal());
+        assertThat(reader.connectionState()).isEqualTo(MqttConnection.State.RECONNECTING.ordinal());
         BROKER.start();
-        while (reader.connectionState() != MqttSessionClient.State.CONNECTED.ordinal()) {
+        while (reader.connectionState() != MqttConnection.State.CONNECTED.ordinal()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
             Thread.sleep(20);
         }

@@ -83,7 +83,8 @@ class EventTimeITCase {
             fleet.sendEvery(String.format("mic-%02d", d), "sound", "dB", 0, 6 * 60, 1, 50, 15);
         }
         for (int d = 0; d < 4; d++) {
-            fleet.sendEvery(String.format("pump-%02d", d), "temperature", "C", 0, 6 * 60, 5, 39.5, 1);
+            fleet.sendEvery(
+                    String.format("pump-%02d", d), "temperature", "C", 0, 6 * 60, 5, 39.5, 1);
         }
         fleet.burst("mic-01", 60, 90, 95, 99, 92);
         fleet.burst("mic-03", 150, 95, 96, 97);
@@ -105,8 +106,8 @@ class EventTimeITCase {
     }
 
     /**
-     * One source subtask gets no readings for longer than the idleness timeout, so the windows
-     * and patterns downstream follow the other subtask's watermark; when readings far behind that
+     * One source subtask gets no readings for longer than the idleness timeout, so the windows and
+     * patterns downstream follow the other subtask's watermark; when readings far behind that
      * watermark come back on the idle subtask, they must become {@code late} dead letters rather
      * than vanish in the windows.
      */
@@ -140,8 +141,9 @@ class EventTimeITCase {
                             assertThat(d.topic()).isEqualTo("sensors/plant-a/mic-01/sound");
                         });
         assertThat(aggregated + out.deadLetters.size())
-                .as("readings aggregated (%d) plus late dead letters (%d)", aggregated,
-                        out.deadLetters.size())
+                .as(
+                        "readings aggregated (%d) plus late dead letters (%d)",
+                        aggregated, out.deadLetters.size())
                 .isEqualTo(sent);
     }
 
@@ -153,8 +155,7 @@ class EventTimeITCase {
      * the second subtask to itself (so that a test can starve that subtask), otherwise messages are
      * spread round-robin as a shared MQTT subscription spreads them.
      */
-    private static Outputs run(
-            List<RawMessage> messages, Configuration analytics, boolean pinMic01)
+    private static Outputs run(List<RawMessage> messages, Configuration analytics, boolean pinMic01)
             throws Exception {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
@@ -214,16 +215,22 @@ class EventTimeITCase {
         for (Map.Entry<String, List<SensorReading>> e : expected.entrySet()) {
             WindowAggregate a = actualByWindow.get(e.getKey());
             List<SensorReading> rs = e.getValue();
-            SensorReading last = rs.stream().max(Comparator.comparingLong(SensorReading::timestamp))
-                    .orElseThrow();
+            SensorReading last =
+                    rs.stream()
+                            .max(Comparator.comparingLong(SensorReading::timestamp))
+                            .orElseThrow();
             assertThat(a.count()).as(e.getKey()).isEqualTo(rs.size());
-            assertThat(a.min()).as(e.getKey())
+            assertThat(a.min())
+                    .as(e.getKey())
                     .isEqualTo(rs.stream().mapToDouble(SensorReading::value).min().orElseThrow());
-            assertThat(a.max()).as(e.getKey())
+            assertThat(a.max())
+                    .as(e.getKey())
                     .isEqualTo(rs.stream().mapToDouble(SensorReading::value).max().orElseThrow());
-            assertThat(a.mean()).as(e.getKey()).isCloseTo(
-                    rs.stream().mapToDouble(SensorReading::value).average().orElseThrow(),
-                    within(1e-9));
+            assertThat(a.mean())
+                    .as(e.getKey())
+                    .isCloseTo(
+                            rs.stream().mapToDouble(SensorReading::value).average().orElseThrow(),
+                            within(1e-9));
             assertThat(a.last()).as(e.getKey()).isEqualTo(last.value());
         }
     }
@@ -362,8 +369,7 @@ class EventTimeITCase {
             SensorReading r = find(device, timestamp);
             readings.set(
                     readings.indexOf(r),
-                    new SensorReading(
-                            r.site(), device, r.metric(), timestamp, value, r.unit()));
+                    new SensorReading(r.site(), device, r.metric(), timestamp, value, r.unit()));
         }
 
         private SensorReading find(String device, long timestamp) {

@@ -15,6 +15,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Windows and CEP both ignore such readings; filtering them here, once, means each late reading
  * becomes exactly one dead letter instead of being dropped silently by the operators downstream.
+ * Run it after the keyBy, as {@link SensorAnalytics} does: there its watermark is the one the
+ * windows and patterns see, the smallest over all upstream subtasks that are not idle. Chained to
+ * one upstream subtask, it would judge by that subtask's watermark alone and let through readings
+ * that a subtask back from idleness brings in behind the others' watermark.
  */
 public class LateReadingFilter extends ProcessFunction<SensorReading, SensorReading> {
 

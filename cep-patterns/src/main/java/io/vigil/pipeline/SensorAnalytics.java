@@ -16,9 +16,10 @@ import io.vigil.parsing.ParseFunction;
 import io.vigil.parsing.SensorMessageParser;
 import java.time.Duration;
 import java.util.HashSet;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
@@ -64,22 +65,25 @@ public class SensorAnalytics {
                         .uid("parse")
                         .name("Parse sensor messages");
 
-        Duration outOfOrderness = config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS);
+        // Lateness is judged after the keyBy, in the watermark the windows and patterns see: the
+        // smallest over all parse subtasks that are not idle. Judged on one parse subtask, a
+        // reading of a subtask back from idleness could pass and then vanish in a window.
         SingleOutputStreamOperator<SensorReading> onTime =
                 parsed.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(
-                                                outOfOrderness)
-                                        .withTimestampAssigner((reading, ts) -> reading.timestamp())
-                                        .withIdleness(config.get(SensorAnalyticsOptions.IDLENESS)))
+                                FleetWatermarks.strategy(
+                                        config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS),
+                                        config.get(SensorAnalyticsOptions.WATERMARK_QUORUM),
+                                        config.get(SensorAnalyticsOptions.IDLENESS)))
                         .uid("event-time")
                         .name("Event time and watermarks")
+                        .keyBy(SensorReading::key, Types.STRING)
                         .process(new LateReadingFilter())
                         .uid("late-readings")
                         .name("Route late readings to dead letters");
 
         Duration windowSize = config.get(SensorAnalyticsOptions.WINDOW_SIZE);
         DataStream<WindowAggregate> aggregates =
-                onTime.keyBy(SensorReading::key)
+                DataStreamUtils.reinterpretAsKeyedStream(onTime, SensorReading::key, Types.STRING)
                         .window(TumblingEventTimeWindows.of(windowSize))
                         .aggregate(
                                 new ReadingAggregateFunction(

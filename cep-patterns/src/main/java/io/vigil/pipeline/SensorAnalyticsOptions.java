@@ -18,13 +18,23 @@ public final class SensorAnalyticsOptions {
                             "How far behind the newest reading a reading may arrive and still"
                                 + " count; later readings are dead letters with reason 'late'.");
 
+    public static final ConfigOption<Integer> WATERMARK_QUORUM =
+            ConfigOptions.key("analytics.watermark-quorum")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "How many devices must have reached an event time before the"
+                                    + " watermark follows; fewer devices with fast clocks cannot"
+                                    + " make other devices' readings late. 1 gives the plain"
+                                    + " bounded-out-of-orderness watermark.");
+
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("analytics.idleness")
                     .durationType()
                     .defaultValue(Duration.ofMinutes(1))
                     .withDescription(
                             "A source split with no readings for this long stops holding back the"
-                                    + " watermark.");
+                                    + " watermark, and so does a device among the others.");
 
     public static final ConfigOption<Duration> WINDOW_SIZE =
             ConfigOptions.key("analytics.window-size")

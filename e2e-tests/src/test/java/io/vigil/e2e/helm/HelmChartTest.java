@@ -456,6 +456,17 @@ class HelmChartTest {
                 .forEach(d -> assertThat(d.toString()).doesNotContain("test-pw"));
     }
 
+    /** A bundled server switched on with only {@code given} of the login it needs. */
+    private static Arguments needsLogin(String server, String client, Map<String, String> given) {
+        Map<String, String> sets = new LinkedHashMap<>(given);
+        sets.put(server + ".enabled", "true");
+        return Arguments.of(
+                sets,
+                String.format(
+                        "%s.enabled needs vigil.%s.username and vigil.%s.existingSecret",
+                        server, client, client));
+    }
+
     static Stream<Arguments> refusedValues() {
         return Stream.of(
                 Arguments.of(
@@ -464,22 +475,10 @@ class HelmChartTest {
                 Arguments.of(
                         Map.of("vigil.influxdb.createSecret", "true"),
                         "vigil.influxdb.createSecret needs vigil.influxdb.password"),
-                Arguments.of(
-                        Map.of("mosquitto.enabled", "true"),
-                        "mosquitto.enabled needs vigil.mqtt.username and"
-                                + " vigil.mqtt.existingSecret"),
-                Arguments.of(
-                        Map.of("mosquitto.enabled", "true", "vigil.mqtt.existingSecret", "s"),
-                        "mosquitto.enabled needs vigil.mqtt.username and"
-                                + " vigil.mqtt.existingSecret"),
-                Arguments.of(
-                        Map.of("influxdb.enabled", "true"),
-                        "influxdb.enabled needs vigil.influxdb.username and"
-                                + " vigil.influxdb.existingSecret"),
-                Arguments.of(
-                        Map.of("influxdb.enabled", "true", "vigil.influxdb.username", "admin"),
-                        "influxdb.enabled needs vigil.influxdb.username and"
-                                + " vigil.influxdb.existingSecret"),
+                needsLogin("mosquitto", "mqtt", Map.of()),
+                needsLogin("mosquitto", "mqtt", Map.of("vigil.mqtt.existingSecret", "s")),
+                needsLogin("influxdb", "influxdb", Map.of()),
+                needsLogin("influxdb", "influxdb", Map.of("vigil.influxdb.username", "admin")),
                 Arguments.of(
                         Map.of(
                                 "flink.jobManager.replicas", "2",
@@ -729,14 +728,14 @@ class HelmChartTest {
 
     /** The bundled servers with the logins they need and nothing else switched on. */
     private static Map<String, String> bundledServers() {
-        Map<String, String> sets = new LinkedHashMap<>();
-        sets.put("mosquitto.enabled", "true");
-        sets.put("influxdb.enabled", "true");
-        sets.put("vigil.mqtt.username", "vigil");
-        sets.put("vigil.mqtt.existingSecret", "vigil-mqtt");
-        sets.put("vigil.influxdb.username", "vigil");
-        sets.put("vigil.influxdb.existingSecret", "vigil-influxdb");
-        return sets;
+        return new LinkedHashMap<>(
+                Map.of(
+                        "mosquitto.enabled", "true",
+                        "influxdb.enabled", "true",
+                        "vigil.mqtt.username", "vigil",
+                        "vigil.mqtt.existingSecret", "vigil-mqtt",
+                        "vigil.influxdb.username", "vigil",
+                        "vigil.influxdb.existingSecret", "vigil-influxdb"));
     }
 
     private static String mosquittoFile(List<JsonNode> documents, String file) {
@@ -836,6 +835,24 @@ class HelmChartTest {
                 .isEqualTo("VIGIL_INFLUXDB_PASSWORD");
     }
 
+    /** Pod securityContext fields (JSON pointer to JSON text) of every pod the chart renders. */
+    private static final Map<String, String> POD_SECURITY =
+            Map.of("/runAsNonRoot", "true", "/seccompProfile/type", "\"RuntimeDefault\"");
+
+    private static final Map<String, String> CONTAINER_SECURITY =
+            Map.of(
+                    "/allowPrivilegeEscalation", "false",
+                    "/readOnlyRootFilesystem", "true",
+                    "/capabilities/drop", "[\"ALL\"]");
+
+    private static void assertJsonAt(JsonNode node, Map<String, String> expected, String what) {
+        expected.forEach(
+                (pointer, json) ->
+                        assertThat(node.at(pointer).toString())
+                                .as("%s securityContext%s", what, pointer)
+                                .isEqualTo(json));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"default", "all"})
     void everyPodRunsAsNonRootWithNoPrivilegesAndAReadOnlyRoot(String scenario) {
@@ -854,35 +871,20 @@ class HelmChartTest {
         pods.forEach(
                 (pod, spec) -> {
                     JsonNode podContext = spec.path("securityContext");
-                    assertThat(podContext.path("runAsNonRoot").asBoolean())
-                            .as("%s runAsNonRoot", pod)
-                            .isTrue();
+                    assertJsonAt(podContext, POD_SECURITY, pod);
                     assertThat(podContext.path("runAsUser").asInt())
                             .as("%s runAsUser", pod)
                             .isPositive();
-                    assertThat(podContext.path("seccompProfile").path("type").asText())
-                            .as("%s seccompProfile", pod)
-                            .isEqualTo("RuntimeDefault");
                     List<JsonNode> containers = new ArrayList<>();
                     spec.path("initContainers").forEach(containers::add);
                     spec.path("containers").forEach(containers::add);
                     assertThat(containers).as("%s containers", pod).isNotEmpty();
-                    for (JsonNode container : containers) {
-                        String name = pod + " container " + container.path("name").asText();
-                        JsonNode context = container.path("securityContext");
-                        assertThat(context.path("allowPrivilegeEscalation").isBoolean())
-                                .as("%s allowPrivilegeEscalation is set", name)
-                                .isTrue();
-                        assertThat(context.path("allowPrivilegeEscalation").asBoolean())
-                                .as("%s allowPrivilegeEscalation", name)
-                                .isFalse();
-                        assertThat(context.path("readOnlyRootFilesystem").asBoolean())
-                                .as("%s readOnlyRootFilesystem", name)
-                                .isTrue();
-                        assertThat(texts(context.path("capabilities").path("drop")))
-                                .as("%s capabilities dropped", name)
-                                .containsExactly("ALL");
-                    }
+                    containers.forEach(
+                            c ->
+                                    assertJsonAt(
+                                            c.path("securityContext"),
+                                            CONTAINER_SECURITY,
+                                            pod + " container " + c.path("name").asText()));
                 });
         // A read-only root needs somewhere to write: Flink's temporary files and logs.
         Map<String, String> mounts = new TreeMap<>();

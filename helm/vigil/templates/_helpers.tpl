@@ -95,11 +95,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and .Values.vigil.influxdb.createSecret (not .Values.vigil.influxdb.password) }}
 {{- fail "vigil.influxdb.createSecret needs vigil.influxdb.password (testing only; use vigil.influxdb.existingSecret otherwise)" }}
 {{- end }}
-{{- if and .Values.mosquitto.enabled .Values.mosquitto.auth.enabled (or (not .Values.vigil.mqtt.username) (not (include "vigil.mqttSecretName" .))) }}
-{{- fail "mosquitto.auth.enabled needs vigil.mqtt.username and vigil.mqtt.existingSecret" }}
+{{- /* The bundled servers always require a login: there is no anonymous or unauthenticated mode. */}}
+{{- if and .Values.mosquitto.enabled (or (not .Values.vigil.mqtt.username) (not (include "vigil.mqttSecretName" .))) }}
+{{- fail "mosquitto.enabled needs vigil.mqtt.username and vigil.mqtt.existingSecret (the broker refuses anonymous clients)" }}
 {{- end }}
-{{- if and .Values.influxdb.enabled .Values.influxdb.auth.enabled (or (not .Values.vigil.influxdb.username) (not (include "vigil.influxdbSecretName" .))) }}
-{{- fail "influxdb.auth.enabled needs vigil.influxdb.username and vigil.influxdb.existingSecret" }}
+{{- if and .Values.influxdb.enabled (or (not .Values.vigil.influxdb.username) (not (include "vigil.influxdbSecretName" .))) }}
+{{- fail "influxdb.enabled needs vigil.influxdb.username and vigil.influxdb.existingSecret (the server requires a login)" }}
 {{- end }}
 {{- if and (gt (int .Values.flink.jobManager.replicas) 1) (not .Values.flink.highAvailability.enabled) }}
 {{- fail "flink.jobManager.replicas > 1 needs flink.highAvailability.enabled" }}
@@ -107,4 +108,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if not (has .Values.job.upgradeMode (list "savepoint" "last-state" "stateless")) }}
 {{- fail (printf "job.upgradeMode must be savepoint, last-state or stateless, not %q" .Values.job.upgradeMode) }}
 {{- end }}
+{{- end }}
+
+{{/* Pod security context of every pod the chart renders: a fixed non-root user (the image's own,
+so that files it owns stay readable), and the runtime's default seccomp profile. */}}
+{{- define "vigil.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+fsGroup: {{ . }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Container security context of every container the chart renders: no privilege gain, no
+capabilities, and a read-only root; what a process writes goes to a volume. */}}
+{{- define "vigil.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
 {{- end }}

@@ -456,6 +456,17 @@ class HelmChartTest {
                 .forEach(d -> assertThat(d.toString()).doesNotContain("test-pw"));
     }
 
+    /** A bundled server switched on with only {@code given} of the login it needs. */
+    private static Arguments needsLogin(String server, String client, Map<String, String> given) {
+        Map<String, String> sets = new LinkedHashMap<>(given);
+        sets.put(server + ".enabled", "true");
+        return Arguments.of(
+                sets,
+                String.format(
+                        "%s.enabled needs vigil.%s.username and vigil.%s.existingSecret",
+                        server, client, client));
+    }
+
     static Stream<Arguments> refusedValues() {
         return Stream.of(
                 Arguments.of(
@@ -464,17 +475,10 @@ class HelmChartTest {
                 Arguments.of(
                         Map.of("vigil.influxdb.createSecret", "true"),
                         "vigil.influxdb.createSecret needs vigil.influxdb.password"),
-                Arguments.of(
-                        Map.of("mosquitto.enabled", "true", "mosquitto.auth.enabled", "true"),
-                        "mosquitto.auth.enabled needs vigil.mqtt.username and"
-                                + " vigil.mqtt.existingSecret"),
-                Arguments.of(
-                        Map.of(
-                                "influxdb.enabled", "true",
-                                "influxdb.auth.enabled", "true",
-                                "vigil.influxdb.username", "admin"),
-                        "influxdb.auth.enabled needs vigil.influxdb.username and"
-                                + " vigil.influxdb.existingSecret"),
+                needsLogin("mosquitto", "mqtt", Map.of()),
+                needsLogin("mosquitto", "mqtt", Map.of("vigil.mqtt.existingSecret", "s")),
+                needsLogin("influxdb", "influxdb", Map.of()),
+                needsLogin("influxdb", "influxdb", Map.of("vigil.influxdb.username", "admin")),
                 Arguments.of(
                         Map.of(
                                 "flink.jobManager.replicas", "2",
@@ -566,32 +570,13 @@ class HelmChartTest {
                 .contains("\"mountPath\":\"/mosquitto/data\"")
                 .contains("mosquitto_passwd");
 
-        JsonNode anonymous =
-                named(
-                        render(
-                                Map.of(
-                                        "mosquitto.enabled",
-                                        "true",
-                                        "mosquitto.maxQueuedMessages",
-                                        "5000")),
-                        "StatefulSet",
-                        FULLNAME + "-mosquitto");
-        assertThat(anonymous.path("spec").path("template").path("spec").has("initContainers"))
-                .isFalse();
-        String anonymousConf =
-                named(
-                                render(
-                                        Map.of(
-                                                "mosquitto.enabled", "true",
-                                                "mosquitto.maxQueuedMessages", "5000")),
-                                "ConfigMap",
-                                FULLNAME + "-mosquitto")
-                        .path("data")
-                        .path("mosquitto.conf")
-                        .asText();
-        assertThat(anonymousConf.lines())
-                .contains("allow_anonymous true", "max_queued_messages 5000")
-                .noneMatch(l -> l.startsWith("password_file"));
+        // No anonymous broker any more: without a login the chart refuses to render (see
+        // refusedValues); with one, the queue bound follows the values.
+        Map<String, String> smallQueue = bundledServers();
+        smallQueue.put("mosquitto.maxQueuedMessages", "5000");
+        assertThat(mosquittoFile(render(smallQueue), "mosquitto.conf").lines())
+                .contains("allow_anonymous false", "max_queued_messages 5000")
+                .doesNotContain("allow_anonymous true");
     }
 
     @Test
@@ -739,6 +724,243 @@ class HelmChartTest {
                 .contains("FROM flink:${FLINK_VERSION}-java17")
                 .containsPattern("COPY .*target/vigil-jobs-\\$\\{VIGIL_VERSION\\}\\.jar " + jarPath)
                 .contains("/opt/flink/plugins/s3-fs-presto");
+    }
+
+    /** The bundled servers with the logins they need and nothing else switched on. */
+    private static Map<String, String> bundledServers() {
+        return new LinkedHashMap<>(
+                Map.of(
+                        "mosquitto.enabled", "true",
+                        "influxdb.enabled", "true",
+                        "vigil.mqtt.username", "vigil",
+                        "vigil.mqtt.existingSecret", "vigil-mqtt",
+                        "vigil.influxdb.username", "vigil",
+                        "vigil.influxdb.existingSecret", "vigil-influxdb"));
+    }
+
+    private static String mosquittoFile(List<JsonNode> documents, String file) {
+        return named(documents, "ConfigMap", FULLNAME + "-mosquitto")
+                .path("data")
+                .path(file)
+                .asText();
+    }
+
+    @Test
+    void mosquittoRefusesAnonymousClientsAndGrantsTopicsByAcl() {
+        Map<String, String> sets = bundledServers();
+        sets.put("mosquitto.auth.deviceUsers[0]", "plant-a");
+        sets.put("mosquitto.auth.deviceUsers[1]", "plant-b");
+        List<JsonNode> documents = render(sets);
+
+        assertThat(mosquittoFile(documents, "mosquitto.conf").lines())
+                .contains(
+                        "allow_anonymous false",
+                        "password_file /mosquitto/auth/passwd",
+                        "acl_file /mosquitto/config/acl")
+                .doesNotContain("allow_anonymous true");
+        assertThat(mosquittoFile(documents, "acl").lines().filter(l -> !l.startsWith("#")))
+                .containsSubsequence("user vigil", "topic read sensors/#", "topic write alerts/#")
+                .containsSubsequence("user plant-a", "topic write sensors/#")
+                .containsSubsequence("user plant-b", "topic write sensors/#");
+        JsonNode statefulSet = named(documents, "StatefulSet", FULLNAME + "-mosquitto");
+        assertSecretRef(envOf(statefulSet, "MQTT_PASSWORD"), "vigil-mqtt", "password");
+        // The job logs in as the ACL's job user, with the password from the same Secret.
+        JsonNode config = jobConfig(documents);
+        assertThat(config.path("mqtt.username").asText()).isEqualTo("vigil");
+        assertThat(config.path("mqtt.password-env").asText()).isEqualTo("VIGIL_MQTT_PASSWORD");
+        assertSecretRef(flinkEnv(documents).get("VIGIL_MQTT_PASSWORD"), "vigil-mqtt", "password");
+    }
+
+    @Test
+    void mosquittoAddsDeviceLoginsFromAPasswordFileSecret() {
+        Map<String, String> sets = bundledServers();
+        sets.put("mosquitto.auth.devicePasswordFileSecret", "vigil-devices");
+        JsonNode template =
+                named(render(sets), "StatefulSet", FULLNAME + "-mosquitto")
+                        .path("spec")
+                        .path("template");
+
+        assertThat(stream(template.path("spec").path("volumes")))
+                .anySatisfy(
+                        v ->
+                                assertThat(v.path("secret").path("secretName").asText())
+                                        .isEqualTo("vigil-devices"));
+        assertThat(template.path("spec").path("initContainers").toString())
+                .contains("/mosquitto/devices/passwd")
+                .contains("mosquitto_passwd -b");
+    }
+
+    @Test
+    void mosquittoKeepsUnacknowledgedMessagesForACheckpointAndARestart() {
+        String conf = mosquittoFile(render(bundledServers()), "mosquitto.conf");
+
+        assertThat(conf.lines())
+                .contains(
+                        "persistence true",
+                        "max_inflight_messages 1000",
+                        "max_queued_messages 100000",
+                        "persistent_client_expiration 7d");
+        // Each of these settings carries the reason it is there on the line before it.
+        List<String> lines = conf.lines().toList();
+        for (String setting :
+                List.of(
+                        "persistence",
+                        "max_inflight_messages",
+                        "max_queued_messages",
+                        "persistent_client_expiration")) {
+            int at =
+                    lines.indexOf(
+                            lines.stream()
+                                    .filter(l -> l.startsWith(setting + " "))
+                                    .findFirst()
+                                    .orElseThrow());
+            assertThat(lines.get(at - 1)).as("comment before %s", setting).startsWith("#");
+        }
+    }
+
+    @Test
+    void influxdbRequiresALoginWhoseAdminComesFromTheSecret() {
+        List<JsonNode> documents = render(bundledServers());
+
+        JsonNode statefulSet = named(documents, "StatefulSet", FULLNAME + "-influxdb");
+        assertThat(envOf(statefulSet, "INFLUXDB_HTTP_AUTH_ENABLED").path("value").asText())
+                .isEqualTo("true");
+        assertThat(envOf(statefulSet, "INFLUXDB_ADMIN_USER").path("value").asText())
+                .isEqualTo("vigil");
+        assertSecretRef(
+                envOf(statefulSet, "INFLUXDB_ADMIN_PASSWORD"), "vigil-influxdb", "password");
+        JsonNode config = jobConfig(documents);
+        assertThat(config.path("influxdb.username").asText()).isEqualTo("vigil");
+        assertThat(config.path("influxdb.password-env").asText())
+                .isEqualTo("VIGIL_INFLUXDB_PASSWORD");
+    }
+
+    /** Pod securityContext fields (JSON pointer to JSON text) of every pod the chart renders. */
+    private static final Map<String, String> POD_SECURITY =
+            Map.of("/runAsNonRoot", "true", "/seccompProfile/type", "\"RuntimeDefault\"");
+
+    private static final Map<String, String> CONTAINER_SECURITY =
+            Map.of(
+                    "/allowPrivilegeEscalation", "false",
+                    "/readOnlyRootFilesystem", "true",
+                    "/capabilities/drop", "[\"ALL\"]");
+
+    private static void assertJsonAt(JsonNode node, Map<String, String> expected, String what) {
+        expected.forEach(
+                (pointer, json) ->
+                        assertThat(node.at(pointer).toString())
+                                .as("%s securityContext%s", what, pointer)
+                                .isEqualTo(json));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"default", "all"})
+    void everyPodRunsAsNonRootWithNoPrivilegesAndAReadOnlyRoot(String scenario) {
+        List<JsonNode> documents = render(scenarioValues(scenario), Map.of());
+        Map<String, JsonNode> pods = new TreeMap<>();
+        ofKind(documents, "StatefulSet")
+                .forEach(
+                        s ->
+                                pods.put(
+                                        "StatefulSet/" + s.path("metadata").path("name").asText(),
+                                        s.path("spec").path("template").path("spec")));
+        pods.put(
+                "FlinkDeployment podTemplate",
+                single(documents, "FlinkDeployment").path("spec").path("podTemplate").path("spec"));
+
+        pods.forEach(
+                (pod, spec) -> {
+                    JsonNode podContext = spec.path("securityContext");
+                    assertJsonAt(podContext, POD_SECURITY, pod);
+                    assertThat(podContext.path("runAsUser").asInt())
+                            .as("%s runAsUser", pod)
+                            .isPositive();
+                    List<JsonNode> containers = new ArrayList<>();
+                    spec.path("initContainers").forEach(containers::add);
+                    spec.path("containers").forEach(containers::add);
+                    assertThat(containers).as("%s containers", pod).isNotEmpty();
+                    containers.forEach(
+                            c ->
+                                    assertJsonAt(
+                                            c.path("securityContext"),
+                                            CONTAINER_SECURITY,
+                                            pod + " container " + c.path("name").asText()));
+                });
+        // A read-only root needs somewhere to write: Flink's temporary files and logs.
+        Map<String, String> mounts = new TreeMap<>();
+        flinkContainer(documents)
+                .path("volumeMounts")
+                .forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        assertThat(mounts).containsKeys("/tmp", "/opt/flink/log");
+    }
+
+    @Test
+    void dockerfileRunsAsTheFlinkUserOnAPinnedBase() throws IOException {
+        String dockerfile = Files.readString(CHART.resolve("../../jobs/Dockerfile"));
+        List<String> instructions =
+                dockerfile.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+
+        assertThat(dockerfile).doesNotContainIgnoringCase("latest");
+        assertThat(instructions)
+                .anyMatch(l -> l.matches("ARG FLINK_IMAGE_DIGEST=.*"))
+                .anyMatch(l -> l.equals("FROM flink:${FLINK_VERSION}-java17${FLINK_IMAGE_DIGEST}"));
+        assertThat(instructions.get(instructions.size() - 1))
+                .as("the last instruction: the image runs as the flink user")
+                .isEqualTo("USER flink");
+        assertThat(instructions)
+                .filteredOn(l -> l.startsWith("COPY "))
+                .isNotEmpty()
+                .allMatch(l -> l.startsWith("COPY --chown=flink:flink "));
+    }
+
+    @ParameterizedTest(name = "highAvailability.enabled={0}")
+    @ValueSource(booleans = {true, false})
+    void roleGrantsOnlyWhatTheFlinkJobManagerDoes(boolean highAvailability) {
+        JsonNode role =
+                named(
+                        render(
+                                Map.of(
+                                        "flink.highAvailability.enabled",
+                                        String.valueOf(highAvailability))),
+                        "Role",
+                        FULLNAME + "-flink");
+        Map<String, Set<String>> verbs = new TreeMap<>();
+        Map<String, Set<String>> names = new TreeMap<>();
+        for (JsonNode rule : role.path("rules")) {
+            for (String resource : texts(rule.path("resources"))) {
+                verbs.computeIfAbsent(resource, r -> new TreeSet<>())
+                        .addAll(texts(rule.path("verbs")));
+                names.computeIfAbsent(resource, r -> new TreeSet<>())
+                        .addAll(
+                                rule.has("resourceNames")
+                                        ? texts(rule.path("resourceNames"))
+                                        : List.of("*"));
+            }
+        }
+
+        assertThat(verbs.values()).allSatisfy(v -> assertThat(v).doesNotContain("*"));
+        assertThat(verbs.get("pods"))
+                .containsExactlyInAnyOrder("get", "list", "watch", "create", "delete");
+        // Only the JobManager's own Deployment, which owns the TaskManager pods.
+        assertThat(verbs.get("deployments")).containsExactlyInAnyOrder("get", "delete");
+        assertThat(names.get("deployments")).containsExactly(FULLNAME);
+        assertThat(verbs.get("deployments/finalizers")).containsExactly("update");
+        assertThat(names.get("deployments/finalizers")).containsExactly(FULLNAME);
+        if (highAvailability) {
+            assertThat(verbs.get("configmaps"))
+                    .containsExactlyInAnyOrder("get", "list", "watch", "create", "update");
+        } else {
+            assertThat(verbs).doesNotContainKey("configmaps");
+        }
+        assertThat(verbs)
+                .containsOnlyKeys(
+                        highAvailability
+                                ? List.of(
+                                        "pods",
+                                        "deployments",
+                                        "deployments/finalizers",
+                                        "configmaps")
+                                : List.of("pods", "deployments", "deployments/finalizers"));
     }
 
     @Test

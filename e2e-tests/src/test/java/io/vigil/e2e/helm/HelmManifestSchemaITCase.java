@@ -78,16 +78,18 @@ class HelmManifestSchemaITCase {
         // persistence.
         manifests.addAll(
                 render(
-                        Map.of(
-                                "mosquitto.enabled", "true",
-                                "mosquitto.persistence.enabled", "false",
-                                "influxdb.enabled", "true",
-                                "influxdb.persistence.enabled", "false",
-                                "vigil.mqtt.createSecret", "true",
-                                "vigil.mqtt.password", "test-only",
-                                "vigil.influxdb.createSecret", "true",
-                                "vigil.influxdb.password", "test-only",
-                                "vigil.mqtt.tls.caSecret", "broker-ca")));
+                        Map.ofEntries(
+                                Map.entry("mosquitto.enabled", "true"),
+                                Map.entry("mosquitto.persistence.enabled", "false"),
+                                Map.entry("influxdb.enabled", "true"),
+                                Map.entry("influxdb.persistence.enabled", "false"),
+                                Map.entry("vigil.mqtt.username", "vigil"),
+                                Map.entry("vigil.mqtt.createSecret", "true"),
+                                Map.entry("vigil.mqtt.password", "test-only"),
+                                Map.entry("vigil.influxdb.username", "vigil"),
+                                Map.entry("vigil.influxdb.createSecret", "true"),
+                                Map.entry("vigil.influxdb.password", "test-only"),
+                                Map.entry("vigil.mqtt.tls.caSecret", "broker-ca"))));
         manifests.removeIf(m -> "FlinkDeployment".equals(m.path("kind").asText()));
 
         Result validation = validate(manifests, dir);

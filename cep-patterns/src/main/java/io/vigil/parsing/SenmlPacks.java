@@ -30,6 +30,13 @@ final class SenmlPacks {
                     "bn", "bt", "bu", "bv", "bs", "bver", "n", "u", "v", "vs", "vb", "vd", "s", "t",
                     "ut");
 
+    /**
+     * The SenML value fields Vigil cannot use, in the order they are looked for, and their type.
+     */
+    private static final String[][] OTHER_VALUES = {
+        {"vs", "a string"}, {"vb", "a boolean"}, {"vd", "a data"}
+    };
+
     private SenmlPacks() {}
 
     /** A single object read as SenML: it has SenML fields and none of the plain reading's. */
@@ -139,16 +146,13 @@ final class SenmlPacks {
 
     /** Returns for a record of base fields only, which is skipped; rejects any other. */
     private static void rejectRecordWithoutValue(JsonNode record) throws Rejection {
-        for (String field : List.of("vs", "vb", "vd")) {
-            if (record.has(field)) {
+        for (String[] other : OTHER_VALUES) {
+            if (record.has(other[0])) {
                 throw new Rejection(
                         DeadLetterReason.NON_NUMERIC_VALUE,
                         String.format(
                                 "SenML field '%s' holds %s value, expected a number in 'v'",
-                                field,
-                                field.equals("vs")
-                                        ? "a string"
-                                        : field.equals("vb") ? "a boolean" : "a data"));
+                                other[0], other[1]));
             }
         }
         if (record.has("s")) {

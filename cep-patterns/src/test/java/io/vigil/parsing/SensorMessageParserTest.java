@@ -20,6 +20,7 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -139,7 +140,7 @@ class SensorMessageParserTest {
     static Stream<Accepted> senmlPacks() {
         return Stream.of(
                 new Accepted(
-                        "base fields, metric named by n",
+                        "SenML: base fields, metric named by n",
                         "[{\"bn\": \"urn:dev:mic-07:\", \"bt\": 1764316800, \"bu\": \"dB\", \"n\":"
                             + " \"sound\", \"v\": 80}, {\"n\": \"peak\", \"t\": 1.5, \"v\": 91.25},"
                             + " {\"n\": \"temperature\", \"u\": \"Cel\", \"t\": 2, \"v\": 21}]",
@@ -149,12 +150,12 @@ class SensorMessageParserTest {
                                 reading("temperature", 1764316802000L, 21, "Cel")),
                         0),
                 new Accepted(
-                        "no n: the topic's metric",
+                        "SenML: no n: the topic's metric",
                         "[{\"bt\": 1764316800.25, \"v\": 70, \"u\": \"dB\"}]",
                         List.of(reading(1764316800250L, 70.0, "dB")),
                         0),
                 new Accepted(
-                        "base value applied, later base fields override earlier ones",
+                        "SenML: base value applied, later base fields override earlier ones",
                         "[{\"bt\": 1764316800, \"bv\": 100, \"bu\": \"dB\", \"v\": -20},"
                                 + " {\"t\": 1, \"v\": -10},"
                                 + " {\"bt\": 1764316900, \"bv\": 0, \"bu\": \"dBA\", \"v\": 5}]",
@@ -164,47 +165,37 @@ class SensorMessageParserTest {
                                 reading(1764316900000L, 5.0, "dBA")),
                         0),
                 new Accepted(
-                        "times below 2^28 s relative to arrival",
+                        "SenML: times below 2^28 s relative to arrival",
                         "[{\"n\": \"sound\", \"t\": -5, \"v\": 1}, {\"t\": -0.25, \"v\": 2}]",
                         List.of(
                                 reading(ARRIVAL - 5000, 1.0, null),
                                 reading(ARRIVAL - 250, 2.0, null)),
                         2),
                 new Accepted(
-                        "small base time relative to arrival",
+                        "SenML: small base time relative to arrival",
                         "[{\"bt\": 10, \"t\": -70, \"v\": 1}]",
                         List.of(reading(ARRIVAL - 60_000, 1.0, null)),
                         1),
                 new Accepted(
-                        "no time: stamped on arrival",
+                        "SenML: no time: stamped on arrival",
                         "[{\"n\": \"sound\", \"v\": 64.5}]",
                         List.of(reading(ARRIVAL, 64.5, null)),
                         1),
                 new Accepted(
-                        "single record as an object",
+                        "SenML: single record as an object",
                         "{\"n\": \"sound\", \"u\": \"dB\", \"t\": 1764316800, \"v\": 77}",
                         List.of(reading(1764316800000L, 77.0, "dB")),
                         0),
                 new Accepted(
-                        "record of base fields only skipped",
+                        "SenML: record of base fields only skipped",
                         "[{\"bn\": \"mic-07/\", \"bt\": 1764316800, \"bu\": \"dB\"}, {\"v\": 60}]",
                         List.of(reading(1764316800000L, 60.0, "dB")),
                         0));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("plainReadings")
-    void readsPlainReadingsArraysAndBareNumbers(Accepted accepted) {
-        assertAccepted(accepted);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("senmlPacks")
-    void readsSenmlPacks(Accepted accepted) {
-        assertAccepted(accepted);
-    }
-
-    private void assertAccepted(Accepted accepted) {
+    @MethodSource({"plainReadings", "senmlPacks"})
+    void readsEveryPayloadForm(Accepted accepted) {
         ParseResult result = parse(accepted.payload());
 
         assertThat(result.readings()).containsExactlyElementsOf(accepted.readings());
@@ -238,169 +229,66 @@ class SensorMessageParserTest {
         }
     }
 
-    /** The plain reading form, one reason after the other. */
-    static Stream<Rejected> rejectedReadings() {
+    @ParameterizedTest(name = "{1} <- {0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            textBlock =
+                    """
+                    # the plain reading form
+                    {"ts": 1764316800123, "unit": "dB"}              | missing-value     | field 'value' is missing
+                    {}                                               | missing-value     | field 'value' is missing
+                    {"value": null}                                  | missing-value     | field 'value' is null
+                    {"ts": 1764316800123, "value": "87.5"}           | non-numeric-value | field 'value' is a string, expected a number
+                    {"value": true}                                  | non-numeric-value | field 'value' is a boolean, expected a number
+                    {"value": {"v": 1}}                              | non-numeric-value | field 'value' is an object, expected a number
+                    {"value": [1]}                                   | non-numeric-value | field 'value' is an array, expected a number
+                    {"value": NaN}                                   | non-finite-value  | field 'value' is NaN, expected a finite number
+                    {"value": -Infinity}                             | non-finite-value  | field 'value' is infinite or too large for a double, expected a finite number
+                    {"value": 1e400}                                 | non-finite-value  | field 'value' is infinite or too large for a double, expected a finite number
+                    {"value": 1, "unit": 3}                          | malformed-json    | field 'unit' is a number, expected a string
+                    {"ts": "yesterday", "value": 1}                  | bad-timestamp     | field 'ts' 'yesterday' is not an ISO-8601 date-time such as 2025-11-28T08:00:00.123Z
+                    {"ts": "2025-11-28T08:00:00", "value": 1}        | bad-timestamp     | field 'ts' '2025-11-28T08:00:00' has no UTC offset (add Z or +01:00)
+                    {"ts": "+999999999-12-31T23:59:59Z", "value": 1} | bad-timestamp     | field 'ts' '+999999999-12-31T23:59:59Z' is not an ISO-8601 date-time such as 2025-11-28T08:00:00.123Z
+                    {"ts": -1, "value": 1}                           | bad-timestamp     | field 'ts' -1 is negative, before 1970-01-01
+                    {"ts": false, "value": 1}                        | bad-timestamp     | field 'ts' is a boolean, expected epoch milliseconds or an ISO-8601 string
+                    {"ts": 1e30, "value": 1}                         | bad-timestamp     | field 'ts' 1.0E+30 is out of range of epoch milliseconds
+                    {"ts": NaN, "value": 1}                          | bad-timestamp     | field 'ts' is not a finite number of epoch milliseconds
+                    {"ts": 1764317500001, "value": 1}                | future-timestamp  | ts 2025-11-28T08:11:40.001Z is PT10M0.001S after the arrival time 2025-11-28T08:01:40Z, more than the allowed PT10M
+                    # no reading form at all: empty, or the wrong JSON type
+                    ``                                               | empty             | payload is empty
+                    []                                               | empty             | payload is an empty array
+                    null                                             | missing-value     | payload is null, expected a number, an object or an array
+                    "87.5"                                           | non-numeric-value | payload is a string, expected a number, an object or an array
+                    true                                             | non-numeric-value | payload is a boolean, expected a number, an object or an array
+                    Infinity                                         | non-finite-value  | payload is infinite or too large for a double, expected a finite number
+                    # SenML packs whose records give nothing
+                    [{"bn": "mic-07/", "bt": 1764316800}]            | missing-value     | SenML pack has only base fields, no record with a value 'v'
+                    [{"n": "energy", "s": 12.5}]                     | missing-value     | SenML record has only a sum 's', no value 'v'
+                    [{"v": NaN}]                                     | non-finite-value  | field 'v' is NaN, expected a finite number
+                    [{"bv": 1e308, "v": 1e308}]                      | non-finite-value  | SenML value 'bv' + 'v' is outside the range of a double
+                    [{"u": ["dB"], "v": 1}]                          | malformed-json    | field 'u' is an array, expected a string
+                    [{"t": NaN, "v": 1}]                             | bad-timestamp     | field 't' is not a finite number of seconds
+                    [{"t": "now", "v": 1}]                           | bad-timestamp     | field 't' is a string, expected seconds as a number
+                    [{"t": 3600, "v": 1}]                            | future-timestamp  | SenML time 2025-11-28T09:01:40Z is PT1H after the arrival time 2025-11-28T08:01:40Z, more than the allowed PT10M
+                    """)
+    void rejectsEachBadPayloadWithItsReasonAndDetail(String payload, String reason, String detail) {
+        assertRejected(new Rejected(payload, reason, detail));
+    }
+
+    /** Payloads a text block cannot hold: white space only, or too long to read. */
+    static Stream<Rejected> rejectedGeneratedPayloads() {
         return Stream.of(
-                new Rejected(
-                        "{\"ts\": 1764316800123, \"unit\": \"dB\"}",
-                        "missing-value",
-                        "field 'value' is missing"),
-                new Rejected("{}", "missing-value", "field 'value' is missing"),
-                new Rejected("{\"value\": null}", "missing-value", "field 'value' is null"),
-                new Rejected(
-                        "{\"ts\": 1764316800123, \"value\": \"87.5\"}",
-                        "non-numeric-value",
-                        "field 'value' is a string, expected a number"),
-                new Rejected(
-                        "{\"value\": true}",
-                        "non-numeric-value",
-                        "field 'value' is a boolean, expected a number"),
-                new Rejected(
-                        "{\"value\": {\"v\": 1}}",
-                        "non-numeric-value",
-                        "field 'value' is an object, expected a number"),
-                new Rejected(
-                        "{\"value\": [1]}",
-                        "non-numeric-value",
-                        "field 'value' is an array, expected a number"),
-                new Rejected(
-                        "{\"value\": NaN}",
-                        "non-finite-value",
-                        "field 'value' is NaN, expected a finite number"),
-                new Rejected(
-                        "{\"value\": -Infinity}",
-                        "non-finite-value",
-                        "field 'value' is infinite or too large for a double, expected a finite"
-                                + " number"),
-                new Rejected(
-                        "{\"value\": 1e400}",
-                        "non-finite-value",
-                        "field 'value' is infinite or too large for a double, expected a finite"
-                                + " number"),
+                new Rejected(" \n\t ", "empty", "payload is blank"),
                 new Rejected(
                         "{\"value\": " + "9".repeat(400) + "}",
                         "non-finite-value",
-                        "field 'value' is too large for a double, expected a finite number"),
-                new Rejected(
-                        "{\"value\": 1, \"unit\": 3}",
-                        "malformed-json",
-                        "field 'unit' is a number, expected a string"),
-                new Rejected(
-                        "{\"ts\": \"yesterday\", \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' 'yesterday' is not an ISO-8601 date-time such as"
-                                + " 2025-11-28T08:00:00.123Z"),
-                new Rejected(
-                        "{\"ts\": \"2025-11-28T08:00:00\", \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' '2025-11-28T08:00:00' has no UTC offset (add Z or +01:00)"),
-                new Rejected(
-                        "{\"ts\": \"+999999999-12-31T23:59:59Z\", \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' '+999999999-12-31T23:59:59Z' is not an ISO-8601 date-time"
-                                + " such as 2025-11-28T08:00:00.123Z"),
-                new Rejected(
-                        "{\"ts\": -1, \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' -1 is negative, before 1970-01-01"),
-                new Rejected(
-                        "{\"ts\": false, \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' is a boolean, expected epoch milliseconds or an ISO-8601"
-                                + " string"),
-                new Rejected(
-                        "{\"ts\": 1e30, \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' 1.0E+30 is out of range of epoch milliseconds"),
-                new Rejected(
-                        "{\"ts\": NaN, \"value\": 1}",
-                        "bad-timestamp",
-                        "field 'ts' is not a finite number of epoch milliseconds"),
-                new Rejected(
-                        "{\"ts\": " + (FUTURE_LIMIT + 1) + ", \"value\": 1}",
-                        "future-timestamp",
-                        "ts 2025-11-28T08:11:40.001Z is PT10M0.001S after the arrival time"
-                                + " 2025-11-28T08:01:40Z, more than the allowed PT10M"));
-    }
-
-    /** Payloads that are no reading form at all: empty, blank, or the wrong JSON type. */
-    static Stream<Rejected> rejectedPayloads() {
-        return Stream.of(
-                new Rejected("", "empty", "payload is empty"),
-                new Rejected(" \n\t ", "empty", "payload is blank"),
-                new Rejected("[]", "empty", "payload is an empty array"),
-                new Rejected(
-                        "null",
-                        "missing-value",
-                        "payload is null, expected a number, an object or an array"),
-                new Rejected(
-                        "\"87.5\"",
-                        "non-numeric-value",
-                        "payload is a string, expected a number, an object or an array"),
-                new Rejected(
-                        "true",
-                        "non-numeric-value",
-                        "payload is a boolean, expected a number, an object or an array"),
-                new Rejected(
-                        "Infinity",
-                        "non-finite-value",
-                        "payload is infinite or too large for a double, expected a finite"
-                                + " number"));
-    }
-
-    /** SenML packs of one record, or whose records give nothing. */
-    static Stream<Rejected> rejectedSenmlRecords() {
-        return Stream.of(
-                new Rejected(
-                        "[{\"bn\": \"mic-07/\", \"bt\": 1764316800}]",
-                        "missing-value",
-                        "SenML pack has only base fields, no record with a value 'v'"),
-                new Rejected(
-                        "[{\"n\": \"energy\", \"s\": 12.5}]",
-                        "missing-value",
-                        "SenML record has only a sum 's', no value 'v'"),
-                new Rejected(
-                        "[{\"v\": NaN}]",
-                        "non-finite-value",
-                        "field 'v' is NaN, expected a finite number"),
-                new Rejected(
-                        "[{\"bv\": 1e308, \"v\": 1e308}]",
-                        "non-finite-value",
-                        "SenML value 'bv' + 'v' is outside the range of a double"),
-                new Rejected(
-                        "[{\"u\": [\"dB\"], \"v\": 1}]",
-                        "malformed-json",
-                        "field 'u' is an array, expected a string"),
-                new Rejected(
-                        "[{\"t\": NaN, \"v\": 1}]",
-                        "bad-timestamp",
-                        "field 't' is not a finite number of seconds"),
-                new Rejected(
-                        "[{\"t\": \"now\", \"v\": 1}]",
-                        "bad-timestamp",
-                        "field 't' is a string, expected seconds as a number"),
-                new Rejected(
-                        "[{\"t\": 3600, \"v\": 1}]",
-                        "future-timestamp",
-                        "SenML time 2025-11-28T09:01:40Z is PT1H after the arrival time"
-                                + " 2025-11-28T08:01:40Z, more than the allowed PT10M"));
+                        "field 'value' is too large for a double, expected a finite number"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("rejectedReadings")
-    void rejectsPlainReadings(Rejected rejected) {
-        assertRejected(rejected);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rejectedPayloads")
-    void rejectsPayloadsOfNoReadingForm(Rejected rejected) {
-        assertRejected(rejected);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rejectedSenmlRecords")
-    void rejectsSenmlRecords(Rejected rejected) {
+    @MethodSource("rejectedGeneratedPayloads")
+    void rejectsGeneratedPayloads(Rejected rejected) {
         assertRejected(rejected);
     }
 

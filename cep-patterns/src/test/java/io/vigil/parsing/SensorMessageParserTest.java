@@ -10,20 +10,34 @@ import io.vigil.model.SensorReading;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.InstantiationUtil;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * {@link SensorMessageParser} case by case: each payload form and each dead-letter reason is a
+ * table, one row per case, payload in and readings or dead letters out.
+ */
 class SensorMessageParserTest {
 
     private static final String TOPIC = "sensors/plant-a/mic-07/sound";
 
     /** 2025-11-28T08:01:40Z. */
     private static final long ARRIVAL = 1764316900000L;
+
+    private static final long FUTURE_LIMIT = ARRIVAL + Duration.ofMinutes(10).toMillis();
+
+    private static final String EXPECTED_TOPIC = "expected sensors/{site}/{device}/{metric}";
 
     private final SensorMessageParser parser = SensorMessageParser.withDefaults();
 
@@ -35,6 +49,10 @@ class SensorMessageParserTest {
         return new SensorReading("plant-a", "mic-07", "sound", ts, value, unit);
     }
 
+    private static SensorReading reading(String metric, long ts, double value, String unit) {
+        return new SensorReading("plant-a", "mic-07", metric, ts, value, unit);
+    }
+
     private DeadLetter onlyDeadLetter(String payload) {
         ParseResult result = parse(payload);
         assertThat(result.readings()).isEmpty();
@@ -42,15 +60,147 @@ class SensorMessageParserTest {
         return result.deadLetters().get(0);
     }
 
-    // ---- payload forms
+    // ---- accepted payloads: readings out, no dead letter
 
-    @Test
-    void parsesOneReadingWithEpochMillisAndUnit() {
-        ParseResult result = parse("{\"ts\": 1764316800123, \"value\": 87.5, \"unit\": \"dB\"}");
+    /** A payload, the readings it gives and how many of them are stamped on arrival. */
+    record Accepted(String name, String payload, List<SensorReading> readings, int stamped) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
-        assertThat(result.readings()).containsExactly(reading(1764316800123L, 87.5, "dB"));
+    static Stream<Accepted> plainReadings() {
+        long utc = Instant.parse("2025-11-28T08:00:00.123Z").toEpochMilli();
+        return Stream.of(
+                new Accepted(
+                        "epoch millis and unit",
+                        "{\"ts\": 1764316800123, \"value\": 87.5, \"unit\": \"dB\"}",
+                        List.of(reading(1764316800123L, 87.5, "dB")),
+                        0),
+                new Accepted(
+                        "no unit, unknown fields ignored",
+                        "{\"ts\": 1764316800123, \"value\": -3, \"battery\": {\"pct\": 80}}",
+                        List.of(reading(1764316800123L, -3.0, null)),
+                        0),
+                new Accepted(
+                        "no ts: stamped on arrival",
+                        "{\"value\": 87.5, \"unit\": \"dB\"}",
+                        List.of(reading(ARRIVAL, 87.5, "dB")),
+                        1),
+                new Accepted(
+                        "null ts as absent",
+                        "{\"ts\": null, \"value\": 1.5}",
+                        List.of(reading(ARRIVAL, 1.5, null)),
+                        1),
+                new Accepted(
+                        "ISO-8601 in UTC",
+                        "{\"ts\": \"2025-11-28T08:00:00.123Z\", \"value\": 87.5}",
+                        List.of(reading(utc, 87.5, null)),
+                        0),
+                new Accepted(
+                        "ISO-8601 with a positive offset",
+                        "{\"ts\": \"2025-11-28T09:00:00.123+01:00\", \"value\": 1}",
+                        List.of(reading(utc, 1.0, null)),
+                        0),
+                new Accepted(
+                        "ISO-8601 with a negative offset",
+                        "{\"ts\": \"2025-11-28T03:30:00.123-04:30\", \"value\": 1}",
+                        List.of(reading(utc, 1.0, null)),
+                        0),
+                new Accepted(
+                        "fractional epoch millis floored",
+                        "{\"ts\": 1764316800123.9, \"value\": 1}",
+                        List.of(reading(1764316800123L, 1.0, null)),
+                        0),
+                new Accepted(
+                        "ts exactly at the future skew",
+                        "{\"ts\": " + FUTURE_LIMIT + ", \"value\": 1}",
+                        List.of(reading(FUTURE_LIMIT, 1.0, null)),
+                        0),
+                new Accepted(
+                        "bare number on arrival", "87.5", List.of(reading(ARRIVAL, 87.5, null)), 1),
+                new Accepted(
+                        "bare integer with whitespace",
+                        "  42\n",
+                        List.of(reading(ARRIVAL, 42.0, null)),
+                        1),
+                new Accepted(
+                        "array of readings",
+                        "[{\"ts\": 1764316800000, \"value\": 80, \"unit\": \"dB\"},"
+                                + " {\"ts\": 1764316801000, \"value\": 81.5, \"unit\": \"dB\"},"
+                                + " {\"value\": 82}]",
+                        List.of(
+                                reading(1764316800000L, 80.0, "dB"),
+                                reading(1764316801000L, 81.5, "dB"),
+                                reading(ARRIVAL, 82.0, null)),
+                        1));
+    }
+
+    static Stream<Accepted> senmlPacks() {
+        return Stream.of(
+                new Accepted(
+                        "SenML: base fields, metric named by n",
+                        "[{\"bn\": \"urn:dev:mic-07:\", \"bt\": 1764316800, \"bu\": \"dB\", \"n\":"
+                            + " \"sound\", \"v\": 80}, {\"n\": \"peak\", \"t\": 1.5, \"v\": 91.25},"
+                            + " {\"n\": \"temperature\", \"u\": \"Cel\", \"t\": 2, \"v\": 21}]",
+                        List.of(
+                                reading("sound", 1764316800000L, 80, "dB"),
+                                reading("peak", 1764316801500L, 91.25, "dB"),
+                                reading("temperature", 1764316802000L, 21, "Cel")),
+                        0),
+                new Accepted(
+                        "SenML: no n: the topic's metric",
+                        "[{\"bt\": 1764316800.25, \"v\": 70, \"u\": \"dB\"}]",
+                        List.of(reading(1764316800250L, 70.0, "dB")),
+                        0),
+                new Accepted(
+                        "SenML: base value applied, later base fields override earlier ones",
+                        "[{\"bt\": 1764316800, \"bv\": 100, \"bu\": \"dB\", \"v\": -20},"
+                                + " {\"t\": 1, \"v\": -10},"
+                                + " {\"bt\": 1764316900, \"bv\": 0, \"bu\": \"dBA\", \"v\": 5}]",
+                        List.of(
+                                reading(1764316800000L, 80.0, "dB"),
+                                reading(1764316801000L, 90.0, "dB"),
+                                reading(1764316900000L, 5.0, "dBA")),
+                        0),
+                new Accepted(
+                        "SenML: times below 2^28 s relative to arrival",
+                        "[{\"n\": \"sound\", \"t\": -5, \"v\": 1}, {\"t\": -0.25, \"v\": 2}]",
+                        List.of(
+                                reading(ARRIVAL - 5000, 1.0, null),
+                                reading(ARRIVAL - 250, 2.0, null)),
+                        2),
+                new Accepted(
+                        "SenML: small base time relative to arrival",
+                        "[{\"bt\": 10, \"t\": -70, \"v\": 1}]",
+                        List.of(reading(ARRIVAL - 60_000, 1.0, null)),
+                        1),
+                new Accepted(
+                        "SenML: no time: stamped on arrival",
+                        "[{\"n\": \"sound\", \"v\": 64.5}]",
+                        List.of(reading(ARRIVAL, 64.5, null)),
+                        1),
+                new Accepted(
+                        "SenML: single record as an object",
+                        "{\"n\": \"sound\", \"u\": \"dB\", \"t\": 1764316800, \"v\": 77}",
+                        List.of(reading(1764316800000L, 77.0, "dB")),
+                        0),
+                new Accepted(
+                        "SenML: record of base fields only skipped",
+                        "[{\"bn\": \"mic-07/\", \"bt\": 1764316800, \"bu\": \"dB\"}, {\"v\": 60}]",
+                        List.of(reading(1764316800000L, 60.0, "dB")),
+                        0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"plainReadings", "senmlPacks"})
+    void readsEveryPayloadForm(Accepted accepted) {
+        ParseResult result = parse(accepted.payload());
+
+        assertThat(result.readings()).containsExactlyElementsOf(accepted.readings());
         assertThat(result.deadLetters()).isEmpty();
-        assertThat(result.stampedOnArrival()).isZero();
+        assertThat(result.stampedOnArrival()).isEqualTo(accepted.stamped());
     }
 
     @Test
@@ -68,113 +218,285 @@ class SensorMessageParserTest {
                                 "plant-b", "pump-3", "temperature", 1764316800000L, 41.0, null));
     }
 
-    @Test
-    void leavesUnitNullWhenAbsentAndIgnoresUnknownFields() {
-        ParseResult result =
-                parse("{\"ts\": 1764316800123, \"value\": -3, \"battery\": {\"pct\": 80}}");
+    // ---- rejected payloads: exactly one dead letter, no reading
 
-        assertThat(result.readings()).containsExactly(reading(1764316800123L, -3.0, null));
+    /** A payload that gives one dead letter with this reason and detail, and no reading. */
+    record Rejected(String payload, String reason, String detail) {
+        @Override
+        public String toString() {
+            String shown = payload.length() <= 60 ? payload : payload.substring(0, 60) + "...";
+            return reason + " <- " + shown.replace("\n", "\\n");
+        }
     }
 
-    @Test
-    void stampsReadingWithoutTsWithArrivalTimeAndCountsIt() {
-        ParseResult result = parse("{\"value\": 87.5, \"unit\": \"dB\"}");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 87.5, "dB"));
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
+    @ParameterizedTest(name = "{1} <- {0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            textBlock =
+                    """
+                    # the plain reading form
+                    {"ts": 1764316800123, "unit": "dB"}              | missing-value     | field 'value' is missing
+                    {}                                               | missing-value     | field 'value' is missing
+                    {"value": null}                                  | missing-value     | field 'value' is null
+                    {"ts": 1764316800123, "value": "87.5"}           | non-numeric-value | field 'value' is a string, expected a number
+                    {"value": true}                                  | non-numeric-value | field 'value' is a boolean, expected a number
+                    {"value": {"v": 1}}                              | non-numeric-value | field 'value' is an object, expected a number
+                    {"value": [1]}                                   | non-numeric-value | field 'value' is an array, expected a number
+                    {"value": NaN}                                   | non-finite-value  | field 'value' is NaN, expected a finite number
+                    {"value": -Infinity}                             | non-finite-value  | field 'value' is infinite or too large for a double, expected a finite number
+                    {"value": 1e400}                                 | non-finite-value  | field 'value' is infinite or too large for a double, expected a finite number
+                    {"value": 1, "unit": 3}                          | malformed-json    | field 'unit' is a number, expected a string
+                    {"ts": "yesterday", "value": 1}                  | bad-timestamp     | field 'ts' 'yesterday' is not an ISO-8601 date-time such as 2025-11-28T08:00:00.123Z
+                    {"ts": "2025-11-28T08:00:00", "value": 1}        | bad-timestamp     | field 'ts' '2025-11-28T08:00:00' has no UTC offset (add Z or +01:00)
+                    {"ts": "+999999999-12-31T23:59:59Z", "value": 1} | bad-timestamp     | field 'ts' '+999999999-12-31T23:59:59Z' is not an ISO-8601 date-time such as 2025-11-28T08:00:00.123Z
+                    {"ts": -1, "value": 1}                           | bad-timestamp     | field 'ts' -1 is negative, before 1970-01-01
+                    {"ts": false, "value": 1}                        | bad-timestamp     | field 'ts' is a boolean, expected epoch milliseconds or an ISO-8601 string
+                    {"ts": 1e30, "value": 1}                         | bad-timestamp     | field 'ts' 1.0E+30 is out of range of epoch milliseconds
+                    {"ts": NaN, "value": 1}                          | bad-timestamp     | field 'ts' is not a finite number of epoch milliseconds
+                    {"ts": 1764317500001, "value": 1}                | future-timestamp  | ts 2025-11-28T08:11:40.001Z is PT10M0.001S after the arrival time 2025-11-28T08:01:40Z, more than the allowed PT10M
+                    # no reading form at all: empty, or the wrong JSON type
+                    ``                                               | empty             | payload is empty
+                    []                                               | empty             | payload is an empty array
+                    null                                             | missing-value     | payload is null, expected a number, an object or an array
+                    "87.5"                                           | non-numeric-value | payload is a string, expected a number, an object or an array
+                    true                                             | non-numeric-value | payload is a boolean, expected a number, an object or an array
+                    Infinity                                         | non-finite-value  | payload is infinite or too large for a double, expected a finite number
+                    # SenML packs whose records give nothing
+                    [{"bn": "mic-07/", "bt": 1764316800}]            | missing-value     | SenML pack has only base fields, no record with a value 'v'
+                    [{"n": "energy", "s": 12.5}]                     | missing-value     | SenML record has only a sum 's', no value 'v'
+                    [{"v": NaN}]                                     | non-finite-value  | field 'v' is NaN, expected a finite number
+                    [{"bv": 1e308, "v": 1e308}]                      | non-finite-value  | SenML value 'bv' + 'v' is outside the range of a double
+                    [{"u": ["dB"], "v": 1}]                          | malformed-json    | field 'u' is an array, expected a string
+                    [{"t": NaN, "v": 1}]                             | bad-timestamp     | field 't' is not a finite number of seconds
+                    [{"t": "now", "v": 1}]                           | bad-timestamp     | field 't' is a string, expected seconds as a number
+                    [{"t": 3600, "v": 1}]                            | future-timestamp  | SenML time 2025-11-28T09:01:40Z is PT1H after the arrival time 2025-11-28T08:01:40Z, more than the allowed PT10M
+                    """)
+    void rejectsEachBadPayloadWithItsReasonAndDetail(String payload, String reason, String detail) {
+        assertRejected(new Rejected(payload, reason, detail));
     }
 
-    @Test
-    void treatsNullTsAsAbsent() {
-        ParseResult result = parse("{\"ts\": null, \"value\": 1.5}");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 1.5, null));
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
+    /** Payloads a text block cannot hold: white space only, or too long to read. */
+    static Stream<Rejected> rejectedGeneratedPayloads() {
+        return Stream.of(
+                new Rejected(" \n\t ", "empty", "payload is blank"),
+                new Rejected(
+                        "{\"value\": " + "9".repeat(400) + "}",
+                        "non-finite-value",
+                        "field 'value' is too large for a double, expected a finite number"));
     }
 
-    @Test
-    void parsesIsoTimestampInUtc() {
-        ParseResult result = parse("{\"ts\": \"2025-11-28T08:00:00.123Z\", \"value\": 87.5}");
-
-        assertThat(result.readings())
-                .containsExactly(
-                        reading(
-                                Instant.parse("2025-11-28T08:00:00.123Z").toEpochMilli(),
-                                87.5,
-                                null));
-        assertThat(result.stampedOnArrival()).isZero();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejectedGeneratedPayloads")
+    void rejectsGeneratedPayloads(Rejected rejected) {
+        assertRejected(rejected);
     }
 
-    @Test
-    void parsesIsoTimestampWithPositiveAndNegativeOffsets() {
-        long utc = Instant.parse("2025-11-28T08:00:00.123Z").toEpochMilli();
+    private void assertRejected(Rejected rejected) {
+        DeadLetter deadLetter = onlyDeadLetter(rejected.payload());
 
-        assertThat(parse("{\"ts\": \"2025-11-28T09:00:00.123+01:00\", \"value\": 1}").readings())
-                .containsExactly(reading(utc, 1.0, null));
-        assertThat(parse("{\"ts\": \"2025-11-28T03:30:00.123-04:30\", \"value\": 1}").readings())
-                .containsExactly(reading(utc, 1.0, null));
+        assertThat(deadLetter.reason()).isEqualTo(rejected.reason());
+        assertThat(deadLetter.detail()).isEqualTo(rejected.detail());
+        assertThat(deadLetter.topic()).isEqualTo(TOPIC);
+        assertThat(deadLetter.arrivalTime()).isEqualTo(ARRIVAL);
+        // The whole payload, or for a pack the exact text of the record at fault.
+        assertThat(rejected.payload()).contains(deadLetter.payload());
     }
 
-    @Test
-    void floorsFractionalEpochMillis() {
-        assertThat(parse("{\"ts\": 1764316800123.9, \"value\": 1}").readings())
-                .containsExactly(reading(1764316800123L, 1.0, null));
+    // ---- arrays and packs judged record by record: readings and dead letters side by side
+
+    /** An array payload: the readings of its good elements, a dead letter for each bad one. */
+    record Mixed(
+            String name,
+            String payload,
+            List<SensorReading> readings,
+            int stamped,
+            List<Tuple> deadLetters) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void parsesBareNumberAtArrivalTimeAndCountsIt() {
-        ParseResult result = parse("87.5");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 87.5, null));
-        assertThat(result.deadLetters()).isEmpty();
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
+    /** A dead letter as (reason, payload, detail). */
+    private static Tuple dead(String reason, String payload, String detail) {
+        return tuple(reason, payload, detail);
     }
 
-    @Test
-    void parsesBareIntegerWithSurroundingWhitespace() {
-        assertThat(parse("  42\n").readings()).containsExactly(reading(ARRIVAL, 42.0, null));
-    }
-
-    @Test
-    void parsesBatchOfReadings() {
-        ParseResult result =
-                parse(
-                        "[{\"ts\": 1764316800000, \"value\": 80, \"unit\": \"dB\"},"
-                                + " {\"ts\": 1764316801000, \"value\": 81.5, \"unit\": \"dB\"},"
-                                + " {\"value\": 82}]");
-
-        assertThat(result.readings())
-                .containsExactly(
-                        reading(1764316800000L, 80.0, "dB"),
-                        reading(1764316801000L, 81.5, "dB"),
-                        reading(ARRIVAL, 82.0, null));
-        assertThat(result.deadLetters()).isEmpty();
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
-    }
-
-    @Test
-    void judgesEachBatchElementOnItsOwn() {
-        ParseResult result =
-                parse(
+    static Stream<Mixed> mixedArrays() {
+        return Stream.of(
+                new Mixed(
+                        "each array element judged on its own",
                         "[{\"ts\": 1764316800000, \"value\": 80},"
                                 + " {\"ts\": 1764316801000, \"value\": \"81\"},"
                                 + " 7,"
                                 + " {\"ts\": 1764316802000, \"value\": 82},"
-                                + " {\"ts\": true, \"value\": 83}]");
+                                + " {\"ts\": true, \"value\": 83}]",
+                        List.of(
+                                reading(1764316800000L, 80.0, null),
+                                reading(1764316802000L, 82.0, null)),
+                        0,
+                        List.of(
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"ts\": 1764316801000, \"value\": \"81\"}",
+                                        "element 1: field 'value' is a string, expected a number"),
+                                dead(
+                                        "malformed-json",
+                                        "7",
+                                        "element 2 is a number, expected an object"),
+                                dead(
+                                        "bad-timestamp",
+                                        "{\"ts\": true, \"value\": 83}",
+                                        "element 4: field 'ts' is a boolean, expected epoch"
+                                                + " milliseconds or an ISO-8601 string"))),
+                new Mixed(
+                        "exact bytes of each bad element",
+                        "[ {\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}} ,\n"
+                                + "  \"é\\\"\", 1e400 , {\"value\": 1}]",
+                        List.of(reading(ARRIVAL, 1.0, null)),
+                        1,
+                        List.of(
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}}",
+                                        "element 0: field 'value' is a string, expected a number"),
+                                dead(
+                                        "malformed-json",
+                                        "\"é\\\"\"",
+                                        "element 1 is a string, expected an object"),
+                                dead(
+                                        "malformed-json",
+                                        "1e400",
+                                        "element 2 is a number, expected an object"))),
+                new Mixed(
+                        "SenML string, boolean and data values",
+                        "[{\"bt\": 1764316800, \"n\": \"state\", \"vs\": \"on\"},"
+                                + " {\"n\": \"open\", \"vb\": true},"
+                                + " {\"n\": \"blob\", \"vd\": \"aGk\"},"
+                                + " {\"n\": \"sound\", \"v\": 50}]",
+                        List.of(reading(1764316800000L, 50.0, null)),
+                        0,
+                        List.of(
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"bt\": 1764316800, \"n\": \"state\", \"vs\": \"on\"}",
+                                        "SenML record 0: SenML field 'vs' holds a string value,"
+                                                + " expected a number in 'v'"),
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"n\": \"open\", \"vb\": true}",
+                                        "SenML record 1: SenML field 'vb' holds a boolean value,"
+                                                + " expected a number in 'v'"),
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"n\": \"blob\", \"vd\": \"aGk\"}",
+                                        "SenML record 2: SenML field 'vd' holds a data value,"
+                                                + " expected a number in 'v'"))),
+                new Mixed(
+                        "SenML record without a value",
+                        "[{\"n\": \"sound\", \"v\": 1}, {\"n\": \"sound\", \"u\": \"dB\"}]",
+                        List.of(reading(ARRIVAL, 1.0, null)),
+                        1,
+                        List.of(
+                                dead(
+                                        "missing-value",
+                                        "{\"n\": \"sound\", \"u\": \"dB\"}",
+                                        "SenML record 1: SenML record has no value 'v'"))),
+                new Mixed(
+                        "SenML records relying on an unusable base time",
+                        "[{\"bt\": \"yesterday\", \"v\": 1}, {\"v\": 2},"
+                                + " {\"bt\": 1764316800, \"v\": 3}]",
+                        List.of(reading(1764316800000L, 3.0, null)),
+                        0,
+                        List.of(
+                                dead(
+                                        "bad-timestamp",
+                                        "{\"bt\": \"yesterday\", \"v\": 1}",
+                                        "SenML record 0: field 'bt' is a string, expected seconds"
+                                                + " as a number"),
+                                dead(
+                                        "bad-timestamp",
+                                        "{\"v\": 2}",
+                                        "SenML record 1: an earlier record's field 'bt' is a"
+                                                + " string, expected seconds as a number"))),
+                new Mixed(
+                        "SenML non-numeric base value and non-string name",
+                        "[{\"bv\": \"10\", \"v\": 1}, {\"bv\": 0, \"n\": 5, \"v\": 2}, {\"v\": 3}]",
+                        List.of(reading(ARRIVAL, 3.0, null)),
+                        1,
+                        List.of(
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"bv\": \"10\", \"v\": 1}",
+                                        "SenML record 0: field 'bv' is a string, expected a"
+                                                + " number"),
+                                dead(
+                                        "malformed-json",
+                                        "{\"bv\": 0, \"n\": 5, \"v\": 2}",
+                                        "SenML record 1: field 'n' is a number, expected a"
+                                                + " string"))),
+                new Mixed(
+                        "SenML records relying on an unusable base value or unit",
+                        "[{\"bv\": \"10\", \"bu\": 7, \"v\": 1}, {\"v\": 2},"
+                                + " {\"bv\": 1, \"v\": 3}, {\"bu\": \"dB\", \"v\": 4}]",
+                        List.of(reading(ARRIVAL, 5.0, "dB")),
+                        1,
+                        List.of(
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"bv\": \"10\", \"bu\": 7, \"v\": 1}",
+                                        "SenML record 0: field 'bv' is a string, expected a"
+                                                + " number"),
+                                dead(
+                                        "non-numeric-value",
+                                        "{\"v\": 2}",
+                                        "SenML record 1: an earlier record's field 'bv' is a"
+                                                + " string, expected a number"),
+                                dead(
+                                        "malformed-json",
+                                        "{\"bv\": 1, \"v\": 3}",
+                                        "SenML record 2: an earlier record's field 'bu' is a"
+                                                + " number, expected a string"))),
+                new Mixed(
+                        "SenML record that is not an object",
+                        "[{\"v\": 1}, \"v\"]",
+                        List.of(reading(ARRIVAL, 1.0, null)),
+                        1,
+                        List.of(
+                                dead(
+                                        "malformed-json",
+                                        "\"v\"",
+                                        "SenML record 1 is a string, expected an object"))),
+                new Mixed(
+                        "SenML time out of range and before the epoch",
+                        "[{\"bt\": 1e300, \"v\": 1}, {\"bt\": 0, \"t\": -1e12, \"v\": 2}]",
+                        List.of(),
+                        0,
+                        List.of(
+                                dead(
+                                        "bad-timestamp",
+                                        "{\"bt\": 1e300, \"v\": 1}",
+                                        "SenML record 0: SenML time 'bt' + 't' = 1"
+                                                + "0".repeat(63)
+                                                + "... s is out of range"),
+                                dead(
+                                        "bad-timestamp",
+                                        "{\"bt\": 0, \"t\": -1e12, \"v\": 2}",
+                                        "SenML record 1: SenML time resolves to -998235683100000"
+                                                + " ms, before 1970-01-01"))));
+    }
 
-        assertThat(result.readings())
-                .containsExactly(
-                        reading(1764316800000L, 80.0, null), reading(1764316802000L, 82.0, null));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mixedArrays")
+    void judgesEachElementOfAnArrayOnItsOwn(Mixed mixed) {
+        ParseResult result = parse(mixed.payload());
+
+        assertThat(result.readings()).containsExactlyElementsOf(mixed.readings());
+        assertThat(result.stampedOnArrival()).isEqualTo(mixed.stamped());
         assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason, DeadLetter::payload)
-                .containsExactly(
-                        tuple("non-numeric-value", "{\"ts\": 1764316801000, \"value\": \"81\"}"),
-                        tuple("malformed-json", "7"),
-                        tuple("bad-timestamp", "{\"ts\": true, \"value\": 83}"));
-        assertThat(result.deadLetters().get(0).detail())
-                .isEqualTo("element 1: field 'value' is a string, expected a number");
-        assertThat(result.deadLetters().get(1).detail())
-                .isEqualTo("element 2 is a number, expected an object");
+                .extracting(DeadLetter::reason, DeadLetter::payload, DeadLetter::detail)
+                .containsExactlyElementsOf(mixed.deadLetters());
         assertThat(result.deadLetters())
                 .allSatisfy(
                         d -> {
@@ -183,273 +505,7 @@ class SensorMessageParserTest {
                         });
     }
 
-    @Test
-    void keepsTheExactBytesOfEachBadBatchElement() {
-        ParseResult result =
-                parse(
-                        "[ {\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}} ,\n"
-                                + "  \"é\\\"\", 1e400 , {\"value\": 1}]");
-
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::payload)
-                .containsExactly(
-                        "{\"value\" : \"x\", \"meta\": {\"tags\": [1, 2.50]}}",
-                        "\"é\\\"\"",
-                        "1e400");
-        assertThat(result.readings()).hasSize(1);
-    }
-
-    // ---- SenML
-
-    @Test
-    void parsesSenmlPackWithBaseFieldsAndNamesMetricFromN() {
-        ParseResult result =
-                parse(
-                        "[{\"bn\": \"urn:dev:mic-07:\", \"bt\": 1764316800, \"bu\": \"dB\", \"n\":"
-                            + " \"sound\", \"v\": 80}, {\"n\": \"peak\", \"t\": 1.5, \"v\": 91.25},"
-                            + " {\"n\": \"temperature\", \"u\": \"Cel\", \"t\": 2, \"v\": 21}]");
-
-        assertThat(result.readings())
-                .containsExactly(
-                        new SensorReading("plant-a", "mic-07", "sound", 1764316800000L, 80, "dB"),
-                        new SensorReading("plant-a", "mic-07", "peak", 1764316801500L, 91.25, "dB"),
-                        new SensorReading(
-                                "plant-a", "mic-07", "temperature", 1764316802000L, 21, "Cel"));
-        assertThat(result.deadLetters()).isEmpty();
-        assertThat(result.stampedOnArrival()).isZero();
-    }
-
-    @Test
-    void usesTopicMetricWhenSenmlRecordHasNoName() {
-        ParseResult result = parse("[{\"bt\": 1764316800.25, \"v\": 70, \"u\": \"dB\"}]");
-
-        assertThat(result.readings()).containsExactly(reading(1764316800250L, 70.0, "dB"));
-    }
-
-    @Test
-    void appliesSenmlBaseValueAndLetsLaterBaseFieldsOverrideEarlierOnes() {
-        ParseResult result =
-                parse(
-                        "[{\"bt\": 1764316800, \"bv\": 100, \"bu\": \"dB\", \"v\": -20},"
-                                + " {\"t\": 1, \"v\": -10},"
-                                + " {\"bt\": 1764316900, \"bv\": 0, \"bu\": \"dBA\", \"v\": 5}]");
-
-        assertThat(result.readings())
-                .containsExactly(
-                        reading(1764316800000L, 80.0, "dB"),
-                        reading(1764316801000L, 90.0, "dB"),
-                        reading(1764316900000L, 5.0, "dBA"));
-    }
-
-    @Test
-    void readsSenmlTimesBelowTwoToThe28AsRelativeToArrival() {
-        ParseResult result =
-                parse("[{\"n\": \"sound\", \"t\": -5, \"v\": 1}, {\"t\": -0.25, \"v\": 2}]");
-
-        assertThat(result.readings())
-                .containsExactly(
-                        reading(ARRIVAL - 5000, 1.0, null), reading(ARRIVAL - 250, 2.0, null));
-        assertThat(result.stampedOnArrival()).isEqualTo(2);
-    }
-
-    @Test
-    void readsSmallSenmlBaseTimeAsRelativeToArrival() {
-        ParseResult result = parse("[{\"bt\": 10, \"t\": -70, \"v\": 1}]");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL - 60_000, 1.0, null));
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
-    }
-
-    @Test
-    void stampsSenmlRecordWithoutTimeWithArrivalTime() {
-        ParseResult result = parse("[{\"n\": \"sound\", \"v\": 64.5}]");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 64.5, null));
-        assertThat(result.stampedOnArrival()).isEqualTo(1);
-    }
-
-    @Test
-    void readsSingleSenmlRecordObject() {
-        ParseResult result =
-                parse("{\"n\": \"sound\", \"u\": \"dB\", \"t\": 1764316800, \"v\": 77}");
-
-        assertThat(result.readings()).containsExactly(reading(1764316800000L, 77.0, "dB"));
-    }
-
-    @Test
-    void skipsSenmlRecordHoldingOnlyBaseFields() {
-        ParseResult result =
-                parse("[{\"bn\": \"mic-07/\", \"bt\": 1764316800, \"bu\": \"dB\"}, {\"v\": 60}]");
-
-        assertThat(result.readings()).containsExactly(reading(1764316800000L, 60.0, "dB"));
-        assertThat(result.deadLetters()).isEmpty();
-    }
-
-    @Test
-    void rejectsSenmlPackWithOnlyBaseFields() {
-        DeadLetter deadLetter = onlyDeadLetter("[{\"bn\": \"mic-07/\", \"bt\": 1764316800}]");
-
-        assertThat(deadLetter.reason()).isEqualTo("missing-value");
-        assertThat(deadLetter.detail()).contains("only base fields");
-    }
-
-    @Test
-    void rejectsSenmlStringBooleanAndDataValuesAsNonNumeric() {
-        ParseResult result =
-                parse(
-                        "[{\"bt\": 1764316800, \"n\": \"state\", \"vs\": \"on\"},"
-                                + " {\"n\": \"open\", \"vb\": true},"
-                                + " {\"n\": \"blob\", \"vd\": \"aGk\"},"
-                                + " {\"n\": \"sound\", \"v\": 50}]");
-
-        assertThat(result.readings()).containsExactly(reading(1764316800000L, 50.0, null));
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason)
-                .containsOnly("non-numeric-value")
-                .hasSize(3);
-        assertThat(result.deadLetters().get(0).detail())
-                .isEqualTo(
-                        "SenML record 0: SenML field 'vs' holds a string value, expected a number"
-                                + " in 'v'");
-        assertThat(result.deadLetters().get(1).detail()).contains("'vb' holds a boolean");
-        assertThat(result.deadLetters().get(2).payload())
-                .isEqualTo("{\"n\": \"blob\", \"vd\": \"aGk\"}");
-    }
-
-    @Test
-    void rejectsSenmlRecordWithOnlyASum() {
-        DeadLetter deadLetter = onlyDeadLetter("[{\"n\": \"energy\", \"s\": 12.5}]");
-
-        assertThat(deadLetter.reason()).isEqualTo("missing-value");
-        assertThat(deadLetter.detail()).isEqualTo("SenML record has only a sum 's', no value 'v'");
-    }
-
-    @Test
-    void rejectsSenmlRecordWithoutValue() {
-        ParseResult result =
-                parse("[{\"n\": \"sound\", \"v\": 1}, {\"n\": \"sound\", \"u\": \"dB\"}]");
-
-        assertThat(result.readings()).hasSize(1);
-        assertThat(result.deadLetters())
-                .singleElement()
-                .satisfies(
-                        d -> {
-                            assertThat(d.reason()).isEqualTo("missing-value");
-                            assertThat(d.detail())
-                                    .isEqualTo("SenML record 1: SenML record has no value 'v'");
-                        });
-    }
-
-    @Test
-    void rejectsRecordsThatRelyOnAnUnusableSenmlBaseTime() {
-        ParseResult result =
-                parse(
-                        "[{\"bt\": \"yesterday\", \"v\": 1}, {\"v\": 2},"
-                                + " {\"bt\": 1764316800, \"v\": 3}]");
-
-        assertThat(result.readings()).containsExactly(reading(1764316800000L, 3.0, null));
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        tuple(
-                                "bad-timestamp",
-                                "SenML record 0: field 'bt' is a string, expected seconds as a"
-                                        + " number"),
-                        tuple(
-                                "bad-timestamp",
-                                "SenML record 1: an earlier record's field 'bt' is a string,"
-                                        + " expected seconds as a number"));
-    }
-
-    @Test
-    void rejectsNonNumericSenmlBaseValueAndNonStringNames() {
-        ParseResult result =
-                parse("[{\"bv\": \"10\", \"v\": 1}, {\"bv\": 0, \"n\": 5, \"v\": 2}, {\"v\": 3}]");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 3.0, null));
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        tuple(
-                                "non-numeric-value",
-                                "SenML record 0: field 'bv' is a string, expected a number"),
-                        tuple(
-                                "malformed-json",
-                                "SenML record 1: field 'n' is a number, expected a string"));
-    }
-
-    @Test
-    void rejectsRecordsThatRelyOnAnUnusableSenmlBaseValueOrUnit() {
-        ParseResult result =
-                parse(
-                        "[{\"bv\": \"10\", \"bu\": 7, \"v\": 1}, {\"v\": 2},"
-                                + " {\"bv\": 1, \"v\": 3}, {\"bu\": \"dB\", \"v\": 4}]");
-
-        assertThat(result.readings()).containsExactly(reading(ARRIVAL, 5.0, "dB"));
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        tuple(
-                                "non-numeric-value",
-                                "SenML record 0: field 'bv' is a string, expected a number"),
-                        tuple(
-                                "non-numeric-value",
-                                "SenML record 1: an earlier record's field 'bv' is a string,"
-                                        + " expected a number"),
-                        tuple(
-                                "malformed-json",
-                                "SenML record 2: an earlier record's field 'bu' is a number,"
-                                        + " expected a string"));
-    }
-
-    @Test
-    void rejectsNonStringSenmlUnitAndNonFiniteSenmlTime() {
-        assertThat(onlyDeadLetter("[{\"u\": [\"dB\"], \"v\": 1}]"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("malformed-json", "field 'u' is an array, expected a string");
-        assertThat(onlyDeadLetter("[{\"t\": NaN, \"v\": 1}]"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("bad-timestamp", "field 't' is not a finite number of seconds");
-    }
-
-    @Test
-    void rejectsSenmlRecordThatIsNotAnObject() {
-        ParseResult result = parse("[{\"v\": 1}, \"v\"]");
-
-        assertThat(result.readings()).hasSize(1);
-        assertThat(result.deadLetters())
-                .singleElement()
-                .satisfies(
-                        d -> {
-                            assertThat(d.reason()).isEqualTo("malformed-json");
-                            assertThat(d.detail())
-                                    .isEqualTo("SenML record 1 is a string, expected an object");
-                            assertThat(d.payload()).isEqualTo("\"v\"");
-                        });
-    }
-
-    @Test
-    void rejectsSenmlTimeOutOfRangeAndBeforeEpoch() {
-        ParseResult result =
-                parse("[{\"bt\": 1e300, \"v\": 1}, {\"bt\": 0, \"t\": -1e12, \"v\": 2}]");
-
-        assertThat(result.readings()).isEmpty();
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason)
-                .containsOnly("bad-timestamp");
-        assertThat(result.deadLetters().get(0).detail()).contains("out of range");
-        assertThat(result.deadLetters().get(1).detail()).contains("before 1970-01-01");
-    }
-
-    @Test
-    void rejectsSenmlRecordInTheFuture() {
-        DeadLetter deadLetter = onlyDeadLetter("[{\"t\": 3600, \"v\": 1}]");
-
-        assertThat(deadLetter.reason()).isEqualTo("future-timestamp");
-        assertThat(deadLetter.detail()).startsWith("SenML time 2025-11-28T09:01:40Z is PT1H after");
-    }
-
-    // ---- one test per dead-letter reason
+    // ---- JSON the parser will not read: details quote Jackson, so only their frame is fixed
 
     @Test
     void rejectsSyntaxErrorsAsMalformedJson() {
@@ -476,39 +532,11 @@ class SensorMessageParserTest {
                 "'87.5'"
             })
     void rejectsTrailingTokensDuplicateKeysAndLaxSyntax(String payload) {
-        assertThat(onlyDeadLetter(payload).reason()).isEqualTo("malformed-json");
-    }
+        DeadLetter deadLetter = onlyDeadLetter(payload);
 
-    @Test
-    void rejectsInvalidUtf8AsMalformedJson() {
-        byte[] payload = {'{', '"', 'u', 'n', 'i', 't', '"', ':', '"', (byte) 0xC3, '"', '}'};
-
-        ParseResult result = parser.parse(new RawMessage(TOPIC, payload, ARRIVAL));
-
-        assertThat(result.deadLetters())
-                .singleElement()
-                .satisfies(
-                        d -> {
-                            assertThat(d.reason()).isEqualTo("malformed-json");
-                            assertThat(d.detail())
-                                    .isEqualTo("payload is not valid UTF-8 (at byte 9 of 12)");
-                        });
-    }
-
-    @Test
-    void rejectsUtf16AndOverlongUtf8ButAcceptsAByteOrderMark() {
-        byte[] utf16 = {0, '8', 0, '7'};
-        byte[] overlongSlash = {'"', (byte) 0xC0, (byte) 0xAF, '"'};
-        byte[] withBom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '8', '7'};
-
-        assertThat(parser.parse(new RawMessage(TOPIC, utf16, ARRIVAL)).deadLetters())
-                .extracting(DeadLetter::reason)
-                .containsExactly("malformed-json");
-        assertThat(parser.parse(new RawMessage(TOPIC, overlongSlash, ARRIVAL)).deadLetters())
-                .extracting(DeadLetter::detail)
-                .containsExactly("payload is not valid UTF-8 (at byte 1 of 4)");
-        assertThat(parser.parse(new RawMessage(TOPIC, withBom, ARRIVAL)).readings())
-                .containsExactly(reading(ARRIVAL, 87.0, null));
+        assertThat(deadLetter.reason()).isEqualTo("malformed-json");
+        assertThat(deadLetter.detail()).startsWith("payload is not valid JSON: ");
+        assertThat(deadLetter.payload()).isEqualTo(payload);
     }
 
     @Test
@@ -540,180 +568,58 @@ class SensorMessageParserTest {
         assertThat(deadLetter.detail()).startsWith("payload exceeds the JSON limits: ");
     }
 
-    @Test
-    void rejectsReadingWithoutValueAsMissingValue() {
-        DeadLetter deadLetter = onlyDeadLetter("{\"ts\": 1764316800123, \"unit\": \"dB\"}");
+    // ---- the envelope: encoding, topic, size, presence
 
-        assertThat(deadLetter.reason()).isEqualTo("missing-value");
-        assertThat(deadLetter.detail()).isEqualTo("field 'value' is missing");
-    }
-
-    @Test
-    void rejectsNullValueAndNullPayloadAsMissingValue() {
-        assertThat(onlyDeadLetter("{\"value\": null}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("missing-value", "field 'value' is null");
-        assertThat(onlyDeadLetter("null"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "missing-value",
-                        "payload is null, expected a number, an object or an array");
-        assertThat(onlyDeadLetter("{}").reason()).isEqualTo("missing-value");
-    }
-
-    @Test
-    void rejectsNumberInAStringAsNonNumericValue() {
-        DeadLetter deadLetter = onlyDeadLetter("{\"ts\": 1764316800123, \"value\": \"87.5\"}");
-
-        assertThat(deadLetter.reason()).isEqualTo("non-numeric-value");
-        assertThat(deadLetter.detail()).isEqualTo("field 'value' is a string, expected a number");
-    }
-
-    @Test
-    void rejectsBooleanObjectAndArrayValuesAsNonNumeric() {
-        assertThat(onlyDeadLetter("{\"value\": true}").detail())
-                .isEqualTo("field 'value' is a boolean, expected a number");
-        assertThat(onlyDeadLetter("{\"value\": {\"v\": 1}}").detail())
-                .isEqualTo("field 'value' is an object, expected a number");
-        assertThat(onlyDeadLetter("{\"value\": [1]}").detail())
-                .isEqualTo("field 'value' is an array, expected a number");
-        assertThat(onlyDeadLetter("\"87.5\""))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "non-numeric-value",
-                        "payload is a string, expected a number, an object or an array");
-        assertThat(onlyDeadLetter("true").reason()).isEqualTo("non-numeric-value");
-    }
-
-    @Test
-    void rejectsNonStringUnit() {
-        assertThat(onlyDeadLetter("{\"value\": 1, \"unit\": 3}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("malformed-json", "field 'unit' is a number, expected a string");
-    }
-
-    @Test
-    void rejectsNanAndInfinityAsNonFiniteValue() {
-        assertThat(onlyDeadLetter("{\"value\": NaN}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "non-finite-value", "field 'value' is NaN, expected a finite number");
-        assertThat(onlyDeadLetter("{\"value\": -Infinity}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "non-finite-value",
-                        "field 'value' is infinite or too large for a double, expected a finite"
-                                + " number");
-        assertThat(onlyDeadLetter("Infinity").reason()).isEqualTo("non-finite-value");
-        assertThat(onlyDeadLetter("[{\"v\": NaN}]").reason()).isEqualTo("non-finite-value");
-    }
-
-    @Test
-    void rejectsNumbersBeyondDoubleRangeAsNonFiniteValue() {
-        assertThat(onlyDeadLetter("{\"value\": 1e400}").reason()).isEqualTo("non-finite-value");
-        assertThat(onlyDeadLetter("{\"value\": " + "9".repeat(400) + "}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "non-finite-value",
-                        "field 'value' is too large for a double, expected a finite number");
-        assertThat(onlyDeadLetter("[{\"bv\": 1e308, \"v\": 1e308}]"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "non-finite-value",
-                        "SenML value 'bv' + 'v' is outside the range of a double");
-    }
-
-    @Test
-    void rejectsUnparseableTimestampAsBadTimestamp() {
-        DeadLetter deadLetter = onlyDeadLetter("{\"ts\": \"yesterday\", \"value\": 1}");
-
-        assertThat(deadLetter.reason()).isEqualTo("bad-timestamp");
-        assertThat(deadLetter.detail())
-                .isEqualTo(
-                        "field 'ts' 'yesterday' is not an ISO-8601 date-time such as"
-                                + " 2025-11-28T08:00:00.123Z");
-    }
-
-    @Test
-    void rejectsIsoTimestampWithoutOffsetAsBadTimestamp() {
-        DeadLetter deadLetter = onlyDeadLetter("{\"ts\": \"2025-11-28T08:00:00\", \"value\": 1}");
-
-        assertThat(deadLetter.reason()).isEqualTo("bad-timestamp");
-        assertThat(deadLetter.detail()).contains("has no UTC offset");
-    }
-
-    @Test
-    void rejectsNegativeNonNumericAndHugeTimestamps() {
-        assertThat(onlyDeadLetter("{\"ts\": -1, \"value\": 1}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("bad-timestamp", "field 'ts' -1 is negative, before 1970-01-01");
-        assertThat(onlyDeadLetter("{\"ts\": false, \"value\": 1}"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly(
-                        "bad-timestamp",
-                        "field 'ts' is a boolean, expected epoch milliseconds or an ISO-8601"
-                                + " string");
-        assertThat(onlyDeadLetter("{\"ts\": 1e30, \"value\": 1}").detail())
-                .contains("out of range of epoch milliseconds");
-        assertThat(onlyDeadLetter("{\"ts\": NaN, \"value\": 1}").reason())
-                .isEqualTo("bad-timestamp");
-        assertThat(
-                        onlyDeadLetter("{\"ts\": \"+999999999-12-31T23:59:59Z\", \"value\": 1}")
-                                .reason())
-                .isEqualTo("bad-timestamp");
-        assertThat(onlyDeadLetter("[{\"t\": \"now\", \"v\": 1}]").reason())
-                .isEqualTo("bad-timestamp");
-    }
-
-    @Test
-    void rejectsTimestampBeyondTheFutureSkewAsFutureTimestamp() {
-        long tooLate = ARRIVAL + Duration.ofMinutes(10).toMillis() + 1;
-
-        DeadLetter deadLetter = onlyDeadLetter("{\"ts\": " + tooLate + ", \"value\": 1}");
-
-        assertThat(deadLetter.reason()).isEqualTo("future-timestamp");
-        assertThat(deadLetter.detail())
-                .isEqualTo(
-                        "ts 2025-11-28T08:11:40.001Z is PT10M0.001S after the arrival time"
-                                + " 2025-11-28T08:01:40Z, more than the allowed PT10M");
-    }
-
-    @Test
-    void acceptsTimestampExactlyAtTheFutureSkew() {
-        long limit = ARRIVAL + Duration.ofMinutes(10).toMillis();
-
-        assertThat(parse("{\"ts\": " + limit + ", \"value\": 1}").readings())
-                .containsExactly(reading(limit, 1.0, null));
-    }
-
-    @Test
-    void honoursConfiguredFutureSkew() {
-        SensorMessageParser strict =
-                SensorMessageParser.builder().setMaxFutureSkew(Duration.ZERO).build();
-
-        ParseResult result =
-                strict.parse(
-                        RawMessage.of(
-                                TOPIC, "{\"ts\": " + (ARRIVAL + 1) + ", \"value\": 1}", ARRIVAL));
-
-        assertThat(result.deadLetters())
-                .extracting(DeadLetter::reason)
-                .containsExactly("future-timestamp");
+    static Stream<Arguments> invalidUtf8() {
+        return Stream.of(
+                Arguments.of(
+                        new byte[] {
+                            '{', '"', 'u', 'n', 'i', 't', '"', ':', '"', (byte) 0xC3, '"', '}'
+                        },
+                        "payload is not valid UTF-8 (at byte 9 of 12)"),
+                Arguments.of(
+                        new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'},
+                        "payload is not valid UTF-8 (at byte 1 of 4)"));
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "sensors/plant-a/mic-07",
-                "sensors/plant-a/mic-07/sound/extra",
-                "devices/plant-a/mic-07/sound",
-                "sensors//mic-07/sound",
-                "sensors/plant-a//sound",
-                "sensors/plant-a/mic-07/",
-                "/sensors/plant-a/mic-07",
-                ""
-            })
-    void rejectsTopicsNotMatchingTheContractAsBadTopic(String topic) {
+    @MethodSource("invalidUtf8")
+    void rejectsInvalidAndOverlongUtf8AsMalformedJson(byte[] payload, String detail) {
+        ParseResult result = parser.parse(new RawMessage(TOPIC, payload, ARRIVAL));
+
+        assertThat(result.readings()).isEmpty();
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly(tuple("malformed-json", detail));
+    }
+
+    @Test
+    void rejectsUtf16ButAcceptsAByteOrderMark() {
+        byte[] utf16 = {0, '8', 0, '7'};
+        byte[] withBom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '8', '7'};
+
+        assertThat(parser.parse(new RawMessage(TOPIC, utf16, ARRIVAL)).deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactly("malformed-json");
+        assertThat(parser.parse(new RawMessage(TOPIC, withBom, ARRIVAL)).readings())
+                .containsExactly(reading(ARRIVAL, 87.0, null));
+    }
+
+    static Stream<Arguments> badTopics() {
+        return Stream.of(
+                Arguments.of("sensors/plant-a/mic-07", "has 3 levels"),
+                Arguments.of("sensors/plant-a/mic-07/sound/extra", "has 5 levels"),
+                Arguments.of("devices/plant-a/mic-07/sound", "does not start with 'sensors'"),
+                Arguments.of("sensors//mic-07/sound", "has an empty site level"),
+                Arguments.of("sensors/plant-a//sound", "has an empty device level"),
+                Arguments.of("sensors/plant-a/mic-07/", "has an empty metric level"),
+                Arguments.of("/sensors/plant-a/mic-07", "does not start with 'sensors'"),
+                Arguments.of("", "has 1 levels"));
+    }
+
+    @ParameterizedTest(name = "''{0}'' {1}")
+    @MethodSource("badTopics")
+    void rejectsTopicsNotMatchingTheContractAsBadTopic(String topic, String problem) {
         ParseResult result = parser.parse(RawMessage.of(topic, "87.5", ARRIVAL));
 
         assertThat(result.readings()).isEmpty();
@@ -725,18 +631,25 @@ class SensorMessageParserTest {
                             assertThat(d.topic()).isEqualTo(topic);
                             assertThat(d.payload()).isEqualTo("87.5");
                             assertThat(d.detail())
-                                    .contains("expected sensors/{site}/{device}/{metric}");
+                                    .isEqualTo(
+                                            String.format(
+                                                    "topic '%s' %s, %s",
+                                                    topic, problem, EXPECTED_TOPIC));
                         });
     }
 
     @Test
-    void namesTheEmptyTopicLevel() {
-        ParseResult result = parser.parse(RawMessage.of("sensors/plant-a//sound", "1", ARRIVAL));
+    void cutsALongTopicInTheDetail() {
+        String topic = "sensors/" + "x".repeat(80) + "/a";
 
-        assertThat(result.deadLetters().get(0).detail())
-                .isEqualTo(
-                        "topic 'sensors/plant-a//sound' has an empty device level, expected"
-                                + " sensors/{site}/{device}/{metric}");
+        assertThat(parser.parse(RawMessage.of(topic, "1", ARRIVAL)).deadLetters())
+                .extracting(DeadLetter::topic, DeadLetter::detail)
+                .containsExactly(
+                        tuple(
+                                topic,
+                                String.format(
+                                        "topic '%s...' has 3 levels, %s",
+                                        topic.substring(0, 64), EXPECTED_TOPIC)));
     }
 
     @Test
@@ -774,19 +687,10 @@ class SensorMessageParserTest {
     }
 
     @Test
-    void rejectsEmptyPayloadsAsEmpty() {
-        assertThat(onlyDeadLetter(""))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("empty", "payload is empty");
-        assertThat(onlyDeadLetter(" \n\t "))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("empty", "payload is blank");
-        assertThat(onlyDeadLetter("[]"))
-                .extracting(DeadLetter::reason, DeadLetter::detail)
-                .containsExactly("empty", "payload is an empty array");
+    void turnsMessageWithoutPayloadIntoEmptyDeadLetter() {
         assertThat(parser.parse(new RawMessage(TOPIC, null, ARRIVAL)).deadLetters())
-                .extracting(DeadLetter::reason, DeadLetter::payload)
-                .containsExactly(tuple("empty", ""));
+                .extracting(DeadLetter::reason, DeadLetter::payload, DeadLetter::detail)
+                .containsExactly(tuple("empty", "", "payload is empty"));
     }
 
     @Test
@@ -794,6 +698,21 @@ class SensorMessageParserTest {
         assertThat(parser.parse(null).deadLetters())
                 .extracting(DeadLetter::reason)
                 .containsExactly("empty");
+    }
+
+    @Test
+    void honoursConfiguredFutureSkew() {
+        SensorMessageParser strict =
+                SensorMessageParser.builder().setMaxFutureSkew(Duration.ZERO).build();
+
+        ParseResult result =
+                strict.parse(
+                        RawMessage.of(
+                                TOPIC, "{\"ts\": " + (ARRIVAL + 1) + ", \"value\": 1}", ARRIVAL));
+
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactly("future-timestamp");
     }
 
     // ---- dead-letter payload
@@ -818,7 +737,7 @@ class SensorMessageParserTest {
     @Test
     void keepsDeadLetterPayloadOfInvalidUtf8Within1KiB() {
         byte[] payload = new byte[2000];
-        java.util.Arrays.fill(payload, (byte) 0xFF);
+        Arrays.fill(payload, (byte) 0xFF);
 
         DeadLetter deadLetter =
                 parser.parse(new RawMessage(TOPIC, payload, ARRIVAL)).deadLetters().get(0);

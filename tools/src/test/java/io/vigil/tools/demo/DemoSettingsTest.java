@@ -1,8 +1,9 @@
 package io.vigil.tools.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.tools.ExitCode;
+import io.vigil.tools.VigilCli;
 import io.vigil.tools.simulator.FleetSimulation;
 import io.vigil.tools.simulator.SimulationSpec;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ class DemoSettingsTest {
 
     @Test
     void defaultsToAFileA40DeviceFleetAndPort8081ForAnHour() throws Exception {
-        DemoSettings settings = DemoSettings.parse(List.of());
+        DemoSettings settings = DemoCommand.parse();
 
         assertThat(settings)
                 .isEqualTo(
@@ -28,18 +29,17 @@ class DemoSettingsTest {
     @Test
     void readsEveryOptionInBothForms() throws Exception {
         DemoSettings settings =
-                DemoSettings.parse(
-                        List.of(
-                                "--influx-url=http://localhost:8086",
-                                "--influx-database",
-                                "demo",
-                                "--web-port",
-                                "9091",
-                                "--devices=12",
-                                "--seed",
-                                "7",
-                                "--duration",
-                                "10m"));
+                DemoCommand.parse(
+                        "--influx-url=http://localhost:8086",
+                        "--influx-database",
+                        "demo",
+                        "--web-port",
+                        "9091",
+                        "--devices=12",
+                        "--seed",
+                        "7",
+                        "--duration",
+                        "10m");
 
         assertThat(settings)
                 .isEqualTo(
@@ -52,8 +52,7 @@ class DemoSettingsTest {
                                 7,
                                 null,
                                 Duration.ofMinutes(10)));
-        assertThat(DemoSettings.parse(List.of("--output", "x.lp")).output())
-                .isEqualTo(Path.of("x.lp"));
+        assertThat(DemoCommand.parse("--output", "x.lp").output()).isEqualTo(Path.of("x.lp"));
     }
 
     @Test
@@ -79,11 +78,7 @@ class DemoSettingsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code =
-                Demo.run(
-                        new String[] {"--devices", "many"},
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = demo(out, err, "--devices", "many");
 
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -96,11 +91,7 @@ class DemoSettingsTest {
     void helpPrintsTheUsageAndExitsWithZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int code =
-                Demo.run(
-                        new String[] {"--help"},
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        System.err);
+        int code = demo(out, new ByteArrayOutputStream(), "--help");
 
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vigil demo");
@@ -108,27 +99,41 @@ class DemoSettingsTest {
 
     @Test
     void choosesASeedWhoseFirstBurstComesEarly() throws Exception {
-        SimulationSpec spec = Demo.chooseSpec(DemoSettings.parse(List.of("--seed", "4")));
+        SimulationSpec spec = DemoFleet.chooseSpec(DemoCommand.parse("--seed", "4"));
 
         assertThat(spec.sites() * spec.devicesPerSite()).isEqualTo(40);
         assertThat(spec.bursts()).isEqualTo(120);
         assertThat(spec.seed()).as("seed 4 bursts first after 116 s").isEqualTo(5);
-        assertThat(Demo.firstBurstOffset(FleetSimulation.generate(spec)))
-                .isLessThanOrEqualTo(Demo.EARLY_BURST.toMillis());
+        assertThat(DemoFleet.firstBurstOffset(FleetSimulation.generate(spec)))
+                .isLessThanOrEqualTo(DemoFleet.EARLY_BURST.toMillis());
     }
 
     @Test
     void fitsTheEpisodesIntoASmallFleetAndAShortRun() throws Exception {
         SimulationSpec spec =
-                Demo.chooseSpec(DemoSettings.parse(List.of("--devices", "2", "--duration", "2m")));
+                DemoFleet.chooseSpec(DemoCommand.parse("--devices", "2", "--duration", "2m"));
 
         assertThat(spec.bursts()).isPositive();
         assertThat(FleetSimulation.generate(spec).messages()).isNotEmpty();
     }
 
     private static void assertUsageError(List<String> args, String message) {
-        assertThatThrownBy(() -> DemoSettings.parse(args))
-                .isInstanceOf(DemoSettings.UsageException.class)
-                .hasMessageStartingWith(message);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        assertThat(demo(out, err, args.toArray(String[]::new))).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("vigil demo: " + message);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    /** Runs {@code vigil demo} with {@code args}. */
+    static int demo(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "demo";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return VigilCli.run(
+                command,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 }

@@ -3,7 +3,6 @@ package io.vigil.tools.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +60,6 @@ class DemoStartupTest {
     }
 
     private int run(String... args) {
-        return Demo.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return DemoSettingsTest.demo(out, err, args);
     }
 }

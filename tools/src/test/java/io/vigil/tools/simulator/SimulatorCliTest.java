@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 class SimulatorCliTest {
 
@@ -28,6 +29,12 @@ class SimulatorCliTest {
                 Map.of(),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** Reads {@code args} as {@code vigil simulate} would, without running anything. */
+    private SimulatorCli parse(String... args) {
+        return CommandLine.populateCommand(
+                new SimulatorCli(Map.of(), System.out, System.err), args);
     }
 
     private String err() {
@@ -51,7 +58,7 @@ class SimulatorCliTest {
             value = {
                 "--colour red|unknown option --colour",
                 "stray|unexpected argument 'stray'",
-                "--|unexpected argument '--'",
+                "-- stray|unexpected argument 'stray'",
                 "--seed|--seed needs a value",
                 "--seed --dry-run|--seed needs a value",
                 "--seed 1 --seed 2|--seed is given twice",
@@ -134,23 +141,18 @@ class SimulatorCliTest {
     @Test
     void startsNowWhenPacedInRealTimeAndEndsNowOtherwise() {
         long before = System.currentTimeMillis();
-        SimulatorCli.Settings realTime = SimulatorCli.parse(new String[] {"--duration", "10m"});
-        SimulatorCli.Settings fast =
-                SimulatorCli.parse(new String[] {"--duration", "10m", "--rate", "500/s"});
+        SimulatorCli realTime = parse("--duration", "10m");
+        SimulatorCli fast = parse("--duration", "10m", "--rate", "500/s");
         long after = System.currentTimeMillis();
 
         assertThat(realTime.spec().startMillis()).isBetween(before, after + 1000);
         assertThat(fast.spec().endMillis()).isBetween(before, after + 1000);
         assertThat(fast.pacing()).isEqualTo(MqttFleetPublisher.Pacing.perSecond(500));
         assertThat(realTime.pacing()).isEqualTo(MqttFleetPublisher.Pacing.realTime());
-        assertThat(SimulatorCli.parse(new String[] {"--rate", "real"}).pacing())
+        assertThat(parse("--rate", "real").pacing())
                 .isEqualTo(MqttFleetPublisher.Pacing.realTime());
-        assertThat(SimulatorCli.parse(new String[] {"--rate", "0"}).pacing())
-                .isEqualTo(MqttFleetPublisher.Pacing.unlimited());
-        assertThat(
-                        SimulatorCli.parse(new String[] {"--start", "1764316800000"})
-                                .spec()
-                                .startMillis())
+        assertThat(parse("--rate", "0").pacing()).isEqualTo(MqttFleetPublisher.Pacing.unlimited());
+        assertThat(parse("--start", "1764316800000").spec().startMillis())
                 .isEqualTo(SimulationSpec.DEFAULT_START_MILLIS);
     }
 

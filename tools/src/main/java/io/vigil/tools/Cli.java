@@ -4,10 +4,13 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
@@ -20,6 +23,15 @@ import picocli.CommandLine.TypeConversionException;
 public final class Cli {
 
     private Cli() {}
+
+    /** The {@code -h, --help} option of every command, as a picocli mixin. */
+    public static final class HelpOption {
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "print this text")
+        private boolean help;
+    }
 
     /** A value a converter refuses; its message is the whole error, option name included. */
     public static final class BadValue extends TypeConversionException {
@@ -39,6 +51,11 @@ public final class Cli {
         commandLine.setErr(writer(err));
         // "@file" arguments are read as they are: a value may start with '@'.
         commandLine.setExpandAtFiles(false);
+        // A command's header is its line in the parent's command list; its own help starts with
+        // the usage line.
+        List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+        sections.remove(UsageMessageSpec.SECTION_KEY_HEADER);
+        commandLine.setHelpSectionKeys(sections);
         commandLine.setParameterExceptionHandler(
                 (e, args) -> {
                     CommandLine failed = e.getCommandLine();

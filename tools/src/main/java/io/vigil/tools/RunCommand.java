@@ -22,6 +22,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
         name = "run",
+        header = "run --config FILE [--key value ...]: the job on a local Flink mini cluster",
         description = {
             "run --config FILE [--key value ...]: run the job on a local Flink mini cluster",
             "with its web UI (rest.port, default 8081), against the broker and InfluxDB the",

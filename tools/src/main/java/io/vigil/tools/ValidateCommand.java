@@ -25,6 +25,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
         name = "validate",
+        header = "check pattern config files (or directories of them)",
         description = {
             "check pattern config files (or directories of them); prints each file's",
             "patterns, or every error found"

@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -37,11 +37,7 @@ public final class VigilCli implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "print this text")
-    private boolean help;
+    @Mixin private Cli.HelpOption help;
 
     @Unmatched private final List<String> unknown = new ArrayList<>();
 

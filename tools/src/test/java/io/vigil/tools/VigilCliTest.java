@@ -2,10 +2,7 @@ package io.vigil.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,8 +16,7 @@ class VigilCliTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedConsole console = new CapturedConsole();
 
     @Test
     void validatePrintsEachFilesPatternsAndExitsZero() {
@@ -114,7 +110,7 @@ class VigilCliTest {
     @Test
     void helpPrintsTheUsageListingEveryCommandAndExitsZero() {
         for (String help : new String[] {"help", "-h", "--help"}) {
-            out.reset();
+            console.reset();
             assertThat(run(help)).isEqualTo(ExitCode.OK);
             assertThat(out()).isEqualTo(VigilCli.usage());
         }
@@ -162,17 +158,14 @@ class VigilCliTest {
     }
 
     private int run(String... args) {
-        return VigilCli.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return console.vigil(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
         name = "demo",
+        header = "broker, simulated fleet and job on this machine, alerts on screen",
         description = {
             "Runs everything on this machine: an MQTT broker, a simulated sensor fleet and the"
                     + " Vigil job on a",
@@ -35,11 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "print this text")
-    private boolean help;
+    @Mixin private Cli.HelpOption help;
 
     @Option(
             names = "--influx-url",

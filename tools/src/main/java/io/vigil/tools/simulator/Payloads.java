@@ -16,20 +16,18 @@ final class Payloads {
 
     /** {@code {"ts":1764316800123,"value":55.2,"unit":"dB"}}. */
     static String plain(SensorReading reading) {
-        return "{\"ts\":"
-                + reading.timestamp()
-                + ",\"value\":"
-                + reading.value()
-                + ",\"unit\":\""
-                + reading.unit()
-                + "\"}";
+        return withUnit(Long.toString(reading.timestamp()), reading);
     }
 
     /** As {@link #plain}, with the time as an ISO-8601 string. */
     static String iso(SensorReading reading) {
-        return "{\"ts\":\""
-                + Instant.ofEpochMilli(reading.timestamp())
-                + "\",\"value\":"
+        return withUnit("\"" + Instant.ofEpochMilli(reading.timestamp()) + "\"", reading);
+    }
+
+    private static String withUnit(String ts, SensorReading reading) {
+        return "{\"ts\":"
+                + ts
+                + ",\"value\":"
                 + reading.value()
                 + ",\"unit\":\""
                 + reading.unit()

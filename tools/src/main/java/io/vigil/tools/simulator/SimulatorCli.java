@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.util.FlinkRuntimeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
         name = "simulate",
+        header = "publish a simulated fleet with injected anomalies and its ground truth",
         customSynopsis = "simulate --broker URI [options]",
         description = "Publishes a simulated sensor fleet to MQTT and writes its ground truth.",
         optionListHeading = "%nOptions:%n",
@@ -160,8 +162,7 @@ public final class SimulatorCli implements Callable<Integer> {
     @Option(names = "--dry-run", description = "generate and write labels, publish nothing")
     private boolean dryRun;
 
-    @Option(names = "--help", usageHelp = true, description = "this text")
-    private boolean help;
+    @Mixin private Cli.HelpOption help;
 
     @Unmatched private final List<String> unknown = new ArrayList<>();
 

@@ -2,13 +2,10 @@ package io.vigil.tools.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.tools.CapturedConsole;
 import io.vigil.tools.ExitCode;
-import io.vigil.tools.VigilCli;
 import io.vigil.tools.simulator.FleetSimulation;
 import io.vigil.tools.simulator.SimulationSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,26 +72,25 @@ class DemoSettingsTest {
 
     @Test
     void aBadCommandLineExitsWithTwoAndPrintsTheUsage() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CapturedConsole console = new CapturedConsole();
 
-        int code = demo(out, err, "--devices", "many");
+        int code = console.command("demo", "--devices", "many");
 
         assertThat(code).isEqualTo(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(console.out()).isEmpty();
+        assertThat(console.err())
                 .startsWith("vigil demo: --devices must be a whole number")
                 .contains("Usage: vigil demo");
     }
 
     @Test
     void helpPrintsTheUsageAndExitsWithZero() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CapturedConsole console = new CapturedConsole();
 
-        int code = demo(out, new ByteArrayOutputStream(), "--help");
+        int code = console.command("demo", "--help");
 
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vigil demo");
+        assertThat(console.out()).startsWith("Usage: vigil demo");
     }
 
     @Test
@@ -118,22 +114,10 @@ class DemoSettingsTest {
     }
 
     private static void assertUsageError(List<String> args, String message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CapturedConsole console = new CapturedConsole();
 
-        assertThat(demo(out, err, args.toArray(String[]::new))).isEqualTo(ExitCode.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("vigil demo: " + message);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-    }
-
-    /** Runs {@code vigil demo} with {@code args}. */
-    static int demo(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
-        String[] command = new String[args.length + 1];
-        command[0] = "demo";
-        System.arraycopy(args, 0, command, 1, args.length);
-        return VigilCli.run(
-                command,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(console.command("demo", args.toArray(String[]::new))).isEqualTo(ExitCode.USAGE);
+        assertThat(console.err()).startsWith("vigil demo: " + message);
+        assertThat(console.out()).isEmpty();
     }
 }

@@ -19,6 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Everything the job needs before it is built: the configuration from {@code --config FILE} plus
@@ -65,22 +71,11 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
      * file, the key or the pattern.
      */
     public static JobSetup fromArgs(String[] args) throws JobConfigException {
-        Path file = null;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config")) {
-                if (i + 1 == args.length) {
-                    throw new JobConfigException("command line: --config needs a file");
-                }
-                file = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                file = Path.of(args[i].substring("--config=".length()));
-            } else {
-                overrides.add(args[i]);
-            }
-        }
+        Arguments arguments = Arguments.parse(args);
+        Path file = arguments.file;
         Map<String, String> values =
-                new JobConfigLoader(JobSetup::isKnownKey, SECRET_KEYS).load(file, overrides);
+                new JobConfigLoader(JobSetup::isKnownKey, SECRET_KEYS)
+                        .load(file, arguments.overrides);
         Configuration config = Configuration.fromMap(values);
         if (!config.contains(MqttSourceOptions.TOPIC_FILTERS)) {
             config.set(MqttSourceOptions.TOPIC_FILTERS, DEFAULT_TOPIC_FILTERS);
@@ -112,6 +107,35 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
     /** Every key of Vigil's own options (Flink's keys not included). */
     public static Set<String> vigilKeys() {
         return KnownKeys.VIGIL;
+    }
+
+    /**
+     * The job's command line: picocli reads {@code --config FILE}; every other argument is a {@code
+     * --key value} override, which {@link JobConfigLoader} checks against the known keys.
+     */
+    @Command(name = "vigil-job")
+    static final class Arguments {
+
+        @Option(names = "--config", paramLabel = "FILE")
+        Path file;
+
+        @Unmatched List<String> overrides = new ArrayList<>();
+
+        static Arguments parse(String[] args) throws JobConfigException {
+            Arguments arguments = new Arguments();
+            try {
+                new CommandLine(arguments)
+                        .setExpandAtFiles(false)
+                        // As with Flink's own -D options, a later value wins.
+                        .setOverwrittenOptionsAllowed(true)
+                        .parseArgs(args);
+            } catch (MissingParameterException e) {
+                throw new JobConfigException("command line: --config needs a file");
+            } catch (ParameterException e) {
+                throw new JobConfigException("command line: " + e.getMessage(), e);
+            }
+            return arguments;
+        }
     }
 
     /** The keys of all of Vigil's options, gathered once. */

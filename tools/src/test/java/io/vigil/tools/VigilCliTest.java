@@ -2,10 +2,7 @@ package io.vigil.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,14 +16,13 @@ class VigilCliTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedConsole console = new CapturedConsole();
 
     @Test
     void validatePrintsEachFilesPatternsAndExitsZero() {
         int code = run("validate", DEFAULT_FILE.toString(), BASELINE_EXAMPLE.toString());
 
-        assertThat(code).isEqualTo(VigilCli.OK);
+        assertThat(code).isEqualTo(ExitCode.OK);
         assertThat(out())
                 .isEqualTo(
                         "OK: "
@@ -56,7 +52,7 @@ class VigilCliTest {
 
         int code = run("validate", DEFAULT_FILE.toString(), broken.toString(), missing.toString());
 
-        assertThat(code).isEqualTo(VigilCli.FAILED);
+        assertThat(code).isEqualTo(ExitCode.FAILED);
         assertThat(out()).isEmpty();
         assertThat(err().split("\n"))
                 .containsExactly(
@@ -74,56 +70,58 @@ class VigilCliTest {
     void validateNamesASingleErrorInTheSingular() {
         Path missing = dir.resolve("missing.yaml");
 
-        assertThat(run("validate", missing.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(run("validate", missing.toString())).isEqualTo(ExitCode.FAILED);
         assertThat(err()).endsWith("INVALID: 1 error in 1 file\n");
     }
 
     @Test
     void validateWithoutFilesIsAUsageError() {
-        assertThat(run("validate")).isEqualTo(VigilCli.USAGE);
+        assertThat(run("validate")).isEqualTo(ExitCode.USAGE);
         assertThat(err())
                 .startsWith("vigil: validate needs at least one pattern file\n")
-                .contains(VigilCli.USAGE_TEXT);
+                .contains(VigilCli.usage());
         assertThat(out()).isEmpty();
     }
 
     @Test
     void validateRejectsOptions() {
-        assertThat(run("validate", "--strict", DEFAULT_FILE.toString())).isEqualTo(VigilCli.USAGE);
+        assertThat(run("validate", "--strict", DEFAULT_FILE.toString())).isEqualTo(ExitCode.USAGE);
         assertThat(err()).startsWith("vigil: validate has no option '--strict'\n");
     }
 
     @Test
     void validateRejectsAnArgumentThatIsNoPath() {
-        assertThat(run("validate", "bad\0name.yaml")).isEqualTo(VigilCli.USAGE);
+        assertThat(run("validate", "bad\0name.yaml")).isEqualTo(ExitCode.USAGE);
         assertThat(err()).startsWith("vigil: 'bad\0name.yaml' is not a file path\n");
     }
 
     @Test
     void noCommandIsAUsageError() {
-        assertThat(run()).isEqualTo(VigilCli.USAGE);
+        assertThat(run()).isEqualTo(ExitCode.USAGE);
         assertThat(err()).startsWith("vigil: no command given\n").contains("Usage: vigil");
     }
 
     @Test
     void anUnknownCommandIsAUsageError() {
-        assertThat(run("frobnicate")).isEqualTo(VigilCli.USAGE);
+        assertThat(run("frobnicate")).isEqualTo(ExitCode.USAGE);
         assertThat(err()).startsWith("vigil: unknown command 'frobnicate'\n");
     }
 
     @Test
     void helpPrintsTheUsageListingEveryCommandAndExitsZero() {
         for (String help : new String[] {"help", "-h", "--help"}) {
-            out.reset();
-            assertThat(run(help)).isEqualTo(VigilCli.OK);
-            assertThat(out()).isEqualTo(VigilCli.USAGE_TEXT + "\n");
+            console.reset();
+            assertThat(run(help)).isEqualTo(ExitCode.OK);
+            assertThat(out()).isEqualTo(VigilCli.usage());
         }
-        assertThat(VigilCli.USAGE_TEXT)
-                .contains("validate FILE...")
-                .contains("demo [OPTIONS]")
-                .contains("run --config FILE")
-                .contains("simulate --broker URI")
-                .contains("help");
+        assertThat(VigilCli.usage())
+                .startsWith("Usage: vigil COMMAND [ARGS...]")
+                .contains("  validate ")
+                .contains("  demo ")
+                .contains("  run ", "run --config FILE [--key value ...]")
+                .contains("  simulate ")
+                .contains("  help ")
+                .contains("Exit codes: 0 ok, 1 the command failed");
     }
 
     @Test
@@ -131,7 +129,7 @@ class VigilCliTest {
         Path config = dir.resolve("vigil.yaml");
         Files.writeString(config, "mqtt:\n  broker_uris: tcp://localhost:1883\n");
 
-        assertThat(run("run", "--config", config.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(run("run", "--config", config.toString())).isEqualTo(ExitCode.FAILED);
         assertThat(err())
                 .contains(config + ": unknown key 'mqtt.broker_uris'")
                 .contains("not started");
@@ -142,35 +140,32 @@ class VigilCliTest {
         Path patterns = dir.resolve("patterns.yaml");
         Files.writeString(patterns, "patterns:\n  - name: x\n    type: spike\n");
 
-        assertThat(run("run", "--patterns.files", patterns.toString())).isEqualTo(VigilCli.FAILED);
+        assertThat(run("run", "--patterns.files", patterns.toString())).isEqualTo(ExitCode.FAILED);
         assertThat(err()).contains(patterns.toString()).contains("spike").contains("not started");
     }
 
     @Test
     void runWithoutPatternFilesSaysWhatIsMissing() {
         assertThat(run("run", "--mqtt.broker-uris", "tcp://localhost:1"))
-                .isEqualTo(VigilCli.FAILED);
+                .isEqualTo(ExitCode.FAILED);
         assertThat(err()).contains("'patterns.files' is required");
     }
 
     @Test
     void simulateIsTheSimulatorsCommandLine() {
-        assertThat(run("simulate", "--rate", "fast")).isEqualTo(VigilCli.USAGE);
+        assertThat(run("simulate", "--rate", "fast")).isEqualTo(ExitCode.USAGE);
         assertThat(err()).isNotEmpty();
     }
 
     private int run(String... args) {
-        return VigilCli.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return console.vigil(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 }

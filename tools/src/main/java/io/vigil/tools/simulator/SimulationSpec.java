@@ -84,19 +84,24 @@ public record SimulationSpec(
 
     /** The same simulation moved to another event-time start. */
     public SimulationSpec withStartMillis(long newStartMillis) {
-        return new SimulationSpec(
-                sites,
-                devicesPerSite,
-                newStartMillis,
-                duration,
-                soundPeriod,
-                temperaturePeriod,
-                seed,
-                bursts,
-                drifts,
-                silences,
-                malformedShare,
-                mixedPayloads);
+        return toBuilder().setStartMillis(newStartMillis).build();
+    }
+
+    /** A builder holding this spec's settings. */
+    private Builder toBuilder() {
+        return builder()
+                .setSites(sites)
+                .setDevicesPerSite(devicesPerSite)
+                .setStartMillis(startMillis)
+                .setDuration(duration)
+                .setSoundPeriod(soundPeriod)
+                .setTemperaturePeriod(temperaturePeriod)
+                .setSeed(seed)
+                .setBursts(bursts)
+                .setDrifts(drifts)
+                .setSilences(silences)
+                .setMalformedShare(malformedShare)
+                .setMixedPayloads(mixedPayloads);
     }
 
     private static void checkPeriod(String setting, Duration period, Duration max) {

@@ -1,13 +1,11 @@
 package io.vigil.tools.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.tools.CapturedConsole;
+import io.vigil.tools.ExitCode;
 import io.vigil.tools.simulator.FleetSimulation;
 import io.vigil.tools.simulator.SimulationSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +15,7 @@ class DemoSettingsTest {
 
     @Test
     void defaultsToAFileA40DeviceFleetAndPort8081ForAnHour() throws Exception {
-        DemoSettings settings = DemoSettings.parse(List.of());
+        DemoSettings settings = DemoCommand.parse();
 
         assertThat(settings)
                 .isEqualTo(
@@ -28,18 +26,17 @@ class DemoSettingsTest {
     @Test
     void readsEveryOptionInBothForms() throws Exception {
         DemoSettings settings =
-                DemoSettings.parse(
-                        List.of(
-                                "--influx-url=http://localhost:8086",
-                                "--influx-database",
-                                "demo",
-                                "--web-port",
-                                "9091",
-                                "--devices=12",
-                                "--seed",
-                                "7",
-                                "--duration",
-                                "10m"));
+                DemoCommand.parse(
+                        "--influx-url=http://localhost:8086",
+                        "--influx-database",
+                        "demo",
+                        "--web-port",
+                        "9091",
+                        "--devices=12",
+                        "--seed",
+                        "7",
+                        "--duration",
+                        "10m");
 
         assertThat(settings)
                 .isEqualTo(
@@ -52,8 +49,7 @@ class DemoSettingsTest {
                                 7,
                                 null,
                                 Duration.ofMinutes(10)));
-        assertThat(DemoSettings.parse(List.of("--output", "x.lp")).output())
-                .isEqualTo(Path.of("x.lp"));
+        assertThat(DemoCommand.parse("--output", "x.lp").output()).isEqualTo(Path.of("x.lp"));
     }
 
     @Test
@@ -76,59 +72,52 @@ class DemoSettingsTest {
 
     @Test
     void aBadCommandLineExitsWithTwoAndPrintsTheUsage() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CapturedConsole console = new CapturedConsole();
 
-        int code =
-                Demo.run(
-                        new String[] {"--devices", "many"},
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = console.command("demo", "--devices", "many");
 
         assertThat(code).isEqualTo(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(console.out()).isEmpty();
+        assertThat(console.err())
                 .startsWith("vigil demo: --devices must be a whole number")
                 .contains("Usage: vigil demo");
     }
 
     @Test
     void helpPrintsTheUsageAndExitsWithZero() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CapturedConsole console = new CapturedConsole();
 
-        int code =
-                Demo.run(
-                        new String[] {"--help"},
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        System.err);
+        int code = console.command("demo", "--help");
 
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vigil demo");
+        assertThat(console.out()).startsWith("Usage: vigil demo");
     }
 
     @Test
     void choosesASeedWhoseFirstBurstComesEarly() throws Exception {
-        SimulationSpec spec = Demo.chooseSpec(DemoSettings.parse(List.of("--seed", "4")));
+        SimulationSpec spec = DemoFleet.chooseSpec(DemoCommand.parse("--seed", "4"));
 
         assertThat(spec.sites() * spec.devicesPerSite()).isEqualTo(40);
         assertThat(spec.bursts()).isEqualTo(120);
         assertThat(spec.seed()).as("seed 4 bursts first after 116 s").isEqualTo(5);
-        assertThat(Demo.firstBurstOffset(FleetSimulation.generate(spec)))
-                .isLessThanOrEqualTo(Demo.EARLY_BURST.toMillis());
+        assertThat(DemoFleet.firstBurstOffset(FleetSimulation.generate(spec)))
+                .isLessThanOrEqualTo(DemoFleet.EARLY_BURST.toMillis());
     }
 
     @Test
     void fitsTheEpisodesIntoASmallFleetAndAShortRun() throws Exception {
         SimulationSpec spec =
-                Demo.chooseSpec(DemoSettings.parse(List.of("--devices", "2", "--duration", "2m")));
+                DemoFleet.chooseSpec(DemoCommand.parse("--devices", "2", "--duration", "2m"));
 
         assertThat(spec.bursts()).isPositive();
         assertThat(FleetSimulation.generate(spec).messages()).isNotEmpty();
     }
 
     private static void assertUsageError(List<String> args, String message) {
-        assertThatThrownBy(() -> DemoSettings.parse(args))
-                .isInstanceOf(DemoSettings.UsageException.class)
-                .hasMessageStartingWith(message);
+        CapturedConsole console = new CapturedConsole();
+
+        assertThat(console.command("demo", args.toArray(String[]::new))).isEqualTo(ExitCode.USAGE);
+        assertThat(console.err()).startsWith("vigil demo: " + message);
+        assertThat(console.out()).isEmpty();
     }
 }

@@ -2,11 +2,9 @@ package io.vigil.tools.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.vigil.tools.CapturedConsole;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +18,7 @@ class DemoStartupTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedConsole console = new CapturedConsole();
 
     @AfterEach
     void clearHome() {
@@ -37,13 +34,13 @@ class DemoStartupTest {
             int code = run("--web-port", Integer.toString(port), "--output", dir + "/x.lp");
 
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8))
+            assertThat(console.err())
                     .isEqualTo(
                             String.format(
                                     "vigil demo: port %d for the web UI is taken; choose another"
                                             + " with --web-port N%n",
                                     port));
-            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(console.out()).isEmpty();
         }
     }
 
@@ -54,16 +51,13 @@ class DemoStartupTest {
         int code = run();
 
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(console.err())
                 .startsWith(
                         "vigil demo: cannot find the pattern file "
                                 + dir.resolve("cep-patterns/patterns/default.yaml"));
     }
 
     private int run(String... args) {
-        return Demo.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return console.command("demo", args);
     }
 }

@@ -2,10 +2,8 @@ package io.vigil.tools.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
+import io.vigil.tools.CapturedConsole;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,28 +12,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 class SimulatorCliTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedConsole console = new CapturedConsole();
 
     private int run(String... args) {
-        return SimulatorCli.run(
-                args,
-                Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return SimulatorCli.run(args, Map.of(), console.outStream(), console.errStream());
+    }
+
+    /** Reads {@code args} as {@code vigil simulate} would, without running anything. */
+    private SimulatorCli parse(String... args) {
+        return CommandLine.populateCommand(
+                new SimulatorCli(Map.of(), System.out, System.err), args);
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.out();
     }
 
     @Test
@@ -51,7 +51,7 @@ class SimulatorCliTest {
             value = {
                 "--colour red|unknown option --colour",
                 "stray|unexpected argument 'stray'",
-                "--|unexpected argument '--'",
+                "-- stray|unexpected argument 'stray'",
                 "--seed|--seed needs a value",
                 "--seed --dry-run|--seed needs a value",
                 "--seed 1 --seed 2|--seed is given twice",
@@ -134,23 +134,18 @@ class SimulatorCliTest {
     @Test
     void startsNowWhenPacedInRealTimeAndEndsNowOtherwise() {
         long before = System.currentTimeMillis();
-        SimulatorCli.Settings realTime = SimulatorCli.parse(new String[] {"--duration", "10m"});
-        SimulatorCli.Settings fast =
-                SimulatorCli.parse(new String[] {"--duration", "10m", "--rate", "500/s"});
+        SimulatorCli realTime = parse("--duration", "10m");
+        SimulatorCli fast = parse("--duration", "10m", "--rate", "500/s");
         long after = System.currentTimeMillis();
 
         assertThat(realTime.spec().startMillis()).isBetween(before, after + 1000);
         assertThat(fast.spec().endMillis()).isBetween(before, after + 1000);
         assertThat(fast.pacing()).isEqualTo(MqttFleetPublisher.Pacing.perSecond(500));
         assertThat(realTime.pacing()).isEqualTo(MqttFleetPublisher.Pacing.realTime());
-        assertThat(SimulatorCli.parse(new String[] {"--rate", "real"}).pacing())
+        assertThat(parse("--rate", "real").pacing())
                 .isEqualTo(MqttFleetPublisher.Pacing.realTime());
-        assertThat(SimulatorCli.parse(new String[] {"--rate", "0"}).pacing())
-                .isEqualTo(MqttFleetPublisher.Pacing.unlimited());
-        assertThat(
-                        SimulatorCli.parse(new String[] {"--start", "1764316800000"})
-                                .spec()
-                                .startMillis())
+        assertThat(parse("--rate", "0").pacing()).isEqualTo(MqttFleetPublisher.Pacing.unlimited());
+        assertThat(parse("--start", "1764316800000").spec().startMillis())
                 .isEqualTo(SimulationSpec.DEFAULT_START_MILLIS);
     }
 

@@ -1,11 +1,13 @@
 package io.vigil.connectors.influxdb.sink;
 
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /** Every setting of the {@link InfluxDbSink}, as typed Flink {@link ConfigOption}s. */
+@PublicEvolving
 public final class InfluxDbSinkOptions {
 
     public static final ConfigOption<String> URL =

@@ -45,6 +45,7 @@ class InfluxDbSinkITCase {
                         InfluxDbSink.<Long>builder()
                                 .setUrl(INFLUXDB.url())
                                 .setDatabase("conflict")
+                                .setRejectedPointHandler(new DeadLetterPoints())
                                 .setConverter(
                                         n -> {
                                             InfluxDbPoint.Builder p =
@@ -108,6 +109,7 @@ class InfluxDbSinkITCase {
         return InfluxDbSink.<Long>builder()
                 .setUrl(INFLUXDB.url())
                 .setDatabase(database)
+                .setRejectedPointHandler(new DeadLetterPoints())
                 .setConverter(
                         n -> {
                             InfluxDbPoint.Builder p =

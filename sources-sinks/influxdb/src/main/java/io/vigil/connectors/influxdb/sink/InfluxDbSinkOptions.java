@@ -177,9 +177,11 @@ public final class InfluxDbSinkOptions {
                     .stringType()
                     .defaultValue("dead_letters")
                     .withDescription(
-                            "Measurement that receives points InfluxDB rejects (field type"
-                                    + " conflicts) or line protocol cannot carry; empty fails"
-                                    + " the job on such points instead.");
+                            "Measurement for dead letters of points InfluxDB rejects or line"
+                                    + " protocol cannot carry, for a rejected-point handler"
+                                    + " that writes them (without a handler they are logged"
+                                    + " and dropped); empty fails the job on such points when"
+                                    + " no handler is set.");
 
     private InfluxDbSinkOptions() {}
 }

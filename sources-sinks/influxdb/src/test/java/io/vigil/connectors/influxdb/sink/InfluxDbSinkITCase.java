@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -20,12 +19,7 @@ class InfluxDbSinkITCase {
     @RegisterExtension static final InfluxDbExtension INFLUXDB = new InfluxDbExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.oneTaskManager(1);
 
     /** A job environment that fails at the first error instead of restarting. */
     static StreamExecutionEnvironment noRestarts() {
@@ -164,27 +158,13 @@ class InfluxDbSinkITCase {
                                 .build());
         env.execute("nanoseconds");
 
-        assertThat(INFLUXDB.query("nanos", "SELECT count(x) FROM m"))
-                .singleElement()
-                .extracting(r -> ((Number) r.get("count")).longValue())
-                .isEqualTo(3L);
+        assertThat(countOfX("nanos")).isEqualTo(3L);
     }
 
     @Test
     void failsAtStartWhenTheDatabaseIsMissing() {
         StreamExecutionEnvironment env = noRestarts();
-        env.fromData(1L)
-                .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("missing")
-                                .setConverter(
-                                        n ->
-                                                InfluxDbPoint.builder("m")
-                                                        .field("x", n)
-                                                        .timestamp(n)
-                                                        .build())
-                                .build());
+        env.fromData(1L).sinkTo(sinkOfX("missing").build());
 
         assertThatThrownBy(() -> env.execute("missing database"))
                 .rootCause()
@@ -198,23 +178,22 @@ class InfluxDbSinkITCase {
     void createsTheDatabaseWhenConfigured() throws Exception {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L, 2L)
-                .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("created")
-                                .set(InfluxDbSinkOptions.CREATE_DATABASE, true)
-                                .setConverter(
-                                        n ->
-                                                InfluxDbPoint.builder("m")
-                                                        .field("x", n)
-                                                        .timestamp(n)
-                                                        .build())
-                                .build());
+                .sinkTo(sinkOfX("created").set(InfluxDbSinkOptions.CREATE_DATABASE, true).build());
         env.execute("create database");
 
-        assertThat(INFLUXDB.query("created", "SELECT count(x) FROM m"))
-                .singleElement()
-                .extracting(r -> ((Number) r.get("count")).longValue())
-                .isEqualTo(2L);
+        assertThat(countOfX("created")).isEqualTo(2L);
+    }
+
+    /** A sink of the points {@code m x=<n>i} at {@code n} ms. */
+    private static InfluxDbSinkBuilder<Long> sinkOfX(String database) {
+        return InfluxDbSink.<Long>builder()
+                .setUrl(INFLUXDB.url())
+                .setDatabase(database)
+                .setConverter(n -> InfluxDbPoint.builder("m").field("x", n).timestamp(n).build());
+    }
+
+    private static long countOfX(String database) {
+        return ((Number) INFLUXDB.query(database, "SELECT count(x) FROM m").get(0).get("count"))
+                .longValue();
     }
 }

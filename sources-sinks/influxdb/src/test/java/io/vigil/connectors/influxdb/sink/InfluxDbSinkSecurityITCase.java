@@ -7,7 +7,6 @@ import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.InfluxDbTestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,12 +22,7 @@ class InfluxDbSinkSecurityITCase {
             new InfluxDbExtension().withAuth("admin", "admin-secret").withHttps();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestClusters.oneTaskManager(1);
 
     @TempDir static Path dir;
     static Path rightPassword;

@@ -71,8 +71,6 @@ public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine
     private volatile boolean closed;
 
     private final Object metricsLock = new Object();
-    private final Counter numRecordsSend;
-    private final Counter numBytesSend;
     private final Counter numRecordsOutErrors;
     private final Counter pointsWritten;
     private final Counter batchesWritten;
@@ -124,9 +122,8 @@ public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine
                             return thread;
                         });
 
+        // numRecordsSend and numBytesSend are AsyncSinkWriter's, counted as batches are sent.
         SinkWriterMetricGroup metrics = context.metricGroup();
-        this.numRecordsSend = metrics.getNumRecordsSendCounter();
-        this.numBytesSend = metrics.getNumBytesSendCounter();
         this.numRecordsOutErrors = metrics.getNumRecordsOutErrorsCounter();
         MetricGroup group = metrics.addGroup("influxdb");
         this.pointsWritten = group.counter("pointsWritten", new ThreadSafeSimpleCounter());
@@ -262,9 +259,7 @@ public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine
         synchronized (metricsLock) {
             long written = batch.size() - dropped;
             long bytes = InfluxDbLine.utf8Length(body);
-            numRecordsSend.inc(written);
             pointsWritten.inc(written);
-            numBytesSend.inc(bytes);
             bytesWritten.inc(bytes);
             batchesWritten.inc();
         }

@@ -15,7 +15,8 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  * per subtask and millisecond. Dead letters from several upstream subtasks may interleave slightly
  * out of arrival order, so the counters of the most recent {@link #REMEMBERED_MILLIS} milliseconds
  * are kept, not only the last one. No Flink state: after a restore the arrival times are new
- * anyway.
+ * anyway. This is the one place that stamps dead letters: the points the InfluxDB sink rejects are
+ * stamped here too.
  */
 public class DeadLetterStamper extends RichMapFunction<DeadLetter, StampedDeadLetter> {
 
@@ -29,7 +30,15 @@ public class DeadLetterStamper extends RichMapFunction<DeadLetter, StampedDeadLe
 
     @Override
     public void open(OpenContext openContext) {
-        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() % PER_MILLISECOND;
+        open(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
+
+    /**
+     * Starts stamping for the given subtask, for users outside a map operator: the InfluxDB sink's
+     * handler of rejected points ({@link InfluxPoints#rejectedBySink()}).
+     */
+    void open(int subtaskIndex) {
+        subtask = subtaskIndex % PER_MILLISECOND;
         counts =
                 new LinkedHashMap<>() {
                     @Override

@@ -1,13 +1,18 @@
 package io.vigil.job;
 
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPointHandler;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
+import io.vigil.model.DeadLetterReason;
 import io.vigil.model.WindowAggregate;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The InfluxDB measurements of DESIGN.md: {@code sensor_aggregates}, {@code alerts} and {@code
- * dead_letters}.
+ * The InfluxDB measurements of Vigil's data contract (README, "Output: InfluxDB"): {@code
+ * sensor_aggregates}, {@code alerts} and {@code dead_letters}, and the handler that turns the
+ * points the InfluxDB sink rejects into {@code dead_letters} with reason {@code rejected-by-sink}.
  *
  * <p>Aggregates and alerts carry event-time timestamps (window start, first matching reading), so a
  * replay after a failure overwrites the same points instead of adding new ones.
@@ -62,14 +67,57 @@ public final class InfluxPoints {
      * keep only the last of them.
      */
     public static InfluxDbPoint deadLetter(StampedDeadLetter stamped) {
+        return deadLetter(stamped, 1L);
+    }
+
+    /** A dead letter standing for {@code count} dropped inputs. */
+    static InfluxDbPoint deadLetter(StampedDeadLetter stamped, long count) {
         DeadLetter d = stamped.deadLetter();
         return InfluxDbPoint.builder(DEAD_LETTERS)
                 .tag("reason", d.reason())
                 .tag("topic", d.topic() == null ? "" : d.topic())
                 .field("payload", d.payload())
                 .field("detail", d.detail())
-                .field("count", 1L)
+                .field("count", count)
                 .timestamp(d.arrivalTime(), stamped.nanoOfMillisecond())
                 .build();
+    }
+
+    /**
+     * The handler the job gives its InfluxDB sinks: each point InfluxDB rejects becomes a dead
+     * letter with reason {@code rejected-by-sink}, the rejected point's measurement as topic, the
+     * line as payload and InfluxDB's message as detail, stamped like every other dead letter.
+     */
+    public static InfluxDbRejectedPointHandler rejectedBySink() {
+        return new RejectedBySink();
+    }
+
+    private static final class RejectedBySink implements InfluxDbRejectedPointHandler {
+
+        private static final long serialVersionUID = 1L;
+
+        private final DeadLetterStamper stamper = new DeadLetterStamper();
+
+        @Override
+        public void open(int subtaskIndex) {
+            stamper.open(subtaskIndex);
+        }
+
+        @Override
+        public InfluxDbPoint onRejected(InfluxDbRejectedPoint rejected) {
+            DeadLetter letter =
+                    DeadLetter.of(
+                            DeadLetterReason.REJECTED_BY_SINK.code(),
+                            rejected.measurement(),
+                            rejected.payload().getBytes(StandardCharsets.UTF_8),
+                            System.currentTimeMillis(),
+                            // InfluxDB's message can name many lines; cut it as payloads are.
+                            DeadLetter.of("", "", utf8(rejected.reason()), 0, "").payload());
+            return deadLetter(stamper.map(letter), rejected.count());
+        }
+
+        private static byte[] utf8(String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.vigil.job;
 
+import io.vigil.connectors.influxdb.sink.InfluxDbPointConverter;
 import io.vigil.connectors.influxdb.sink.InfluxDbSink;
+import io.vigil.connectors.influxdb.sink.InfluxDbSinkBuilder;
+import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
 import io.vigil.connectors.mqtt.sink.MqttSink;
 import io.vigil.connectors.mqtt.source.MqttSource;
 import io.vigil.model.Alert;
@@ -110,9 +113,18 @@ public final class SensorAnalyticsJob {
                 publisher);
     }
 
+    /**
+     * A sink of the job's InfluxDB; the points InfluxDB rejects become {@code rejected-by-sink}
+     * dead letters unless {@code influxdb.dead-letter-measurement} is empty, which fails the job on
+     * them instead.
+     */
     private static <T> InfluxDbSink<T> influxSink(
-            Configuration config,
-            io.vigil.connectors.influxdb.sink.InfluxDbPointConverter<T> converter) {
-        return InfluxDbSink.<T>builder().setConfiguration(config).setConverter(converter).build();
+            Configuration config, InfluxDbPointConverter<T> converter) {
+        InfluxDbSinkBuilder<T> builder =
+                InfluxDbSink.<T>builder().setConfiguration(config).setConverter(converter);
+        if (!config.get(InfluxDbSinkOptions.DEAD_LETTER_MEASUREMENT).isEmpty()) {
+            builder.setRejectedPointHandler(InfluxPoints.rejectedBySink());
+        }
+        return builder.build();
     }
 }

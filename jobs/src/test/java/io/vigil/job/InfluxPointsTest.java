@@ -3,10 +3,13 @@ package io.vigil.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPointHandler;
 import io.vigil.connectors.influxdb.sink.LineProtocol;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.WindowAggregate;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -126,6 +129,64 @@ class InfluxPointsTest {
             }
             assertThat(lines).hasSize(7);
         }
+    }
+
+    @Test
+    void pointsTheSinkRejectsBecomeDeadLettersRejectedBySink() {
+        InfluxDbRejectedPointHandler handler = InfluxPoints.rejectedBySink();
+        handler.open(2);
+        long before = System.currentTimeMillis();
+
+        InfluxDbPoint point =
+                handler.onRejected(
+                        new InfluxDbRejectedPoint(
+                                "sensor_aggregates",
+                                "sensor_aggregates,site=a mean=\"x\" 1",
+                                "partial write: field type conflict",
+                                1));
+
+        assertThat(point.measurement()).isEqualTo("dead_letters");
+        assertThat(point.tags())
+                .containsExactly(
+                        entry("reason", "rejected-by-sink"), entry("topic", "sensor_aggregates"));
+        assertThat(point.fields())
+                .containsExactly(
+                        java.util.Map.entry("count", 1L),
+                        java.util.Map.entry("detail", "partial write: field type conflict"),
+                        java.util.Map.entry("payload", "sensor_aggregates,site=a mean=\"x\" 1"));
+        assertThat(point.timestampMillis()).isBetween(before, System.currentTimeMillis());
+        assertThat(point.nanoOfMillisecond() % 1000).as("the subtask's nanosecond").isEqualTo(2);
+    }
+
+    @Test
+    void rejectedPointsStandingForManyKeepTheirCountAndLongTextIsCutTo1KiB() {
+        InfluxDbRejectedPointHandler handler = InfluxPoints.rejectedBySink();
+        handler.open(0);
+        String message = "partial write: points beyond retention policy " + "é".repeat(2000);
+
+        InfluxDbPoint point =
+                handler.onRejected(new InfluxDbRejectedPoint("", message, message, 7));
+
+        assertThat(point.fields()).containsEntry("count", 7L);
+        assertThat(((String) point.fields().get("payload")).getBytes(StandardCharsets.UTF_8))
+                .hasSizeLessThanOrEqualTo(DeadLetter.MAX_PAYLOAD_BYTES);
+        assertThat((String) point.fields().get("detail"))
+                .startsWith("partial write: points beyond retention policy")
+                .isEqualTo(point.fields().get("payload"));
+    }
+
+    @Test
+    void rejectedPointsOfOneMillisecondNeverShareATimestamp() {
+        InfluxDbRejectedPointHandler handler = InfluxPoints.rejectedBySink();
+        handler.open(7);
+        Set<String> timestamps = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            String line =
+                    LineProtocol.encode(
+                            handler.onRejected(new InfluxDbRejectedPoint("t", "p", "e", 1)));
+            timestamps.add(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        assertThat(timestamps).hasSize(500);
     }
 
     private static java.util.Map.Entry<String, String> entry(String key, String value) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One InfluxDB point: a measurement, sorted tags, typed fields and a timestamp in epoch
@@ -25,6 +26,7 @@ import java.util.TreeMap;
  *         .build();
  * }</pre>
  */
+@PublicEvolving
 public final class InfluxDbPoint implements Serializable {
 
     private static final long serialVersionUID = 1L;

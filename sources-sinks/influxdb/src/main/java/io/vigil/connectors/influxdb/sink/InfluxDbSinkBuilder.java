@@ -2,6 +2,7 @@ package io.vigil.connectors.influxdb.sink;
 
 import io.vigil.connectors.influxdb.sink.internal.InfluxDbWriterSettings;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -11,10 +12,12 @@ import org.apache.flink.configuration.ReadableConfig;
  *
  * @param <T> the stream element type
  */
+@PublicEvolving
 public final class InfluxDbSinkBuilder<T> {
 
     private final Configuration config = new Configuration();
     private InfluxDbPointConverter<T> converter;
+    private InfluxDbRejectedPointHandler rejectedPointHandler;
 
     InfluxDbSinkBuilder() {}
 
@@ -31,6 +34,16 @@ public final class InfluxDbSinkBuilder<T> {
     /** How each element becomes a point. */
     public InfluxDbSinkBuilder<T> setConverter(InfluxDbPointConverter<T> converter) {
         this.converter = converter;
+        return this;
+    }
+
+    /**
+     * What happens to points InfluxDB rejects or line protocol cannot carry; without one they are
+     * logged and dropped ({@link InfluxDbRejectedPointHandler#logAndDrop()}), or fail the job when
+     * {@link InfluxDbSinkOptions#DEAD_LETTER_MEASUREMENT} is empty.
+     */
+    public InfluxDbSinkBuilder<T> setRejectedPointHandler(InfluxDbRejectedPointHandler handler) {
+        this.rejectedPointHandler = Objects.requireNonNull(handler, "handler");
         return this;
     }
 
@@ -56,6 +69,6 @@ public final class InfluxDbSinkBuilder<T> {
         }
         // Validates every option the same way the writer will read them.
         InfluxDbWriterSettings.validate(config);
-        return new InfluxDbSink<>(converter, new Configuration(config));
+        return new InfluxDbSink<>(converter, rejectedPointHandler, new Configuration(config));
     }
 }

@@ -1,11 +1,13 @@
 package io.vigil.connectors.influxdb.sink;
 
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /** Every setting of the {@link InfluxDbSink}, as typed Flink {@link ConfigOption}s. */
+@PublicEvolving
 public final class InfluxDbSinkOptions {
 
     public static final ConfigOption<String> URL =
@@ -175,9 +177,11 @@ public final class InfluxDbSinkOptions {
                     .stringType()
                     .defaultValue("dead_letters")
                     .withDescription(
-                            "Measurement that receives points InfluxDB rejects (field type"
-                                    + " conflicts) or line protocol cannot carry; empty fails"
-                                    + " the job on such points instead.");
+                            "Measurement for dead letters of points InfluxDB rejects or line"
+                                    + " protocol cannot carry, for a rejected-point handler"
+                                    + " that writes them (without a handler they are logged"
+                                    + " and dropped); empty fails the job on such points when"
+                                    + " no handler is set.");
 
     private InfluxDbSinkOptions() {}
 }

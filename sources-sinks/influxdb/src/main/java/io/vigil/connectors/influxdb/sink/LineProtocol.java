@@ -1,6 +1,7 @@
 package io.vigil.connectors.influxdb.sink;
 
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Encodes {@link InfluxDbPoint}s as InfluxDB line protocol with nanosecond timestamps.
@@ -19,6 +20,7 @@ import java.util.Map;
  * UnrepresentablePointException} instead of being written wrong. Tags with empty values are left
  * out, which is how InfluxDB reads them anyway.
  */
+@PublicEvolving
 public final class LineProtocol {
 
     private LineProtocol() {}

@@ -39,6 +39,7 @@ class InfluxDbSinkITCase {
                         InfluxDbSink.<Long>builder()
                                 .setUrl(INFLUXDB.url())
                                 .setDatabase("conflict")
+                                .setRejectedPointHandler(new DeadLetterPoints())
                                 .setConverter(
                                         n -> {
                                             InfluxDbPoint.Builder p =
@@ -102,6 +103,7 @@ class InfluxDbSinkITCase {
         return InfluxDbSink.<Long>builder()
                 .setUrl(INFLUXDB.url())
                 .setDatabase(database)
+                .setRejectedPointHandler(new DeadLetterPoints())
                 .setConverter(
                         n -> {
                             InfluxDbPoint.Builder p =
@@ -156,27 +158,13 @@ class InfluxDbSinkITCase {
                                 .build());
         env.execute("nanoseconds");
 
-        assertThat(INFLUXDB.query("nanos", "SELECT count(x) FROM m"))
-                .singleElement()
-                .extracting(r -> ((Number) r.get("count")).longValue())
-                .isEqualTo(3L);
+        assertThat(countOfX("nanos")).isEqualTo(3L);
     }
 
     @Test
     void failsAtStartWhenTheDatabaseIsMissing() {
         StreamExecutionEnvironment env = noRestarts();
-        env.fromData(1L)
-                .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("missing")
-                                .setConverter(
-                                        n ->
-                                                InfluxDbPoint.builder("m")
-                                                        .field("x", n)
-                                                        .timestamp(n)
-                                                        .build())
-                                .build());
+        env.fromData(1L).sinkTo(sinkOfX("missing").build());
 
         assertThatThrownBy(() -> env.execute("missing database"))
                 .rootCause()
@@ -190,23 +178,22 @@ class InfluxDbSinkITCase {
     void createsTheDatabaseWhenConfigured() throws Exception {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L, 2L)
-                .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("created")
-                                .set(InfluxDbSinkOptions.CREATE_DATABASE, true)
-                                .setConverter(
-                                        n ->
-                                                InfluxDbPoint.builder("m")
-                                                        .field("x", n)
-                                                        .timestamp(n)
-                                                        .build())
-                                .build());
+                .sinkTo(sinkOfX("created").set(InfluxDbSinkOptions.CREATE_DATABASE, true).build());
         env.execute("create database");
 
-        assertThat(INFLUXDB.query("created", "SELECT count(x) FROM m"))
-                .singleElement()
-                .extracting(r -> ((Number) r.get("count")).longValue())
-                .isEqualTo(2L);
+        assertThat(countOfX("created")).isEqualTo(2L);
+    }
+
+    /** A sink of the points {@code m x=<n>i} at {@code n} ms. */
+    private static InfluxDbSinkBuilder<Long> sinkOfX(String database) {
+        return InfluxDbSink.<Long>builder()
+                .setUrl(INFLUXDB.url())
+                .setDatabase(database)
+                .setConverter(n -> InfluxDbPoint.builder("m").field("x", n).timestamp(n).build());
+    }
+
+    private static long countOfX(String database) {
+        return ((Number) INFLUXDB.query(database, "SELECT count(x) FROM m").get(0).get("count"))
+                .longValue();
     }
 }

@@ -38,6 +38,7 @@ class InfluxDbSinkRoundTripITCase {
                         InfluxDbSink.<TestReading>builder()
                                 .setUrl(INFLUXDB.url())
                                 .setDatabase(db)
+                                .setRejectedPointHandler(new DeadLetterPoints())
                                 .set(InfluxDbSinkOptions.CREATE_DATABASE, true)
                                 .set(InfluxDbSinkOptions.BATCH_MAX_POINTS, 37)
                                 .setConverter(r -> r.toPoint("readings"))

@@ -31,6 +31,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBException;
@@ -43,6 +44,7 @@ import org.influxdb.dto.QueryResult;
  * transport of {@code influxdb-java}, so that the status, the error body and Retry-After are seen
  * as they are; the database is checked and created with {@code influxdb-java}'s query API.
  */
+@Internal
 public final class InfluxDbHttpClient implements InfluxDbWriteClient {
 
     private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
@@ -284,7 +286,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
 
     @Override
     public String target() {
-        return String.format("%s (database '%s')", settings.url, settings.database);
+        return settings.target();
     }
 
     @Override

@@ -1,25 +1,32 @@
 package io.vigil.connectors.influxdb.sink.internal;
 
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
-import io.vigil.connectors.influxdb.sink.InfluxDbPointConverter;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPoint;
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPointHandler;
 import io.vigil.connectors.influxdb.sink.InfluxDbWriteException;
 import io.vigil.connectors.influxdb.sink.LineProtocol;
 import io.vigil.connectors.influxdb.sink.UnrepresentablePointException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.DequeRequestBuffer;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.connector.base.sink.writer.SimpleBatchCreator;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,40 +37,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batches points and sends them to InfluxDB on a bounded number of sender threads.
+ * Writes batches of points to InfluxDB on Flink's {@link AsyncSinkWriter}, which buffers, cuts
+ * batches by points, bytes and time, limits the requests in flight (back-pressuring the task when
+ * all are busy) and waits for them before each checkpoint.
  *
- * <p>A batch is sent when it reaches its size limits, when the flush interval fires, and on {@link
- * #flush}, which Flink calls before every checkpoint barrier: flush returns only once every batch
- * is acknowledged by InfluxDB, so a completed checkpoint means its points are stored. When all
- * senders are busy (InfluxDB slow or down, retries under way) the task thread waits for one, which
- * back-pressures the pipeline. A failure that retries cannot mend is rethrown on the task thread at
- * the next write or flush and fails the job.
+ * <p>This class adds what is InfluxDB's own: each request runs on one of {@code
+ * influxdb.max-in-flight-batches} sender threads and is retried there, with exponential backoff
+ * that honours {@code Retry-After}, until InfluxDB acknowledges it, so it completes only once its
+ * points are stored (or handed to the {@link InfluxDbRejectedPointHandler} and its replacement
+ * points stored). Retrying inside the request, rather than through {@link
+ * ResultHandler#retryForEntries}, keeps the backoff and keeps the request's in-flight slot taken
+ * while InfluxDB is down. Errors that retries cannot mend fail the job with the server's message.
+ * {@link #flush} sends what is buffered too, so a completed checkpoint means its points are stored.
  */
-public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
+@Internal
+public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine> {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfluxDbSinkWriter.class);
     private static final int SAMPLE_LINES = 3;
     private static final int SAMPLE_LINE_CHARS = 300;
+    // The writer bounds each request itself (retry.max-duration), so Flink's request timeout,
+    // which would send the batch again beside the running request, must never fire.
+    private static final long NO_REQUEST_TIMEOUT_MS = Duration.ofDays(3650).toMillis();
+    private static final long NO_FLUSH_INTERVAL_MS = Duration.ofDays(3650).toMillis();
 
-    private final InfluxDbPointConverter<T> converter;
     private final InfluxDbWriteClient client;
-    private final ProcessingTimeService timeService;
-    private final int maxPoints;
+    private final InfluxDbRejectedPointHandler handler;
     private final long maxBytes;
-    private final long flushIntervalMillis;
-    private final int maxInFlight;
     private final RetryPolicy retryPolicy;
-    private final DeadLetters deadLetters;
 
     private final ExecutorService senders;
-    private final Semaphore inFlight;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<InfluxDbWriteException> failure = new AtomicReference<>();
     private volatile boolean closed;
-    private Batch current = new Batch();
 
     private final Object metricsLock = new Object();
-    private final Counter numRecordsSend;
-    private final Counter numBytesSend;
     private final Counter numRecordsOutErrors;
     private final Counter pointsWritten;
     private final Counter batchesWritten;
@@ -71,29 +78,39 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
     private final Counter retries;
     private final Counter failedPoints;
     private final Histogram writeLatency;
-    private volatile long lastSendTimeMillis;
 
+    /**
+     * @param encoder turns elements into entries; it fails on a point line protocol cannot carry
+     *     exactly when {@code handler} is null
+     * @param handler where rejected points go; null fails the job on them, naming {@code
+     *     influxdb.dead-letter-measurement}
+     */
     public InfluxDbSinkWriter(
-            InfluxDbPointConverter<T> converter,
+            InfluxDbLineEncoder<T> encoder,
             InfluxDbWriterSettings settings,
+            InfluxDbRejectedPointHandler handler,
             InfluxDbWriteClient client,
-            ProcessingTimeService timeService,
-            SinkWriterMetricGroup metrics,
-            int subtask) {
-        this.converter = converter;
+            WriterInitContext context,
+            Collection<BufferedRequestState<InfluxDbLine>> restored) {
+        super(
+                encoder,
+                context,
+                configuration(settings),
+                restored,
+                new SimpleBatchCreator<>(settings.batchMaxBytes),
+                new DequeRequestBuffer<>());
         this.client = client;
-        this.timeService = timeService;
-        this.maxPoints = settings.batchMaxPoints;
+        this.handler = handler;
         this.maxBytes = settings.batchMaxBytes;
-        this.flushIntervalMillis = settings.flushInterval.toMillis();
-        this.maxInFlight = settings.maxInFlightBatches;
         this.retryPolicy = settings.retryPolicy;
-        this.deadLetters = new DeadLetters(settings.deadLetterMeasurement, subtask);
-        this.inFlight = new Semaphore(maxInFlight);
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        if (handler != null) {
+            handler.open(subtask);
+        }
         AtomicInteger threadNumber = new AtomicInteger();
         this.senders =
                 Executors.newFixedThreadPool(
-                        maxInFlight,
+                        settings.maxInFlightBatches,
                         runnable -> {
                             Thread thread =
                                     new Thread(
@@ -105,10 +122,9 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                             return thread;
                         });
 
-        this.numRecordsSend = metrics.getNumRecordsSendCounter();
-        this.numBytesSend = metrics.getNumBytesSendCounter();
+        // numRecordsSend and numBytesSend are AsyncSinkWriter's, counted as batches are sent.
+        SinkWriterMetricGroup metrics = context.metricGroup();
         this.numRecordsOutErrors = metrics.getNumRecordsOutErrorsCounter();
-        metrics.setCurrentSendTimeGauge(() -> lastSendTimeMillis);
         MetricGroup group = metrics.addGroup("influxdb");
         this.pointsWritten = group.counter("pointsWritten", new ThreadSafeSimpleCounter());
         this.batchesWritten = group.counter("batchesWritten", new ThreadSafeSimpleCounter());
@@ -117,160 +133,197 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         this.failedPoints = group.counter("failedPoints", new ThreadSafeSimpleCounter());
         this.writeLatency =
                 group.histogram("writeLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    }
 
-        if (flushIntervalMillis > 0) {
-            scheduleFlushTimer();
-        }
+    private static AsyncSinkWriterConfiguration configuration(InfluxDbWriterSettings settings) {
+        long flushInterval = settings.flushInterval.toMillis();
+        return AsyncSinkWriterConfiguration.builder()
+                .setMaxBatchSize(settings.batchMaxPoints)
+                .setMaxBatchSizeInBytes(settings.batchMaxBytes)
+                .setMaxInFlightRequests(settings.maxInFlightBatches)
+                // One batch may fill while all requests are in flight; the next point waits.
+                .setMaxBufferedRequests(settings.batchMaxPoints + 1)
+                .setMaxTimeInBufferMS(flushInterval > 0 ? flushInterval : NO_FLUSH_INTERVAL_MS)
+                .setMaxRecordSizeInBytes(settings.batchMaxBytes)
+                .setRequestTimeoutMS(NO_REQUEST_TIMEOUT_MS)
+                .setFailOnTimeout(true)
+                .setRateLimitingStrategy(
+                        new InFlightBatchLimit(
+                                settings.maxInFlightBatches, settings.batchMaxPoints))
+                .build();
     }
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
         checkFailure();
-        InfluxDbPoint point = converter.convert(element);
-        try {
-            current.add(LineProtocol.encode(point), point);
-        } catch (UnrepresentablePointException e) {
-            rejectUnrepresentable(point, e);
-        }
-        if (current.count() >= maxPoints || current.bytes() >= maxBytes) {
-            submitCurrent();
-        }
+        super.write(element, context);
     }
 
+    /**
+     * Sends everything buffered and waits until InfluxDB has acknowledged it, also when Flink asks
+     * only for the requests in flight (before a checkpoint barrier): the points of a completed
+     * checkpoint are then stored in InfluxDB, not merely in the checkpoint.
+     */
     @Override
-    public void flush(boolean endOfInput) throws IOException, InterruptedException {
-        submitCurrent();
-        // Taking every permit means no batch is left in flight.
-        while (!inFlight.tryAcquire(maxInFlight, 100, TimeUnit.MILLISECONDS)) {
-            checkFailure();
-        }
-        inFlight.release(maxInFlight);
-        checkFailure();
-    }
-
-    private void rejectUnrepresentable(InfluxDbPoint point, UnrepresentablePointException e) {
-        if (!deadLetters.enabled()) {
-            throw new InfluxDbWriteException(
-                    String.format(
-                            "Cannot write %s to %s: %s (set influxdb.dead-letter-measurement to"
-                                    + " route such points to dead letters)",
-                            point, client.target(), e.getMessage()),
-                    e);
-        }
-        current.addDeadLetter(
-                deadLetters.line(point.measurement(), point.toString(), e.getMessage(), 1));
-        countFailed(1);
-    }
-
-    private void scheduleFlushTimer() {
-        timeService.registerTimer(
-                timeService.getCurrentProcessingTime() + flushIntervalMillis,
-                time -> onFlushTimer());
-    }
-
-    private void onFlushTimer() throws IOException, InterruptedException {
-        if (closed) {
-            return;
-        }
-        submitCurrent();
-        scheduleFlushTimer();
-    }
-
-    private void submitCurrent() throws IOException, InterruptedException {
-        checkFailure();
-        if (current.isEmpty()) {
-            return;
-        }
-        Batch batch = current;
-        current = new Batch();
-        while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            checkFailure();
-        }
-        try {
-            senders.execute(
-                    () -> {
-                        try {
-                            send(batch);
-                        } catch (Throwable t) {
-                            failure.compareAndSet(null, t);
-                        } finally {
-                            inFlight.release();
-                        }
-                    });
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
-        }
-    }
-
-    private void checkFailure() throws IOException {
-        Throwable t = failure.get();
-        if (t instanceof InfluxDbWriteException) {
-            throw new IOException(t.getMessage(), t);
-        }
-        if (t != null) {
-            throw new IOException(
-                    String.format("Writing to InfluxDB at %s failed: %s", client.target(), t), t);
-        }
-    }
-
-    /** Runs on a sender thread. */
-    private void send(Batch batch) throws InterruptedException {
-        List<String> letters = new ArrayList<>(batch.deadLetters);
-        if (batch.size() > 0) {
-            Batch sent = batch;
-            String body = String.join("\n", sent.lines);
-            WriteResponse response = writeWithRetry(body, sent.lines);
-            int rejected = 0;
-            if (response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
-                sent = new Batch();
-                rejected = splitConflictsInBatch(response, batch, sent, letters);
-                body = String.join("\n", sent.lines);
-                response = sent.size() == 0 ? null : writeWithRetry(body, sent.lines);
-                if (response != null && response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
-                    throw refused(response, sent.lines);
-                }
-            }
-            if (response != null && response.kind() == WriteResponse.Kind.PARTIAL) {
-                rejected += collectRejected(response, sent, letters);
-            }
-            synchronized (metricsLock) {
-                long written = batch.size() - rejected;
-                long bytes = Batch.utf8Length(body);
-                numRecordsSend.inc(written);
-                pointsWritten.inc(written);
-                numBytesSend.inc(bytes);
-                bytesWritten.inc(bytes);
-                batchesWritten.inc();
-            }
-        }
-        if (!letters.isEmpty()) {
-            WriteResponse response = writeWithRetry(String.join("\n", letters), letters);
-            if (response.kind() == WriteResponse.Kind.PARTIAL) {
-                throw new InfluxDbWriteException(
-                        String.format(
-                                "InfluxDB at %s rejected dead letters: %s. First lines: %s",
-                                client.target(), response.errorMessage(), sample(letters)));
-            }
+    public void flush(boolean endOfInput) throws InterruptedException {
+        super.flush(true);
+        InfluxDbWriteException failed = failure.get();
+        if (failed != null) {
+            throw failed;
         }
     }
 
     /**
-     * Turns the points dropped by a partial write into dead letters. InfluxDB names only the first
-     * conflict (field, measurement, existing type); every point of that measurement holding that
-     * field with another type was dropped. Points dropped for other reasons cannot be told apart,
-     * so one summary dead letter with their count stands for them; lines InfluxDB could not parse
-     * are named in its message, one dead letter each.
+     * A point line protocol cannot carry reaches its entry (and later the handler) with the batch;
+     * the oversized line is sent alone, as its size is capped at the batch limit here.
      */
-    private int collectRejected(WriteResponse response, Batch batch, List<String> letters) {
+    @Override
+    protected long getSizeInBytes(InfluxDbLine entry) {
+        return Math.min(entry.bytes, maxBytes);
+    }
+
+    @Override
+    protected void submitRequestEntries(
+            List<InfluxDbLine> entries, ResultHandler<InfluxDbLine> resultHandler) {
+        senders.execute(
+                () -> {
+                    try {
+                        send(entries);
+                        resultHandler.complete();
+                    } catch (Throwable t) {
+                        InfluxDbWriteException e = asWriteException(t);
+                        failure.compareAndSet(null, e);
+                        resultHandler.completeExceptionally(e);
+                    }
+                });
+    }
+
+    private InfluxDbWriteException asWriteException(Throwable t) {
+        if (t instanceof InfluxDbWriteException) {
+            return (InfluxDbWriteException) t;
+        }
+        return new InfluxDbWriteException(
+                String.format("Writing to InfluxDB at %s failed: %s", client.target(), t), t);
+    }
+
+    private void checkFailure() throws IOException {
+        InfluxDbWriteException t = failure.get();
+        if (t != null) {
+            throw new IOException(t.getMessage(), t);
+        }
+    }
+
+    /** Runs on a sender thread: writes the batch, then what the handler puts in rejected places. */
+    private void send(List<InfluxDbLine> entries) throws InterruptedException {
+        List<InfluxDbLine> batch = new ArrayList<>(entries.size());
+        List<InfluxDbRejectedPoint> rejected = new ArrayList<>();
+        for (InfluxDbLine entry : entries) {
+            if (entry.encoded()) {
+                batch.add(entry);
+            } else {
+                rejected.add(
+                        new InfluxDbRejectedPoint(
+                                entry.point.measurement(),
+                                entry.point.toString(),
+                                entry.problem,
+                                1));
+            }
+        }
+        countFailed(rejected.size());
+        if (!batch.isEmpty()) {
+            writeBatch(batch, rejected);
+        }
+        if (!rejected.isEmpty()) {
+            writeReplacements(rejected);
+        }
+    }
+
+    private void writeBatch(List<InfluxDbLine> batch, List<InfluxDbRejectedPoint> rejected)
+            throws InterruptedException {
+        List<InfluxDbLine> sent = batch;
+        String body = body(sent);
+        WriteResponse response = writeWithRetry(body, sent);
+        int dropped = 0;
+        if (response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
+            sent = new ArrayList<>();
+            dropped = splitConflictsInBatch(response, batch, sent, rejected);
+            body = body(sent);
+            response = sent.isEmpty() ? null : writeWithRetry(body, sent);
+            if (response != null && response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
+                throw refused(response, sent);
+            }
+        }
+        if (response != null && response.kind() == WriteResponse.Kind.PARTIAL) {
+            dropped += collectRejected(response, sent, rejected);
+        }
+        synchronized (metricsLock) {
+            long written = batch.size() - dropped;
+            long bytes = InfluxDbLine.utf8Length(body);
+            pointsWritten.inc(written);
+            bytesWritten.inc(bytes);
+            batchesWritten.inc();
+        }
+    }
+
+    /**
+     * Hands the rejected points to the handler (one call at a time, as its Javadoc promises) and
+     * writes the points it returns.
+     */
+    private void writeReplacements(List<InfluxDbRejectedPoint> rejected)
+            throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        synchronized (handler) {
+            for (InfluxDbRejectedPoint point : rejected) {
+                InfluxDbPoint replacement = handler.onRejected(point);
+                if (replacement != null) {
+                    lines.add(encodeReplacement(replacement, point));
+                }
+            }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        WriteResponse response = writeWithRetry(String.join("\n", lines), lines.size(), lines);
+        if (response.kind() != WriteResponse.Kind.SUCCESS) {
+            throw new InfluxDbWriteException(
+                    String.format(
+                            "InfluxDB at %s rejected dead letters (what the rejected-point"
+                                    + " handler wrote in place of rejected points): %s. First"
+                                    + " lines: %s",
+                            client.target(), response.errorMessage(), sample(lines)));
+        }
+    }
+
+    private static String encodeReplacement(InfluxDbPoint replacement, InfluxDbRejectedPoint of) {
+        try {
+            return LineProtocol.encode(replacement);
+        } catch (UnrepresentablePointException e) {
+            throw new InfluxDbWriteException(
+                    String.format(
+                            "The rejected-point handler returned %s for %s, which line protocol"
+                                    + " cannot carry: %s",
+                            replacement, of, e.getMessage()),
+                    e);
+        }
+    }
+
+    /**
+     * Names the points dropped by a partial write. InfluxDB names only the first conflict (field,
+     * measurement, existing type); every point of that measurement holding that field with another
+     * type was dropped. Points dropped for other reasons cannot be told apart, so one summary
+     * stands for them with their count; lines InfluxDB could not parse are named in its message,
+     * one each.
+     */
+    private int collectRejected(
+            WriteResponse response, List<InfluxDbLine> batch, List<InfluxDbRejectedPoint> out) {
         String message = response.errorMessage();
-        if (!deadLetters.enabled()) {
+        if (handler == null) {
             throw new InfluxDbWriteException(
                     String.format(
                             "InfluxDB at %s dropped points: %s. First lines: %s (set"
-                                    + " influxdb.dead-letter-measurement to route them to dead"
-                                    + " letters)",
-                            client.target(), message, sample(batch.lines)));
+                                    + " influxdb.dead-letter-measurement to hand them to the"
+                                    + " rejected-point handler)",
+                            client.target(), message, sample(lines(batch))));
         }
         int identified = 0;
         String[] conflict = response.fieldTypeConflict();
@@ -278,31 +331,30 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
             String field = conflict[0];
             String measurement = conflict[1];
             String existingType = conflict[3];
-            for (int i = 0; i < batch.points.size(); i++) {
-                InfluxDbPoint point = batch.points.get(i);
-                Object value = point.fields().get(field);
+            for (InfluxDbLine entry : batch) {
+                Object value = entry.point.fields().get(field);
                 if (value != null
-                        && point.measurement().equals(measurement)
+                        && entry.point.measurement().equals(measurement)
                         && !LineProtocol.fieldType(value).equals(existingType)) {
-                    letters.add(deadLetters.line(measurement, batch.lines.get(i), message, 1));
+                    out.add(new InfluxDbRejectedPoint(measurement, entry.line, message, 1));
                     identified++;
                 }
             }
         }
         List<String> unparsable = response.unparsable();
         for (String problem : unparsable) {
-            letters.add(deadLetters.line("", problem, "unable to parse", 1));
+            out.add(new InfluxDbRejectedPoint("", problem, "unable to parse", 1));
         }
         int dropped = response.droppedPoints();
         int unidentified =
                 dropped < 0 ? (identified + unparsable.size() == 0 ? 1 : 0) : dropped - identified;
         if (unidentified > 0) {
-            String topic = conflict != null ? conflict[1] : "";
-            letters.add(deadLetters.line(topic, message, message, unidentified));
+            String measurement = conflict != null ? conflict[1] : "";
+            out.add(new InfluxDbRejectedPoint(measurement, message, message, unidentified));
         }
         int rejected = identified + unparsable.size() + Math.max(unidentified, 0);
         LOG.warn(
-                "InfluxDB at {} rejected {} point(s) of a batch of {}: {}; sent to dead letters",
+                "InfluxDB at {} rejected {} point(s) of a batch of {}: {}",
                 client.target(),
                 rejected,
                 batch.size(),
@@ -314,17 +366,20 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
     /**
      * Splits a batch that InfluxDB refused because its points disagree on the type of a new field.
      * As InfluxDB would, the first point to use a field fixes its type; later points of the batch
-     * with another type for it go to the dead letters and the others are kept to be sent again.
+     * with another type for it are rejected and the others are kept to be sent again.
      */
     private int splitConflictsInBatch(
-            WriteResponse response, Batch batch, Batch kept, List<String> letters) {
-        if (!deadLetters.enabled()) {
-            throw refused(response, batch.lines);
+            WriteResponse response,
+            List<InfluxDbLine> batch,
+            List<InfluxDbLine> kept,
+            List<InfluxDbRejectedPoint> out) {
+        if (handler == null) {
+            throw refused(response, batch);
         }
         Map<String, String> typeOfField = new HashMap<>();
         int rejected = 0;
-        for (int i = 0; i < batch.points.size(); i++) {
-            InfluxDbPoint point = batch.points.get(i);
+        for (InfluxDbLine entry : batch) {
+            InfluxDbPoint point = entry.point;
             boolean conflict = false;
             for (Map.Entry<String, Object> field : point.fields().entrySet()) {
                 String known = typeOfField.get(point.measurement() + '\n' + field.getKey());
@@ -332,10 +387,10 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                         known != null && !known.equals(LineProtocol.fieldType(field.getValue()));
             }
             if (conflict) {
-                letters.add(
-                        deadLetters.line(
+                out.add(
+                        new InfluxDbRejectedPoint(
                                 point.measurement(),
-                                batch.lines.get(i),
+                                entry.line,
                                 response.errorMessage() + " within one batch",
                                 1));
                 rejected++;
@@ -346,14 +401,14 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                         point.measurement() + '\n' + field.getKey(),
                         LineProtocol.fieldType(field.getValue()));
             }
-            kept.add(batch.lines.get(i), point);
+            kept.add(entry);
         }
         if (rejected == 0) {
-            throw refused(response, batch.lines);
+            throw refused(response, batch);
         }
         LOG.warn(
                 "InfluxDB at {} refused a batch of {} for a field type conflict within it; {}"
-                        + " point(s) sent to dead letters, the rest sent again",
+                        + " point(s) rejected, the rest sent again",
                 client.target(),
                 batch.size(),
                 rejected);
@@ -368,11 +423,16 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         }
     }
 
+    private WriteResponse writeWithRetry(String body, List<InfluxDbLine> batch)
+            throws InterruptedException {
+        return writeWithRetry(body, batch.size(), lines(batch));
+    }
+
     /**
      * Sends until InfluxDB answers with success or a kind of rejection the caller handles; throws
      * when the answer is fatal or when retries run out.
      */
-    private WriteResponse writeWithRetry(String body, List<String> lines)
+    private WriteResponse writeWithRetry(String body, int count, List<String> lines)
             throws InterruptedException {
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
@@ -383,7 +443,6 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
             try {
                 WriteResponse response = client.write(body);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
-                lastSendTimeMillis = millis;
                 synchronized (metricsLock) {
                     writeLatency.update(millis);
                 }
@@ -393,7 +452,7 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                     case CONFLICT_IN_BATCH:
                         return response;
                     case FATAL:
-                        throw refused(response, lines);
+                        throw refused(response, count, lines);
                     default:
                         problem = "HTTP " + response.status + ": " + response.errorMessage();
                         retryAfter = response.retryAfter;
@@ -420,16 +479,12 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                         String.format(
                                 "Gave up writing %d line(s) to %s after %d attempt(s) in %d ms:"
                                         + " %s",
-                                lines.size(),
-                                client.target(),
-                                attempt,
-                                elapsed.toMillis(),
-                                problem),
+                                count, client.target(), attempt, elapsed.toMillis(), problem),
                         ioFailure);
             }
             LOG.warn(
                     "Writing {} line(s) to {} failed (attempt {}): {}; retrying in {} ms",
-                    lines.size(),
+                    count,
                     client.target(),
                     attempt,
                     problem,
@@ -439,7 +494,11 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
         }
     }
 
-    private InfluxDbWriteException refused(WriteResponse response, List<String> lines) {
+    private InfluxDbWriteException refused(WriteResponse response, List<InfluxDbLine> batch) {
+        return refused(response, batch.size(), lines(batch));
+    }
+
+    private InfluxDbWriteException refused(WriteResponse response, int count, List<String> lines) {
         String hint = "";
         if (response.status == 401 || response.status == 403) {
             hint = " (check influxdb.username and the password or token)";
@@ -452,11 +511,30 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
                 String.format(
                         "InfluxDB at %s refused %d line(s) with HTTP %d: %s%s. First lines: %s",
                         client.target(),
-                        lines.size(),
+                        count,
                         response.status,
                         response.errorMessage(),
                         hint,
                         sample(lines)));
+    }
+
+    private static String body(List<InfluxDbLine> batch) {
+        StringBuilder body = new StringBuilder();
+        for (InfluxDbLine entry : batch) {
+            if (body.length() > 0) {
+                body.append('\n');
+            }
+            body.append(entry.line);
+        }
+        return body.toString();
+    }
+
+    private static List<String> lines(List<InfluxDbLine> batch) {
+        List<String> lines = new ArrayList<>(Math.min(batch.size(), SAMPLE_LINES + 1));
+        for (InfluxDbLine entry : batch) {
+            lines.add(entry.line);
+        }
+        return lines;
     }
 
     private static String sample(List<String> lines) {
@@ -476,10 +554,14 @@ public final class InfluxDbSinkWriter<T> implements SinkWriter<T> {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         closed = true;
         senders.shutdownNow();
-        senders.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            senders.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         client.close();
     }
 }

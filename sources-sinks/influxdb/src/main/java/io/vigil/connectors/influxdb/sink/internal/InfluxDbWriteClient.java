@@ -1,8 +1,10 @@
 package io.vigil.connectors.influxdb.sink.internal;
 
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 
 /** Sends line protocol to InfluxDB's v1 {@code /write} endpoint and reports the response. */
+@Internal
 public interface InfluxDbWriteClient extends AutoCloseable {
 
     /**

@@ -1,5 +1,6 @@
 package io.vigil.connectors.influxdb.sink.internal;
 
+import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPointHandler;
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
 import io.vigil.connectors.influxdb.sink.LineProtocol;
 import io.vigil.connectors.influxdb.sink.UnrepresentablePointException;
@@ -11,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.util.FlinkRuntimeException;
 
 /** The sink's options read and checked once, for the writer and its HTTP client. */
+@Internal
 public final class InfluxDbWriterSettings {
 
     private static final List<ConfigOption<?>> ALL_OPTIONS =
@@ -245,6 +248,22 @@ public final class InfluxDbWriterSettings {
 
     private static String stripTrailingSlash(String url) {
         return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * The handler rejected points go to: the one given, else the default when {@code
+     * influxdb.dead-letter-measurement} is set, else none (they fail the job).
+     */
+    public InfluxDbRejectedPointHandler rejectedPointHandler(InfluxDbRejectedPointHandler given) {
+        if (given != null) {
+            return given;
+        }
+        return deadLetterMeasurement.isEmpty() ? null : InfluxDbRejectedPointHandler.logAndDrop();
+    }
+
+    /** Where the sink writes to, for messages: URL and database. */
+    public String target() {
+        return String.format("%s (database '%s')", url, database);
     }
 
     /** The password or token named by the options, read now (on the TaskManager). */

@@ -1,8 +1,10 @@
 package io.vigil.connectors.influxdb.sink.internal;
 
 import java.time.Duration;
+import org.apache.flink.annotation.Internal;
 
 /** Exponential backoff with jitter, bounded by attempts and by total time. */
+@Internal
 final class RetryPolicy {
 
     final int maxAttempts;

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.annotation.Internal;
 
 /** The parts of an InfluxDB {@code /write} response that decide what happens next. */
+@Internal
 public final class WriteResponse {
 
     /** What to do with a response. */

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SensorAnalyticsJobITCase {
 
-    private static final String CLOCK_SITE = "zz-clock";
+    private static final String CLOCK_SITE = ClockTicks.SITE;
 
     @RegisterExtension
     static final MosquittoExtension MOSQUITTO =
@@ -196,7 +196,9 @@ class SensorAnalyticsJobITCase {
                         () -> "the job did not restart after losing a TaskManager");
             }
             publish(messages.subList(half, messages.size()));
-            publishClockTicks(probe);
+            // 90 s after the fleet: past every window and burst, less than the silence time,
+            // so the end of the data is no silence.
+            ClockTicks.publish(probe, simulation.spec().endMillis() + 90_000);
             awaitEverythingWritten(database);
             // Anything the job would wrongly add comes within a few checkpoints.
             Thread.sleep(3_000);
@@ -241,21 +243,6 @@ class SensorAnalyticsJobITCase {
                         .build()
                         .publish(messages);
         assertThat(report.isComplete()).as(report.toString()).isTrue();
-    }
-
-    /**
-     * Readings of a clock key 90 s after the simulation: they move event time past every window and
-     * burst, but by less than the silence time, so the end of the data is no silence. One per
-     * reader at least (shared subscriptions deal messages round robin).
-     */
-    private static void publishClockTicks(MosquittoTestPublisher probe) {
-        long tick = simulation.spec().endMillis() + 90_000;
-        for (int i = 0; i < 4; i++) {
-            probe.publish(
-                    "sensors/" + CLOCK_SITE + "/clock/tick",
-                    String.format("{\"ts\": %d, \"value\": %d}", tick + i, i),
-                    1);
-        }
     }
 
     private static void awaitEverythingWritten(String database) throws Exception {

@@ -3,6 +3,7 @@ package io.vigil.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.e2e.ClockTicks;
 import io.vigil.e2e.GroundTruth;
 import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterITCase {
 
-    private static final String CLOCK_SITE = "zz-clock";
+    private static final String CLOCK_SITE = ClockTicks.SITE;
     private static final String AGGREGATE_COUNT =
             "SELECT count(\"count\") FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'";
 
@@ -129,7 +130,7 @@ class FlinkClusterITCase {
                     () -> "the job did not recover from a checkpoint after losing a TaskManager");
 
             publish(messages.subList(half, messages.size()));
-            publishClockTicks(probe, simulation.spec().endMillis() + 90_000);
+            ClockTicks.publish(probe, simulation.spec().endMillis() + 90_000);
             int windows = GroundTruth.expectedAggregates(simulation).size();
             int alerts =
                     simulation.episodes().size()
@@ -184,7 +185,7 @@ class FlinkClusterITCase {
             probe.publish(topic, reading(t0 + 1_000, 96.5), 1);
             // Event time moves past both loud readings (5 s out-of-orderness), so the pattern
             // holds them as a partial match, not only as buffered input.
-            publishClockTicks(probe, t0 + 6_500);
+            ClockTicks.publish(probe, t0 + 6_500);
             probe.publish("sensors/marker", "after the first loud readings", 1);
             await(
                     () ->
@@ -210,7 +211,7 @@ class FlinkClusterITCase {
             probe.publish(topic, reading(t0 + 8_000, 93.0), 1);
             probe.publish(topic, reading(t0 + 9_000, 60.0), 1);
             // Past the burst and the end of its 1-minute window, short of a 2-minute silence.
-            publishClockTicks(probe, t0 + 60_000);
+            ClockTicks.publish(probe, t0 + 60_000);
             await(
                     () ->
                             count(database, "SELECT count(peak) FROM alerts") > 0
@@ -341,19 +342,6 @@ class FlinkClusterITCase {
                         .build()
                         .publish(messages);
         assertThat(report.isComplete()).as(report.toString()).isTrue();
-    }
-
-    /**
-     * Readings of a clock key that move event time; one per reader at least (shared subscriptions
-     * deal messages round robin).
-     */
-    private static void publishClockTicks(MosquittoTestPublisher probe, long tick) {
-        for (int i = 0; i < 4; i++) {
-            probe.publish(
-                    "sensors/" + CLOCK_SITE + "/clock/tick",
-                    String.format("{\"ts\": %d, \"value\": %d}", tick + i, i),
-                    1);
-        }
     }
 
     private static long count(String database, String influxql) {

@@ -51,6 +51,14 @@ public final class MqttConnections {
         return 2 * conf.get(MqttConnectionOptions.CONNECT_TIMEOUT).toMillis() + 1000;
     }
 
+    /**
+     * The MQTT 5 maximum packet size: with it the broker drops a larger message for this client (it
+     * cannot send it), instead of sending it again after every restart of a job that it broke.
+     */
+    public static int maxPacketSize(Configuration conf) {
+        return (int) conf.get(MqttConnectionOptions.MAX_PACKET_SIZE).getBytes();
+    }
+
     public static int keepAliveSeconds(Configuration conf) {
         return (int) conf.get(MqttConnectionOptions.KEEP_ALIVE).getSeconds();
     }

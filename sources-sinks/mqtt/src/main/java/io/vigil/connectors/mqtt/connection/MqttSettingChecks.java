@@ -15,6 +15,11 @@ import org.apache.flink.configuration.Configuration;
 @Internal
 public final class MqttSettingChecks {
 
+    private static final long MIN_PACKET_SIZE = 1024;
+
+    /** The largest packet MQTT can encode: 1 + 4 length bytes + 268 435 455. */
+    private static final long MAX_PACKET_SIZE = 268_435_460;
+
     private MqttSettingChecks() {}
 
     /** Checks the connection settings of {@link MqttConnectionOptions} that both connectors use. */
@@ -71,6 +76,12 @@ public final class MqttSettingChecks {
                 keepAlive,
                 "must be between 1 s and 65535 s");
         checkPositive(conf, MqttConnectionOptions.CONNECT_TIMEOUT);
+        long maxPacketSize = conf.get(MqttConnectionOptions.MAX_PACKET_SIZE).getBytes();
+        check(
+                maxPacketSize >= MIN_PACKET_SIZE && maxPacketSize <= MAX_PACKET_SIZE,
+                MqttConnectionOptions.MAX_PACKET_SIZE,
+                conf.get(MqttConnectionOptions.MAX_PACKET_SIZE),
+                "must be between 1 kb and 268435460 bytes (the MQTT limit)");
         checkPositive(conf, MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);
         checkPositive(conf, MqttConnectionOptions.RECONNECT_MAX_BACKOFF);
         Duration initial = conf.get(MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);

@@ -176,7 +176,9 @@ class MqttSourceBuilderTest {
                 .hasMessageContaining("mqtt.keep-alive");
         assertThatThrownBy(
                         () ->
-                                valid().set(MqttSourceOptions.MAX_PACKET_SIZE, MemorySize.ofMebiBytes(512))
+                                valid().set(
+                                                MqttSourceOptions.MAX_PACKET_SIZE,
+                                                MemorySize.ofMebiBytes(512))
                                         .build())
                 .hasMessageContaining("mqtt.max-packet-size = 512 mb");
     }

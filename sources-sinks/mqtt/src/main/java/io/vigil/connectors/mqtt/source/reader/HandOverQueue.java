@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source.reader;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.annotation.Internal;
 
@@ -17,6 +18,7 @@ final class HandOverQueue<E> {
     private final ArrayBlockingQueue<E> queue;
     private final Object lock = new Object();
     private CompletableFuture<Void> availability = new CompletableFuture<>();
+    private final AtomicLong waits = new AtomicLong();
 
     HandOverQueue(int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -27,6 +29,11 @@ final class HandOverQueue<E> {
      * before there was room.
      */
     boolean put(E element, BooleanSupplier stop) throws InterruptedException {
+        if (queue.offer(element)) {
+            wakeUp();
+            return true;
+        }
+        waits.incrementAndGet();
         while (!queue.offer(element, 100, TimeUnit.MILLISECONDS)) {
             if (stop.getAsBoolean()) {
                 return false;
@@ -34,6 +41,11 @@ final class HandOverQueue<E> {
         }
         wakeUp();
         return true;
+    }
+
+    /** How often a producer found the queue full and had to wait. */
+    long waits() {
+        return waits.get();
     }
 
     E poll() {

@@ -36,6 +36,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     private final MqttDeserializationSchema<T> deserializer;
     private final SourceReaderContext context;
     private final HandOverQueue<ReceivedMessage> queue;
+    private final SessionCredit<MqttSessionClient> credit;
     private final PendingAcks pendingAcks = new PendingAcks();
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -51,6 +52,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         this.deserializer = deserializer;
         this.context = context;
         this.queue = new HandOverQueue<>(conf.get(MqttSourceOptions.QUEUE_CAPACITY));
+        this.credit = new SessionCredit<>(queue.capacity(), MqttSessionClient::request);
         this.metrics =
                 new MqttSourceMetrics(
                         context.metricGroup(),
@@ -75,12 +77,12 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
                             clientId,
                             subscriptionFilters(),
                             MqttSecrets.password(conf, System::getenv),
-                            queue.capacity(),
                             this::handOver,
                             this::fail,
                             metrics::reconnect);
             client.connect();
             clients.put(split, client);
+            credit.add(client);
         }
     }
 
@@ -144,7 +146,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
             pendingAcks.add(received.acknowledgement());
             acksPending = pendingAcks.size();
         }
-        received.client().request(1);
+        credit.taken(received.client());
         return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
@@ -184,6 +186,11 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     /** Messages waiting in the hand-over queue. */
     int queuedMessages() {
         return queue.size();
+    }
+
+    /** How often a client thread found the hand-over queue full and waited. */
+    long handOverWaits() {
+        return queue.waits();
     }
 
     int queueCapacity() {

@@ -183,6 +183,52 @@ class MqttSourceReaderITCase {
         reader.close();
     }
 
+    /**
+     * A reader that owns several sessions (after a scale-down) splits the queue capacity among them
+     * as credit, so the clients never hand over more than fits and no HiveMQ thread (which the MQTT
+     * sink may share) waits in the hand-over queue.
+     */
+    @Test
+    void aReaderWithSeveralSessionsNeverBlocksTheClientThreads() throws Exception {
+        String id = id();
+        String topic = "it/sessions/" + id;
+        Configuration conf = conf("sessions-" + id, topic, 1);
+        conf.set(MqttSourceOptions.QUEUE_CAPACITY, 20);
+        MqttSourceReader<String> reader =
+                new MqttSourceReader<>(
+                        conf,
+                        MqttDeserializationSchema.payloadAsUtf8(),
+                        new TestingReaderContext());
+        reader.start();
+        reader.addSplits(
+                List.of(
+                        new MqttSubscriptionSplit(0),
+                        new MqttSubscriptionSplit(1),
+                        new MqttSubscriptionSplit(2)));
+
+        publisher.publishMany(topic, "s", 0, 100, 1);
+        Thread.sleep(1000);
+
+        assertThat(reader.handOverWaits()).isZero();
+        assertThat(reader.queuedMessages()).isEqualTo(20);
+
+        // At parallelism 1 every session holds a plain subscription: each message comes thrice.
+        List<String> seen = new ArrayList<>();
+        long checkpoint = 0;
+        while (seen.size() < 300) {
+            seen.addAll(read(reader, Math.min(20, 300 - seen.size())));
+            assertThat(reader.handOverWaits()).isZero();
+            reader.snapshotState(++checkpoint);
+            reader.notifyCheckpointComplete(checkpoint);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int copy = 0; copy < 3; copy++) {
+            expected.addAll(List.of(expected("s", 0, 100)));
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+        reader.close();
+    }
+
     @Test
     void reconnectsAfterTheBrokerRestartsAndKeepsReading() throws Exception {
         String id = id();

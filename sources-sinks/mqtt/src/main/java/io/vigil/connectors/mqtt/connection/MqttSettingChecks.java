@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -65,7 +66,9 @@ public final class MqttSettingChecks {
             check(
                     anySsl,
                     MqttConnectionOptions.BROKER_URIS,
-                    uris,
+                    uris.stream()
+                            .map(MqttConnections::withoutUserInfo)
+                            .collect(Collectors.toList()),
                     "TLS settings are given but no URI uses ssl://");
         }
         checkPositive(conf, MqttConnectionOptions.SESSION_EXPIRY);
@@ -94,7 +97,8 @@ public final class MqttSettingChecks {
     }
 
     /** Returns whether the URI uses TLS. */
-    private static boolean checkBrokerUri(String uri) {
+    private static boolean checkBrokerUri(String given) {
+        String uri = MqttConnections.withoutUserInfo(given);
         URI parsed;
         try {
             parsed = new URI(uri);

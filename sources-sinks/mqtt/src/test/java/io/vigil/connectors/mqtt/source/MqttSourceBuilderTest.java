@@ -73,6 +73,17 @@ class MqttSourceBuilderTest {
     }
 
     @Test
+    void rejectsABadUriWithoutShowingItsUserInfo() {
+        assertThatThrownBy(
+                        () -> valid().setBrokerUris("mqtt://vigil:s3cret-pw@broker:1883").build())
+                .hasMessageContaining("mqtt://***@broker:1883")
+                .hasMessageNotContaining("s3cret-pw");
+        assertThatThrownBy(() -> valid().setBrokerUris("tcp://vigil:s3cret-pw@broker").build())
+                .hasMessageContaining("tcp://***@broker")
+                .hasMessageNotContaining("s3cret-pw");
+    }
+
+    @Test
     void rejectsAUriWithoutPort() {
         assertThatThrownBy(() -> valid().setBrokerUris("tcp://broker").build())
                 .hasMessageContaining("tcp://broker")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.connectors.mqtt.connection.MqttConnection;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
@@ -320,6 +321,27 @@ class MqttSourceReaderITCase {
                             : payload.substring(0, 6) + "... (" + payload.length() + " chars)");
         }
         return shown;
+    }
+
+    @Test
+    void neverShowsTheUserInfoOfABrokerUri() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Configuration conf = conf("userinfo-" + id(), "it/none", 1);
+        conf.set(
+                MqttSourceOptions.BROKER_URIS,
+                List.of("tcp://vigil:s3cret-pw@127.0.0.1:" + closedPort));
+
+        assertThatThrownBy(() -> open(conf))
+                .hasMessageContaining(
+                        "Cannot connect to MQTT broker tcp://***@127.0.0.1:" + closedPort)
+                .satisfies(
+                        e ->
+                                assertThat(MqttConnections.describe(e))
+                                        .doesNotContain("s3cret-pw")
+                                        .doesNotContain("vigil:"));
     }
 
     static String[] expected(String prefix, int from, int count) {

@@ -15,9 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,14 +58,41 @@ class MqttSourceReaderITCase {
     }
 
     private static MqttSourceReader<String> open(Configuration conf) {
+        return open(conf, 1);
+    }
+
+    /** A reader owning the session splits 0 to {@code sessions - 1}, as after a scale-down. */
+    private static MqttSourceReader<String> open(Configuration conf, int sessions) {
         MqttSourceReader<String> reader =
                 new MqttSourceReader<>(
                         conf,
                         MqttDeserializationSchema.payloadAsUtf8(),
                         new TestingReaderContext());
         reader.start();
-        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+        List<MqttSubscriptionSplit> splits = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            splits.add(new MqttSubscriptionSplit(i));
+        }
+        reader.addSplits(splits);
         return reader;
+    }
+
+    /**
+     * Reads {@code count} records {@code chunk} at a time, checking the reader after each chunk and
+     * then completing a checkpoint, as a job would, so that the broker's in-flight window moves.
+     */
+    private static List<String> readAcknowledging(
+            MqttSourceReader<String> reader, int count, int chunk, Runnable check)
+            throws Exception {
+        List<String> seen = new ArrayList<>();
+        long checkpoint = 0;
+        while (seen.size() < count) {
+            seen.addAll(read(reader, Math.min(chunk, count - seen.size())));
+            check.run();
+            reader.snapshotState(++checkpoint);
+            reader.notifyCheckpointComplete(checkpoint);
+        }
+        return seen;
     }
 
     /** Polls until {@code count} records were emitted in total, or fails after 20 s. */
@@ -171,15 +196,12 @@ class MqttSourceReaderITCase {
         assertThat(reader.queueCapacity()).isEqualTo(20);
         assertThat(reader.queuedMessages()).isEqualTo(20);
 
-        // Acknowledge as a job would, so that the broker's in-flight window keeps moving.
-        Set<String> seen = new HashSet<>();
-        long checkpoint = 0;
-        while (seen.size() < 500) {
-            seen.addAll(read(reader, Math.min(20, 500 - seen.size())));
-            assertThat(reader.queuedMessages()).isLessThanOrEqualTo(20);
-            reader.snapshotState(++checkpoint);
-            reader.notifyCheckpointComplete(checkpoint);
-        }
+        List<String> seen =
+                readAcknowledging(
+                        reader,
+                        500,
+                        20,
+                        () -> assertThat(reader.queuedMessages()).isLessThanOrEqualTo(20));
         assertThat(seen).containsExactlyInAnyOrder(expected("q", 0, 500));
         reader.close();
     }
@@ -195,17 +217,7 @@ class MqttSourceReaderITCase {
         String topic = "it/sessions/" + id;
         Configuration conf = conf("sessions-" + id, topic, 1);
         conf.set(MqttSourceOptions.QUEUE_CAPACITY, 20);
-        MqttSourceReader<String> reader =
-                new MqttSourceReader<>(
-                        conf,
-                        MqttDeserializationSchema.payloadAsUtf8(),
-                        new TestingReaderContext());
-        reader.start();
-        reader.addSplits(
-                List.of(
-                        new MqttSubscriptionSplit(0),
-                        new MqttSubscriptionSplit(1),
-                        new MqttSubscriptionSplit(2)));
+        MqttSourceReader<String> reader = open(conf, 3);
 
         publisher.publishMany(topic, "s", 0, 100, 1);
         Thread.sleep(1000);
@@ -214,14 +226,9 @@ class MqttSourceReaderITCase {
         assertThat(reader.queuedMessages()).isEqualTo(20);
 
         // At parallelism 1 every session holds a plain subscription: each message comes thrice.
-        List<String> seen = new ArrayList<>();
-        long checkpoint = 0;
-        while (seen.size() < 300) {
-            seen.addAll(read(reader, Math.min(20, 300 - seen.size())));
-            assertThat(reader.handOverWaits()).isZero();
-            reader.snapshotState(++checkpoint);
-            reader.notifyCheckpointComplete(checkpoint);
-        }
+        List<String> seen =
+                readAcknowledging(
+                        reader, 300, 20, () -> assertThat(reader.handOverWaits()).isZero());
         List<String> expected = new ArrayList<>();
         for (int copy = 0; copy < 3; copy++) {
             expected.addAll(List.of(expected("s", 0, 100)));

@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
@@ -15,6 +16,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Parallelism 2 spreads one topic over two readers through a shared subscription. */
 class MqttSharedSubscriptionITCase {
@@ -64,5 +67,60 @@ class MqttSharedSubscriptionITCase {
                 .hasSize(MESSAGES)
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("s", MESSAGES));
         assertThat(MqttTestJobs.subtasksWithRecords(key, "s")).containsExactlyInAnyOrder(0, 1);
+    }
+
+    /**
+     * A restart without state at a lower parallelism: the session of the removed subtask would stay
+     * in the share group and take its share of the messages; the source removes it at the start.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void aStatelessRestartAtLowerParallelismLeavesNoSessionThatAbsorbsMessages(
+            MqttProtocolVersion version) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "it/stale/" + id + "/temperature";
+        String firstKey = "stale-first-" + id;
+        String secondKey = "stale-second-" + id;
+        int messages = 200;
+        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+            JobClient first = sharedJob(id, 2, firstKey, version).executeAsync("parallelism 2");
+            MqttTestJobs.probeUntilSubscribed(publisher, topic, firstKey, 2);
+            first.cancel().get();
+
+            JobClient second = sharedJob(id, 1, secondKey, version).executeAsync("parallelism 1");
+            try {
+                MqttTestJobs.probeUntilSubscribed(publisher, topic, secondKey, 1);
+                publisher.publishMany(topic, "m", 0, messages, 1);
+                Await.until(
+                        () -> MqttTestJobs.payloads(secondKey).size() >= messages,
+                        Duration.ofSeconds(20),
+                        () -> "saw " + MqttTestJobs.payloads(secondKey).size() + " of " + messages);
+            } finally {
+                second.cancel().get();
+            }
+        }
+        assertThat(MqttTestJobs.payloads(secondKey))
+                .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
+    }
+
+    private static StreamExecutionEnvironment sharedJob(
+            String id, int parallelism, String key, MqttProtocolVersion version) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(200);
+        env.fromSource(
+                        MqttSource.<MqttMessage>builder()
+                                .setBrokerUris(BROKER.uri())
+                                .setTopicFilters("it/stale/" + id + "/+")
+                                .setClientIdPrefix("stale-" + id)
+                                .set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, true)
+                                .set(MqttSourceOptions.PROTOCOL_VERSION, version)
+                                .setDeserializer(MqttDeserializationSchema.raw())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "mqtt")
+                .map(new MqttTestJobs.TaggingMapper())
+                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+        return env;
     }
 }

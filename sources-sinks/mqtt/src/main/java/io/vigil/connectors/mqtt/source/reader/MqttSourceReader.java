@@ -5,6 +5,7 @@ import io.vigil.connectors.mqtt.connection.MqttSecrets;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.connectors.mqtt.source.enumerator.MqttStaleSessionsEvent;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
@@ -170,6 +172,16 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
             return CompletableFuture.completedFuture(null);
         }
         return queue.availability();
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof MqttStaleSessionsEvent) {
+            MqttStaleSessions.remove(
+                    conf,
+                    ((MqttStaleSessionsEvent) event).firstStaleIndex(),
+                    MqttSecrets.password(conf, System::getenv));
+        }
     }
 
     @Override

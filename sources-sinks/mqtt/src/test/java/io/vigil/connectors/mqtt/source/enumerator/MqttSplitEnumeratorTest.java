@@ -33,6 +33,37 @@ class MqttSplitEnumeratorTest {
     }
 
     @Test
+    void withoutStateHasReaderZeroRemoveTheSessionsBeyondTheParallelismOnce() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(2);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+        context.registerReader(0, "host");
+        context.registerReader(1, "host");
+
+        enumerator.addReader(1);
+        enumerator.addReader(0);
+        enumerator.addReader(0);
+
+        assertThat(context.getSentEvents())
+                .containsOnlyKeys(0)
+                .containsEntry(0, List.of(new MqttStaleSessionsEvent(2)));
+    }
+
+    @Test
+    void withStateRemovesNoSession() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(1);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
+        context.registerReader(0, "host");
+
+        enumerator.addReader(0);
+
+        assertThat(context.getSentEvents()).isEmpty();
+    }
+
+    @Test
     void givesAReturnedSplitBackToItsReader() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
                 new TestingSplitEnumeratorContext<>(2);

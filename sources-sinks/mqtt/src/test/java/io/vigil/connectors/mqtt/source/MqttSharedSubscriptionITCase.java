@@ -33,20 +33,7 @@ class MqttSharedSubscriptionITCase {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String key = "shared-" + id;
         String topic = "it/shared/" + id + "/temperature";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
-        env.fromSource(
-                        MqttSource.<MqttMessage>builder()
-                                .setBrokerUris(BROKER.uri())
-                                .setTopicFilters("it/shared/" + id + "/+")
-                                .setClientIdPrefix("shared-" + id)
-                                .setDeserializer(MqttDeserializationSchema.raw())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "mqtt")
-                .map(new MqttTestJobs.TaggingMapper())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+        StreamExecutionEnvironment env = collectingJob(source("shared", id).build(), 2, key);
 
         JobClient job = env.executeAsync("shared subscription");
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
@@ -82,12 +69,17 @@ class MqttSharedSubscriptionITCase {
         String firstKey = "stale-first-" + id;
         String secondKey = "stale-second-" + id;
         int messages = 200;
+        MqttSource<MqttMessage> source =
+                source("stale", id)
+                        .set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, true)
+                        .set(MqttSourceOptions.PROTOCOL_VERSION, version)
+                        .build();
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
-            JobClient first = sharedJob(id, 2, firstKey, version).executeAsync("parallelism 2");
+            JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
             MqttTestJobs.probeUntilSubscribed(publisher, topic, firstKey, 2);
             first.cancel().get();
 
-            JobClient second = sharedJob(id, 1, secondKey, version).executeAsync("parallelism 1");
+            JobClient second = collectingJob(source, 1, secondKey).executeAsync("parallelism 1");
             try {
                 MqttTestJobs.probeUntilSubscribed(publisher, topic, secondKey, 1);
                 publisher.publishMany(topic, "m", 0, messages, 1);
@@ -103,22 +95,22 @@ class MqttSharedSubscriptionITCase {
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
     }
 
-    private static StreamExecutionEnvironment sharedJob(
-            String id, int parallelism, String key, MqttProtocolVersion version) {
+    /** A source on {@code it/{area}/{id}/+} with the client id prefix {@code {area}-{id}}. */
+    private static MqttSourceBuilder<MqttMessage> source(String area, String id) {
+        return MqttSource.<MqttMessage>builder()
+                .setBrokerUris(BROKER.uri())
+                .setTopicFilters("it/" + area + "/" + id + "/+")
+                .setClientIdPrefix(area + "-" + id)
+                .setDeserializer(MqttDeserializationSchema.raw());
+    }
+
+    /** A job that tags each message with its subtask and collects it under {@code key}. */
+    private static StreamExecutionEnvironment collectingJob(
+            MqttSource<MqttMessage> source, int parallelism, String key) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         env.enableCheckpointing(200);
-        env.fromSource(
-                        MqttSource.<MqttMessage>builder()
-                                .setBrokerUris(BROKER.uri())
-                                .setTopicFilters("it/stale/" + id + "/+")
-                                .setClientIdPrefix("stale-" + id)
-                                .set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, true)
-                                .set(MqttSourceOptions.PROTOCOL_VERSION, version)
-                                .setDeserializer(MqttDeserializationSchema.raw())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "mqtt")
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt")
                 .map(new MqttTestJobs.TaggingMapper())
                 .sinkTo(new MqttTestJobs.CollectSink<>(key));
         return env;

@@ -29,12 +29,12 @@ final class HandOverQueue<E> {
      * before there was room.
      */
     boolean put(E element, BooleanSupplier stop) throws InterruptedException {
-        if (queue.offer(element)) {
-            wakeUp();
-            return true;
-        }
-        waits.incrementAndGet();
-        while (!queue.offer(element, 100, TimeUnit.MILLISECONDS)) {
+        boolean waited = false;
+        while (!queue.offer(element, waited ? 100 : 0, TimeUnit.MILLISECONDS)) {
+            if (!waited) {
+                waits.incrementAndGet();
+                waited = true;
+            }
             if (stop.getAsBoolean()) {
                 return false;
             }

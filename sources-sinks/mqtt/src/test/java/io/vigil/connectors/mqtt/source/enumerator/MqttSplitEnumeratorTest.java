@@ -12,14 +12,21 @@ import org.junit.jupiter.api.Test;
 
 class MqttSplitEnumeratorTest {
 
+    private static TestingSplitEnumeratorContext<MqttSubscriptionSplit> withReaders(
+            int parallelism, int... readers) {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(parallelism);
+        for (int reader : readers) {
+            context.registerReader(reader, "host");
+        }
+        return context;
+    }
+
     @Test
     void givesEachReaderTheSplitOfItsOwnIndexOnce() {
-        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
-                new TestingSplitEnumeratorContext<>(2);
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
         MqttSplitEnumerator enumerator =
                 new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
-        context.registerReader(0, "host");
-        context.registerReader(1, "host");
 
         enumerator.addReader(0);
         enumerator.addReader(1);
@@ -34,12 +41,9 @@ class MqttSplitEnumeratorTest {
 
     @Test
     void withoutStateHasReaderZeroRemoveTheSessionsBeyondTheParallelismOnce() {
-        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
-                new TestingSplitEnumeratorContext<>(2);
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
         MqttSplitEnumerator enumerator =
                 new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
-        context.registerReader(0, "host");
-        context.registerReader(1, "host");
 
         enumerator.addReader(1);
         enumerator.addReader(0);
@@ -52,11 +56,9 @@ class MqttSplitEnumeratorTest {
 
     @Test
     void withStateRemovesNoSession() {
-        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
-                new TestingSplitEnumeratorContext<>(1);
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(1, 0);
         MqttSplitEnumerator enumerator =
                 new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
-        context.registerReader(0, "host");
 
         enumerator.addReader(0);
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * The broker connection settings that the MQTT source and sink share (broker, protocol, login, TLS,
@@ -131,6 +132,16 @@ public class MqttConnectionOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(60))
                     .withDescription("Upper bound of the doubling, jittered reconnect delay.");
+
+    public static final ConfigOption<MemorySize> MAX_PACKET_SIZE =
+            ConfigOptions.key("mqtt.max-packet-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("256kb"))
+                    .withDescription(
+                            "Largest MQTT packet the client accepts (MQTT 5: announced in CONNECT,"
+                                    + " so the broker drops a larger message for this client"
+                                    + " instead of sending it; MQTT 3.1.1 has no such field, bound"
+                                    + " it with the broker's message_size_limit).");
 
     /** Only the option classes of the source and the sink extend this one. */
     protected MqttConnectionOptions() {}

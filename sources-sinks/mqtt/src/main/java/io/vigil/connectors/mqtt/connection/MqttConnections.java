@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,12 +24,26 @@ import org.apache.flink.util.FlinkRuntimeException;
 @Internal
 public final class MqttConnections {
 
+    /**
+     * The user info of {@code scheme://user:password@host}, up to the last '@' of the authority.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("^([^/]*//)[^/?#]*@");
+
     private MqttConnections() {}
 
+    /**
+     * The broker URIs without their user info: the login comes from {@code mqtt.username} and the
+     * password options only, and these URIs go into logs and failure messages.
+     */
     public static List<URI> brokerUris(Configuration conf) {
         return conf.get(MqttConnectionOptions.BROKER_URIS).stream()
-                .map(URI::create)
+                .map(uri -> URI.create(withoutUserInfo(uri)))
                 .collect(Collectors.toList());
+    }
+
+    /** The URI with any user info (a login, maybe a password) replaced by {@code ***}. */
+    public static String withoutUserInfo(String uri) {
+        return USER_INFO.matcher(uri).replaceFirst("$1***@");
     }
 
     /**
@@ -49,6 +64,14 @@ public final class MqttConnections {
      */
     public static long connectGuardMillis(Configuration conf) {
         return 2 * conf.get(MqttConnectionOptions.CONNECT_TIMEOUT).toMillis() + 1000;
+    }
+
+    /**
+     * The MQTT 5 maximum packet size: with it the broker drops a larger message for this client (it
+     * cannot send it), instead of sending it again after every restart of a job that it broke.
+     */
+    public static int maxPacketSize(Configuration conf) {
+        return (int) conf.get(MqttConnectionOptions.MAX_PACKET_SIZE).getBytes();
     }
 
     public static int keepAliveSeconds(Configuration conf) {

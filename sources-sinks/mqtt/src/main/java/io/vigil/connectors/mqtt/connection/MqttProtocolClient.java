@@ -160,6 +160,7 @@ public abstract class MqttProtocolClient {
                             .keepAlive(MqttConnections.keepAliveSeconds(conf))
                             .restrictions()
                             .receiveMaximum(receiveMaximum)
+                            .maximumPacketSize(MqttConnections.maxPacketSize(conf))
                             .applyRestrictions();
             Optional<String> username = conf.getOptional(MqttConnectionOptions.USERNAME);
             if (username.isPresent()) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -14,6 +15,11 @@ import org.apache.flink.configuration.Configuration;
  */
 @Internal
 public final class MqttSettingChecks {
+
+    private static final long MIN_PACKET_SIZE = 1024;
+
+    /** The largest packet MQTT can encode: 1 + 4 length bytes + 268 435 455. */
+    private static final long MAX_PACKET_SIZE = 268_435_460;
 
     private MqttSettingChecks() {}
 
@@ -60,7 +66,9 @@ public final class MqttSettingChecks {
             check(
                     anySsl,
                     MqttConnectionOptions.BROKER_URIS,
-                    uris,
+                    uris.stream()
+                            .map(MqttConnections::withoutUserInfo)
+                            .collect(Collectors.toList()),
                     "TLS settings are given but no URI uses ssl://");
         }
         checkPositive(conf, MqttConnectionOptions.SESSION_EXPIRY);
@@ -71,6 +79,12 @@ public final class MqttSettingChecks {
                 keepAlive,
                 "must be between 1 s and 65535 s");
         checkPositive(conf, MqttConnectionOptions.CONNECT_TIMEOUT);
+        long maxPacketSize = conf.get(MqttConnectionOptions.MAX_PACKET_SIZE).getBytes();
+        check(
+                maxPacketSize >= MIN_PACKET_SIZE && maxPacketSize <= MAX_PACKET_SIZE,
+                MqttConnectionOptions.MAX_PACKET_SIZE,
+                conf.get(MqttConnectionOptions.MAX_PACKET_SIZE),
+                "must be between 1 kb and 268435460 bytes (the MQTT limit)");
         checkPositive(conf, MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);
         checkPositive(conf, MqttConnectionOptions.RECONNECT_MAX_BACKOFF);
         Duration initial = conf.get(MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF);
@@ -83,7 +97,8 @@ public final class MqttSettingChecks {
     }
 
     /** Returns whether the URI uses TLS. */
-    private static boolean checkBrokerUri(String uri) {
+    private static boolean checkBrokerUri(String given) {
+        String uri = MqttConnections.withoutUserInfo(given);
         URI parsed;
         try {
             parsed = new URI(uri);

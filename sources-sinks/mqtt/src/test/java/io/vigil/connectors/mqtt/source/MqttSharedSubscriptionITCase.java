@@ -2,6 +2,7 @@ package io.vigil.connectors.mqtt.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
@@ -15,6 +16,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Parallelism 2 spreads one topic over two readers through a shared subscription. */
 class MqttSharedSubscriptionITCase {
@@ -30,20 +33,7 @@ class MqttSharedSubscriptionITCase {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String key = "shared-" + id;
         String topic = "it/shared/" + id + "/temperature";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
-        env.fromSource(
-                        MqttSource.<MqttMessage>builder()
-                                .setBrokerUris(BROKER.uri())
-                                .setTopicFilters("it/shared/" + id + "/+")
-                                .setClientIdPrefix("shared-" + id)
-                                .setDeserializer(MqttDeserializationSchema.raw())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "mqtt")
-                .map(new MqttTestJobs.TaggingMapper())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+        StreamExecutionEnvironment env = collectingJob(source("shared", id).build(), 2, key);
 
         JobClient job = env.executeAsync("shared subscription");
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
@@ -64,5 +54,65 @@ class MqttSharedSubscriptionITCase {
                 .hasSize(MESSAGES)
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("s", MESSAGES));
         assertThat(MqttTestJobs.subtasksWithRecords(key, "s")).containsExactlyInAnyOrder(0, 1);
+    }
+
+    /**
+     * A restart without state at a lower parallelism: the session of the removed subtask would stay
+     * in the share group and take its share of the messages; the source removes it at the start.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void aStatelessRestartAtLowerParallelismLeavesNoSessionThatAbsorbsMessages(
+            MqttProtocolVersion version) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "it/stale/" + id + "/temperature";
+        String firstKey = "stale-first-" + id;
+        String secondKey = "stale-second-" + id;
+        int messages = 200;
+        MqttSource<MqttMessage> source =
+                source("stale", id)
+                        .set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, true)
+                        .set(MqttSourceOptions.PROTOCOL_VERSION, version)
+                        .build();
+        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+            JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
+            MqttTestJobs.probeUntilSubscribed(publisher, topic, firstKey, 2);
+            first.cancel().get();
+
+            JobClient second = collectingJob(source, 1, secondKey).executeAsync("parallelism 1");
+            try {
+                MqttTestJobs.probeUntilSubscribed(publisher, topic, secondKey, 1);
+                publisher.publishMany(topic, "m", 0, messages, 1);
+                Await.until(
+                        () -> MqttTestJobs.payloads(secondKey).size() >= messages,
+                        Duration.ofSeconds(20),
+                        () -> "saw " + MqttTestJobs.payloads(secondKey).size() + " of " + messages);
+            } finally {
+                second.cancel().get();
+            }
+        }
+        assertThat(MqttTestJobs.payloads(secondKey))
+                .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
+    }
+
+    /** A source on {@code it/{area}/{id}/+} with the client id prefix {@code {area}-{id}}. */
+    private static MqttSourceBuilder<MqttMessage> source(String area, String id) {
+        return MqttSource.<MqttMessage>builder()
+                .setBrokerUris(BROKER.uri())
+                .setTopicFilters("it/" + area + "/" + id + "/+")
+                .setClientIdPrefix(area + "-" + id)
+                .setDeserializer(MqttDeserializationSchema.raw());
+    }
+
+    /** A job that tags each message with its subtask and collects it under {@code key}. */
+    private static StreamExecutionEnvironment collectingJob(
+            MqttSource<MqttMessage> source, int parallelism, String key) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(200);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt")
+                .map(new MqttTestJobs.TaggingMapper())
+                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+        return env;
     }
 }

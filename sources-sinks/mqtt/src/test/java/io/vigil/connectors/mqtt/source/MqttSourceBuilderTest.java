@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.junit.jupiter.api.Test;
 
 class MqttSourceBuilderTest {
@@ -30,6 +31,7 @@ class MqttSourceBuilderTest {
         assertThat(conf.get(MqttSourceOptions.PROTOCOL_VERSION))
                 .isEqualTo(MqttProtocolVersion.MQTT_5);
         assertThat(conf.get(MqttSourceOptions.TLS_HOSTNAME_VERIFICATION)).isTrue();
+        assertThat(conf.get(MqttSourceOptions.MAX_PACKET_SIZE).getBytes()).isEqualTo(256 * 1024);
         assertThat(conf.get(MqttSourceOptions.TOPIC_FILTERS))
                 .containsExactly("sensors/+/+/temperature", "sensors/#");
         assertThat(source.getProducedType().getTypeClass()).isEqualTo(MqttMessage.class);
@@ -68,6 +70,17 @@ class MqttSourceBuilderTest {
         assertThatThrownBy(() -> valid().setBrokerUris("http://127.0.0.1:1883").build())
                 .hasMessageContaining("mqtt.broker-uris = http://127.0.0.1:1883")
                 .hasMessageContaining("tcp:// or ssl://");
+    }
+
+    @Test
+    void rejectsABadUriWithoutShowingItsUserInfo() {
+        assertThatThrownBy(
+                        () -> valid().setBrokerUris("mqtt://vigil:s3cret-pw@broker:1883").build())
+                .hasMessageContaining("mqtt://***@broker:1883")
+                .hasMessageNotContaining("s3cret-pw");
+        assertThatThrownBy(() -> valid().setBrokerUris("tcp://vigil:s3cret-pw@broker").build())
+                .hasMessageContaining("tcp://***@broker")
+                .hasMessageNotContaining("s3cret-pw");
     }
 
     @Test
@@ -172,6 +185,13 @@ class MqttSourceBuilderTest {
                                 valid().set(MqttSourceOptions.KEEP_ALIVE, Duration.ofMillis(10))
                                         .build())
                 .hasMessageContaining("mqtt.keep-alive");
+        assertThatThrownBy(
+                        () ->
+                                valid().set(
+                                                MqttSourceOptions.MAX_PACKET_SIZE,
+                                                MemorySize.ofMebiBytes(512))
+                                        .build())
+                .hasMessageContaining("mqtt.max-packet-size = 512 mb");
     }
 
     @Test

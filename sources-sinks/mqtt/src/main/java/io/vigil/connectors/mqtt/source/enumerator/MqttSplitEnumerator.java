@@ -13,7 +13,8 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 /**
  * Gives reader {@code i} the session split {@code i} when it registers, so client ids stay {@code
  * {prefix}-{subtask}}; a split that comes back after a failure goes to the reader of its index (or
- * index modulo parallelism when the job now runs with fewer readers).
+ * index modulo parallelism when the job now runs with fewer readers). A job that starts without
+ * state first has reader 0 remove the sessions of higher indexes that an earlier run left behind.
  */
 @Internal
 public final class MqttSplitEnumerator
@@ -22,11 +23,14 @@ public final class MqttSplitEnumerator
     private final SplitEnumeratorContext<MqttSubscriptionSplit> context;
     private final Set<Integer> assigned;
     private final List<MqttSubscriptionSplit> returned = new ArrayList<>();
+    private boolean staleSessionsToRemove;
 
     public MqttSplitEnumerator(
             SplitEnumeratorContext<MqttSubscriptionSplit> context, MqttEnumeratorState state) {
         this.context = context;
         this.assigned = new TreeSet<>(state.assignedIndexes());
+        // Without state no reader owns a session beyond the parallelism, whatever ran before.
+        this.staleSessionsToRemove = state.assignedIndexes().isEmpty();
     }
 
     @Override
@@ -49,6 +53,11 @@ public final class MqttSplitEnumerator
     @Override
     public void addReader(int subtaskId) {
         int parallelism = context.currentParallelism();
+        if (staleSessionsToRemove && subtaskId == 0) {
+            // Sent before the split, so that reader 0 removes them before it starts reading.
+            context.sendEventToSourceReader(0, new MqttStaleSessionsEvent(parallelism));
+            staleSessionsToRemove = false;
+        }
         for (Iterator<MqttSubscriptionSplit> it = returned.iterator(); it.hasNext(); ) {
             MqttSubscriptionSplit split = it.next();
             if (split.index() % parallelism == subtaskId) {

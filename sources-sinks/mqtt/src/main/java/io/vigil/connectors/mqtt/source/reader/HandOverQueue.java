@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source.reader;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.annotation.Internal;
 
@@ -17,6 +18,7 @@ final class HandOverQueue<E> {
     private final ArrayBlockingQueue<E> queue;
     private final Object lock = new Object();
     private CompletableFuture<Void> availability = new CompletableFuture<>();
+    private final AtomicLong waits = new AtomicLong();
 
     HandOverQueue(int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -27,13 +29,23 @@ final class HandOverQueue<E> {
      * before there was room.
      */
     boolean put(E element, BooleanSupplier stop) throws InterruptedException {
-        while (!queue.offer(element, 100, TimeUnit.MILLISECONDS)) {
+        boolean waited = false;
+        while (!queue.offer(element, waited ? 100 : 0, TimeUnit.MILLISECONDS)) {
+            if (!waited) {
+                waits.incrementAndGet();
+                waited = true;
+            }
             if (stop.getAsBoolean()) {
                 return false;
             }
         }
         wakeUp();
         return true;
+    }
+
+    /** How often a producer found the queue full and had to wait. */
+    long waits() {
+        return waits.get();
     }
 
     E poll() {

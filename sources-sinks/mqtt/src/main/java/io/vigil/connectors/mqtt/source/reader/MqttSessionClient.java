@@ -33,7 +33,6 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
     private final String clientId;
     private final List<String> subscriptionFilters;
     private final MqttQos qos;
-    private final long initialCredit;
     private final Consumer<ReceivedMessage> handOver;
     private final Consumer<Throwable> failureHandler;
     private final Runnable onReconnect;
@@ -41,21 +40,20 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
 
     private volatile boolean closing;
     private volatile boolean everConnected;
-    private volatile Subscription subscription;
+    private Subscription subscription;
+    private long unsentDemand;
 
     MqttSessionClient(
             Configuration conf,
             String clientId,
             List<String> subscriptionFilters,
             Optional<byte[]> password,
-            long initialCredit,
             Consumer<ReceivedMessage> handOver,
             Consumer<Throwable> failureHandler,
             Runnable onReconnect) {
         this.clientId = clientId;
         this.subscriptionFilters = subscriptionFilters;
         this.qos = MqttQos.fromCode(conf.get(MqttSourceOptions.QOS));
-        this.initialCredit = initialCredit;
         this.handOver = handOver;
         this.failureHandler = failureHandler;
         this.onReconnect = onReconnect;
@@ -91,12 +89,30 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
                 qos.getCode());
     }
 
-    /** Lets the client hand over {@code n} more messages. */
-    void request(long n) {
-        Subscription s = subscription;
-        if (s != null) {
-            s.request(n);
+    /**
+     * Lets the client hand over {@code n} more messages; demand asked for before the flow exists
+     * goes to it when it does.
+     */
+    synchronized void request(long n) {
+        if (subscription != null) {
+            subscription.request(n);
+        } else {
+            unsentDemand += n;
         }
+    }
+
+    private synchronized void flowOpened(Subscription s) {
+        subscription = s;
+        if (unsentDemand > 0) {
+            s.request(unsentDemand);
+            unsentDemand = 0;
+        }
+    }
+
+    private synchronized Subscription takeSubscription() {
+        Subscription s = subscription;
+        subscription = null;
+        return s;
     }
 
     /**
@@ -111,8 +127,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
                         new FlowableSubscriber<ReceivedMessage>() {
                             @Override
                             public void onSubscribe(Subscription s) {
-                                subscription = s;
-                                s.request(initialCredit);
+                                flowOpened(s);
                             }
 
                             @Override
@@ -160,8 +175,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
      */
     @Override
     public void disposed(MqttClientState finalState) {
-        Subscription s = subscription;
-        subscription = null;
+        Subscription s = takeSubscription();
         if (s != null && finalState == MqttClientState.DISCONNECTED) {
             s.cancel();
         } else if (s != null) {

@@ -5,6 +5,7 @@ import io.vigil.connectors.mqtt.connection.MqttSecrets;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.connectors.mqtt.source.enumerator.MqttStaleSessionsEvent;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
@@ -36,6 +38,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     private final MqttDeserializationSchema<T> deserializer;
     private final SourceReaderContext context;
     private final HandOverQueue<ReceivedMessage> queue;
+    private final SessionCredit<MqttSessionClient> credit;
     private final PendingAcks pendingAcks = new PendingAcks();
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -51,6 +54,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         this.deserializer = deserializer;
         this.context = context;
         this.queue = new HandOverQueue<>(conf.get(MqttSourceOptions.QUEUE_CAPACITY));
+        this.credit = new SessionCredit<>(queue.capacity(), MqttSessionClient::request);
         this.metrics =
                 new MqttSourceMetrics(
                         context.metricGroup(),
@@ -75,12 +79,12 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
                             clientId,
                             subscriptionFilters(),
                             MqttSecrets.password(conf, System::getenv),
-                            queue.capacity(),
                             this::handOver,
                             this::fail,
                             metrics::reconnect);
             client.connect();
             clients.put(split, client);
+            credit.add(client);
         }
     }
 
@@ -144,7 +148,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
             pendingAcks.add(received.acknowledgement());
             acksPending = pendingAcks.size();
         }
-        received.client().request(1);
+        credit.taken(received.client());
         return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
@@ -171,6 +175,16 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     }
 
     @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof MqttStaleSessionsEvent) {
+            MqttStaleSessions.remove(
+                    conf,
+                    ((MqttStaleSessionsEvent) event).firstStaleIndex(),
+                    MqttSecrets.password(conf, System::getenv));
+        }
+    }
+
+    @Override
     public void notifyNoMoreSplits() {}
 
     /** The lowest {@link MqttConnection.State} ordinal over this reader's sessions. */
@@ -184,6 +198,11 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     /** Messages waiting in the hand-over queue. */
     int queuedMessages() {
         return queue.size();
+    }
+
+    /** How often a client thread found the hand-over queue full and waited. */
+    long handOverWaits() {
+        return queue.waits();
     }
 
     int queueCapacity() {

@@ -12,14 +12,21 @@ import org.junit.jupiter.api.Test;
 
 class MqttSplitEnumeratorTest {
 
+    private static TestingSplitEnumeratorContext<MqttSubscriptionSplit> withReaders(
+            int parallelism, int... readers) {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
+                new TestingSplitEnumeratorContext<>(parallelism);
+        for (int reader : readers) {
+            context.registerReader(reader, "host");
+        }
+        return context;
+    }
+
     @Test
     void givesEachReaderTheSplitOfItsOwnIndexOnce() {
-        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
-                new TestingSplitEnumeratorContext<>(2);
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
         MqttSplitEnumerator enumerator =
                 new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
-        context.registerReader(0, "host");
-        context.registerReader(1, "host");
 
         enumerator.addReader(0);
         enumerator.addReader(1);
@@ -30,6 +37,32 @@ class MqttSplitEnumeratorTest {
         assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
                 .containsExactly(new MqttSubscriptionSplit(1));
         assertThat(enumerator.snapshotState(1).assignedIndexes()).containsExactly(0, 1);
+    }
+
+    @Test
+    void withoutStateHasReaderZeroRemoveTheSessionsBeyondTheParallelismOnce() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+
+        enumerator.addReader(1);
+        enumerator.addReader(0);
+        enumerator.addReader(0);
+
+        assertThat(context.getSentEvents())
+                .containsOnlyKeys(0)
+                .containsEntry(0, List.of(new MqttStaleSessionsEvent(2)));
+    }
+
+    @Test
+    void withStateRemovesNoSession() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(1, 0);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
+
+        enumerator.addReader(0);
+
+        assertThat(context.getSentEvents()).isEmpty();
     }
 
     @Test

@@ -18,6 +18,7 @@ class HandOverQueueTest {
         queue.put("a", () -> false);
 
         assertThat(available).isDone();
+        assertThat(queue.waits()).isZero();
         assertThat(queue.poll()).isEqualTo("a");
         assertThat(queue.availability()).isNotDone();
     }
@@ -51,6 +52,7 @@ class HandOverQueueTest {
         assertThat(second).isNotDone();
         assertThat(queue.size()).isEqualTo(1);
 
+        assertThat(queue.waits()).isEqualTo(1);
         assertThat(queue.poll()).isEqualTo("a");
         assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(queue.poll()).isEqualTo("b");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.connectors.mqtt.connection.MqttConnection;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
@@ -14,9 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,14 +58,41 @@ class MqttSourceReaderITCase {
     }
 
     private static MqttSourceReader<String> open(Configuration conf) {
+        return open(conf, 1);
+    }
+
+    /** A reader owning the session splits 0 to {@code sessions - 1}, as after a scale-down. */
+    private static MqttSourceReader<String> open(Configuration conf, int sessions) {
         MqttSourceReader<String> reader =
                 new MqttSourceReader<>(
                         conf,
                         MqttDeserializationSchema.payloadAsUtf8(),
                         new TestingReaderContext());
         reader.start();
-        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+        List<MqttSubscriptionSplit> splits = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            splits.add(new MqttSubscriptionSplit(i));
+        }
+        reader.addSplits(splits);
         return reader;
+    }
+
+    /**
+     * Reads {@code count} records {@code chunk} at a time, checking the reader after each chunk and
+     * then completing a checkpoint, as a job would, so that the broker's in-flight window moves.
+     */
+    private static List<String> readAcknowledging(
+            MqttSourceReader<String> reader, int count, int chunk, Runnable check)
+            throws Exception {
+        List<String> seen = new ArrayList<>();
+        long checkpoint = 0;
+        while (seen.size() < count) {
+            seen.addAll(read(reader, Math.min(chunk, count - seen.size())));
+            check.run();
+            reader.snapshotState(++checkpoint);
+            reader.notifyCheckpointComplete(checkpoint);
+        }
+        return seen;
     }
 
     /** Polls until {@code count} records were emitted in total, or fails after 20 s. */
@@ -170,16 +196,44 @@ class MqttSourceReaderITCase {
         assertThat(reader.queueCapacity()).isEqualTo(20);
         assertThat(reader.queuedMessages()).isEqualTo(20);
 
-        // Acknowledge as a job would, so that the broker's in-flight window keeps moving.
-        Set<String> seen = new HashSet<>();
-        long checkpoint = 0;
-        while (seen.size() < 500) {
-            seen.addAll(read(reader, Math.min(20, 500 - seen.size())));
-            assertThat(reader.queuedMessages()).isLessThanOrEqualTo(20);
-            reader.snapshotState(++checkpoint);
-            reader.notifyCheckpointComplete(checkpoint);
-        }
+        List<String> seen =
+                readAcknowledging(
+                        reader,
+                        500,
+                        20,
+                        () -> assertThat(reader.queuedMessages()).isLessThanOrEqualTo(20));
         assertThat(seen).containsExactlyInAnyOrder(expected("q", 0, 500));
+        reader.close();
+    }
+
+    /**
+     * A reader that owns several sessions (after a scale-down) splits the queue capacity among them
+     * as credit, so the clients never hand over more than fits and no HiveMQ thread (which the MQTT
+     * sink may share) waits in the hand-over queue.
+     */
+    @Test
+    void aReaderWithSeveralSessionsNeverBlocksTheClientThreads() throws Exception {
+        String id = id();
+        String topic = "it/sessions/" + id;
+        Configuration conf = conf("sessions-" + id, topic, 1);
+        conf.set(MqttSourceOptions.QUEUE_CAPACITY, 20);
+        MqttSourceReader<String> reader = open(conf, 3);
+
+        publisher.publishMany(topic, "s", 0, 100, 1);
+        Thread.sleep(1000);
+
+        assertThat(reader.handOverWaits()).isZero();
+        assertThat(reader.queuedMessages()).isEqualTo(20);
+
+        // At parallelism 1 every session holds a plain subscription: each message comes thrice.
+        List<String> seen =
+                readAcknowledging(
+                        reader, 300, 20, () -> assertThat(reader.handOverWaits()).isZero());
+        List<String> expected = new ArrayList<>();
+        for (int copy = 0; copy < 3; copy++) {
+            expected.addAll(List.of(expected("s", 0, 100)));
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
         reader.close();
     }
 
@@ -220,6 +274,33 @@ class MqttSourceReaderITCase {
         reader.close();
     }
 
+    /**
+     * A message over the client's maximum packet size (256 KiB by default) never reaches the reader
+     * and, as the MQTT 5 broker drops it instead of sending it, is not redelivered after a restore
+     * either: one big message cannot exhaust a TaskManager again and again.
+     */
+    @Test
+    void theBrokerDropsAMessageOverTheMaximumPacketSizeForGood() throws Exception {
+        String id = id();
+        String topic = "it/oversize/" + id;
+        Configuration conf = conf("oversize-" + id, topic, 1);
+        MqttSourceReader<String> reader = open(conf);
+
+        publisher.publish(topic, "big" + "x".repeat(300 * 1024), 1);
+        publisher.publishMany(topic, "small", 0, 3, 1);
+
+        assertThat(shortened(read(reader, 3))).containsExactly(expected("small", 0, 3));
+        reader.snapshotState(1);
+        // The checkpoint never completes: the restored reader gets what was not acknowledged.
+        reader.close();
+
+        MqttSourceReader<String> restored = open(conf);
+        publisher.publish(topic, "marker", 1);
+        assertThat(shortened(read(restored, 4)))
+                .containsExactlyInAnyOrder("small0", "small1", "small2", "marker");
+        restored.close();
+    }
+
     @Test
     void failsNamingTheBrokerWhenItIsUnreachable() throws Exception {
         int closedPort;
@@ -235,6 +316,39 @@ class MqttSourceReaderITCase {
                 .hasMessageContaining("Cannot connect to MQTT broker " + uri)
                 .hasMessageContaining("unreachable-")
                 .hasMessageContaining("Connection refused");
+    }
+
+    /** Long payloads by their start and length, so that a failure message stays readable. */
+    private static List<String> shortened(List<String> payloads) {
+        List<String> shown = new ArrayList<>();
+        for (String payload : payloads) {
+            shown.add(
+                    payload.length() <= 20
+                            ? payload
+                            : payload.substring(0, 6) + "... (" + payload.length() + " chars)");
+        }
+        return shown;
+    }
+
+    @Test
+    void neverShowsTheUserInfoOfABrokerUri() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Configuration conf = conf("userinfo-" + id(), "it/none", 1);
+        conf.set(
+                MqttSourceOptions.BROKER_URIS,
+                List.of("tcp://vigil:s3cret-pw@127.0.0.1:" + closedPort));
+
+        assertThatThrownBy(() -> open(conf))
+                .hasMessageContaining(
+                        "Cannot connect to MQTT broker tcp://***@127.0.0.1:" + closedPort)
+                .satisfies(
+                        e ->
+                                assertThat(MqttConnections.describe(e))
+                                        .doesNotContain("s3cret-pw")
+                                        .doesNotContain("vigil:"));
     }
 
     static String[] expected(String prefix, int from, int count) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -33,8 +34,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * secrets are refused: secrets come from environment variables or files, never from the config file
  * or the command line, where they would end up in shell history and process lists. Besides the
  * given secret keys, every key that looks like one ({@code password}, {@code secret}, {@code token}
- * ... in its name, not ending in {@code -env} or {@code -file}) is refused, and no error message
- * repeats a value of the file or the command line that could be a secret.
+ * ... in its name, not ending in {@code -env} or {@code -file}) is refused, and so is a URL with a
+ * password in its user info; no error message repeats a value of the file or the command line that
+ * could be a secret.
  *
  * <p>Nested mappings become dotted keys at any depth, for Flink's namespaces too; YAML anchors and
  * aliases ({@code &q}, {@code *q}, {@code <<: *base}) resolve to the anchored value.
@@ -55,6 +57,13 @@ public final class JobConfigLoader {
 
     /** Suffixes of the keys that name where a secret lives rather than hold it. */
     private static final List<String> SECRET_REFERENCE_SUFFIXES = List.of("-env", "-file");
+
+    /**
+     * A URL whose user info holds a password: the connectors name their broker or database URL in
+     * connect errors and logs, so such a password would leave with them.
+     */
+    private static final Pattern URL_WITH_PASSWORD =
+            Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s;]*:[^/@\\s;]*@");
 
     private final Predicate<String> knownKey;
     private final Set<String> secretKeys;
@@ -240,6 +249,13 @@ public final class JobConfigLoader {
                             "%s: '%s' is a secret and is not accepted here; use '%s-env' (an"
                                     + " environment variable name) or '%s-file' (a file path)",
                             origin, key, key, key));
+        } else if (URL_WITH_PASSWORD.matcher(value).find()) {
+            errors.add(
+                    String.format(
+                            "%s: '%s' has a URL with a password in it (scheme://user:password@);"
+                                    + " give the user in the matching *.username key and the"
+                                    + " password through its -env or -file key",
+                            origin, key));
         } else if (!knownKey.test(key)) {
             errors.add(String.format("%s: unknown key '%s'", origin, key));
         } else {

@@ -190,6 +190,24 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aUrlWithAPasswordInItsUserInfoIsRefusedWithoutEchoingIt() throws Exception {
+        Path file = write("mqtt.broker-uri: tcp://vigil:hunter2@broker:1883\n");
+
+        assertThatThrownBy(
+                        () ->
+                                loader.load(
+                                        file,
+                                        List.of("--mqtt.topics", "a;ssl://u:pa55word@host:8883")))
+                .isInstanceOf(JobConfigException.class)
+                .hasMessageContaining(file + ": 'mqtt.broker-uri' has a URL with a password")
+                .hasMessageContaining("command line: 'mqtt.topics' has a URL with a password")
+                .hasMessageNotContaining("hunter2")
+                .hasMessageNotContaining("pa55word");
+        assertThat(loader.load(null, List.of("--mqtt.broker-uri", "tcp://vigil@broker:1883")))
+                .containsEntry("mqtt.broker-uri", "tcp://vigil@broker:1883");
+    }
+
+    @Test
     void keysNamingWhereASecretLivesAreNotSecrets() {
         assertThat(JobConfigLoader.looksLikeSecret("mqtt.tls.truststore.password")).isTrue();
         assertThat(JobConfigLoader.looksLikeSecret("influxdb.token")).isTrue();

@@ -39,6 +39,9 @@ class LocalRunITCase {
 
     private static final int BYTES_PER_KEY = 8 * 1024;
 
+    /** The JobManager's in-memory checkpoint storage refuses state larger than this. */
+    private static final long FIVE_MB = 5L * 1024 * 1024;
+
     private static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
 
     @TempDir Path dir;
@@ -58,7 +61,7 @@ class LocalRunITCase {
                     .isGreaterThanOrEqualTo(2);
             assertThat(stats.getHistory().getLatestCompletedCheckpoint().getStateSize())
                     .as("state size of the last checkpoint")
-                    .isGreaterThan(5L * 1024 * 1024);
+                    .isGreaterThan(FIVE_MB);
             assertThat(run.cluster().getJobStatus(job).get()).isEqualTo(JobStatus.RUNNING);
             try (Stream<Path> checkpoints = Files.list(stateDir.resolve("checkpoints"))) {
                 assertThat(checkpoints).as("checkpoints under the state folder").isNotEmpty();
@@ -146,14 +149,19 @@ class LocalRunITCase {
                             .getExceptionHistory()
                             .iterator()
                             .hasNext();
-            if (restarted
-                    || (stats != null
-                            && stats.getCounts().getNumberOfCompletedCheckpoints() >= count)
-                    || System.nanoTime() > deadline) {
+            if (restarted || overFiveMegabytes(stats, count) || System.nanoTime() > deadline) {
                 return stats;
             }
             Thread.sleep(200);
         }
+    }
+
+    /** At least {@code count} completed checkpoints, the latest of them over 5 MB. */
+    private static boolean overFiveMegabytes(CheckpointStatsSnapshot stats, int count) {
+        return stats != null
+                && stats.getCounts().getNumberOfCompletedCheckpoints() >= count
+                && stats.getHistory().getLatestCompletedCheckpoint() != null
+                && stats.getHistory().getLatestCompletedCheckpoint().getStateSize() > FIVE_MB;
     }
 
     private static List<String> failures(LocalRun run, JobID job) throws Exception {

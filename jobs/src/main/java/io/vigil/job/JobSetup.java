@@ -64,7 +64,11 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
 
     /** Keys that would hold a secret; their {@code -env} and {@code -file} forms are the way. */
     public static final Set<String> SECRET_KEYS =
-            Set.of("mqtt.password", "influxdb.password", "influxdb.token");
+            Set.of(
+                    "mqtt.password",
+                    "mqtt.tls.truststore.password",
+                    "influxdb.password",
+                    "influxdb.token");
 
     /**
      * Reads {@code [--config FILE] [--key value ...]}; throws with every problem found, naming the

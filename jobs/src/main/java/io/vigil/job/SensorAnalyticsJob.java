@@ -4,18 +4,26 @@ import io.vigil.connectors.influxdb.sink.InfluxDbPointConverter;
 import io.vigil.connectors.influxdb.sink.InfluxDbSink;
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkBuilder;
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
+import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
 import io.vigil.connectors.mqtt.sink.MqttSink;
 import io.vigil.connectors.mqtt.source.MqttSource;
 import io.vigil.model.Alert;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
 import io.vigil.pipeline.SensorAnalytics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FlinkRuntimeException;
 
 /**
  * Vigil's Flink job: sensor readings from MQTT; window aggregates, alerts and dead letters to
@@ -90,15 +98,16 @@ public final class SensorAnalyticsJob {
 
     /** The real connectors, configured from the job's configuration. */
     public static Connectors connectors(Configuration config) {
+        Configuration mqtt = withTruststorePassword(config, System::getenv);
         MqttSource<RawMessage> source =
                 MqttSource.<RawMessage>builder()
-                        .setConfiguration(config)
+                        .setConfiguration(mqtt)
                         .setDeserializer(new RawMessageDeserializer())
                         .build();
         Sink<Alert> publisher =
                 config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
                         ? MqttSink.<Alert>builder()
-                                .setConfiguration(config)
+                                .setConfiguration(mqtt)
                                 .setSerializer(
                                         new AlertMessages(
                                                 config.get(
@@ -111,6 +120,51 @@ public final class SensorAnalyticsJob {
                 influxSink(config, InfluxPoints::alert),
                 influxSink(config, InfluxPoints::deadLetter),
                 publisher);
+    }
+
+    /**
+     * A copy of {@code config} for the MQTT connectors, with the truststore password read from
+     * where {@code mqtt.tls.truststore.password-env} or {@code -file} say. The connector reads only
+     * a literal {@code mqtt.tls.truststore.password}, which the job refuses in its file and on its
+     * command line; the copy goes into the connectors alone, never into the job's configuration
+     * (which Flink's REST API and logs show).
+     */
+    static Configuration withTruststorePassword(
+            Configuration config, Function<String, String> env) {
+        Optional<String> variable =
+                config.getOptional(VigilJobOptions.MQTT_TLS_TRUSTSTORE_PASSWORD_ENV);
+        Optional<String> file =
+                config.getOptional(VigilJobOptions.MQTT_TLS_TRUSTSTORE_PASSWORD_FILE);
+        if (variable.isEmpty() && file.isEmpty()) {
+            return config;
+        }
+        String password;
+        if (variable.isPresent()) {
+            password = env.apply(variable.get());
+            if (password == null) {
+                throw new FlinkRuntimeException(
+                        String.format(
+                                "Environment variable %s named by %s is not set",
+                                variable.get(),
+                                VigilJobOptions.MQTT_TLS_TRUSTSTORE_PASSWORD_ENV.key()));
+            }
+        } else {
+            try {
+                password =
+                        Files.readString(Path.of(file.get()), StandardCharsets.UTF_8)
+                                .replaceAll("[\\r\\n]+$", "");
+            } catch (IOException e) {
+                throw new FlinkRuntimeException(
+                        String.format(
+                                "Cannot read the truststore password file %s named by %s",
+                                file.get(),
+                                VigilJobOptions.MQTT_TLS_TRUSTSTORE_PASSWORD_FILE.key()),
+                        e);
+            }
+        }
+        Configuration mqtt = new Configuration(config);
+        mqtt.set(MqttConnectionOptions.TLS_TRUSTSTORE_PASSWORD, password);
+        return mqtt;
     }
 
     /**

@@ -4,7 +4,10 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Options of the Vigil job itself: which pattern files to load and where alerts go. */
+/**
+ * Options of the Vigil job itself: which pattern files to load, where alerts go, and where the
+ * secrets live that the connectors cannot yet read from the environment or a file themselves.
+ */
 public final class VigilJobOptions {
 
     private VigilJobOptions() {}
@@ -37,4 +40,20 @@ public final class VigilJobOptions {
                     .stringType()
                     .defaultValue("alerts")
                     .withDescription("First topic level of published alerts.");
+
+    public static final ConfigOption<String> MQTT_TLS_TRUSTSTORE_PASSWORD_ENV =
+            ConfigOptions.key("mqtt.tls.truststore.password-env")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Name of the environment variable (where the job is submitted) that"
+                                    + " holds the password of mqtt.tls.truststore.path.");
+
+    public static final ConfigOption<String> MQTT_TLS_TRUSTSTORE_PASSWORD_FILE =
+            ConfigOptions.key("mqtt.tls.truststore.password-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of a file (where the job is submitted) whose content, without"
+                                    + " trailing line breaks, is the truststore password.");
 }

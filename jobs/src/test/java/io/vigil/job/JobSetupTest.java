@@ -37,6 +37,8 @@ class JobSetupTest {
         String example = Files.readString(EXAMPLE);
         List<String> missing =
                 JobSetup.vigilKeys().stream()
+                        // Secret keys are refused; the example shows their -env and -file forms.
+                        .filter(key -> !JobSetup.SECRET_KEYS.contains(key))
                         .filter(
                                 key ->
                                         !Pattern.compile("(?m)^#?\\s*" + Pattern.quote(key) + ":")
@@ -117,5 +119,40 @@ class JobSetupTest {
                 .isInstanceOf(JobConfigException.class)
                 .hasMessageContaining("'influxdb.token' is a secret")
                 .hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void theTruststorePasswordIsRefusedAndComesFromTheEnvironmentOrAFile() throws Exception {
+        assertThatThrownBy(
+                        () ->
+                                JobSetup.fromArgs(
+                                        new String[] {
+                                            "--patterns.files",
+                                            DEFAULT_PATTERNS,
+                                            "--mqtt.tls.truststore.password",
+                                            "changeit"
+                                        }))
+                .isInstanceOf(JobConfigException.class)
+                .hasMessageContaining("'mqtt.tls.truststore.password' is a secret")
+                .hasMessageNotContaining("changeit");
+        Path secret = Files.createTempFile("truststore", ".password");
+        Files.writeString(secret, "changeit\n");
+
+        JobSetup setup =
+                JobSetup.fromArgs(
+                        new String[] {
+                            "--patterns.files",
+                            DEFAULT_PATTERNS,
+                            "--mqtt.tls.truststore.password-file",
+                            secret.toString()
+                        });
+
+        assertThat(setup.config().get(VigilJobOptions.MQTT_TLS_TRUSTSTORE_PASSWORD_FILE))
+                .isEqualTo(secret.toString());
+        assertThat(setup.config().toMap()).doesNotContainValue("changeit");
+        assertThat(
+                        SensorAnalyticsJob.withTruststorePassword(setup.config(), name -> null)
+                                .get(MqttSourceOptions.TLS_TRUSTSTORE_PASSWORD))
+                .isEqualTo("changeit");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,28 +36,7 @@ class PatternConfigLoaderTest {
         PatternConfig config = PatternConfigLoader.load(DEFAULT_FILE);
 
         assertThat(config.patterns())
-                .containsExactly(
-                        new BurstSpec(
-                                "sound-burst",
-                                "warning",
-                                List.of("sound"),
-                                85.0,
-                                null,
-                                3,
-                                Duration.ofSeconds(10)),
-                        new DriftSpec(
-                                "thermal-drift",
-                                "warning",
-                                List.of("temperature"),
-                                5,
-                                Duration.ofMinutes(10),
-                                0.2,
-                                3.0),
-                        new SilenceSpec(
-                                "sensor-silence",
-                                "critical",
-                                List.of(PatternSpec.ANY_METRIC),
-                                Duration.ofMinutes(2)));
+                .containsExactlyElementsOf(TestPatterns.SHIPPED_DEFAULTS.patterns());
     }
 
     @Test

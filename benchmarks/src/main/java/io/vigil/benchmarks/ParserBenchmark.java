@@ -45,32 +45,25 @@ public class ParserBenchmark {
     private final ObjectMapper mapper =
             JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private SensorMessageParser parser;
-    private RawMessage[] messages;
+    private RoundRobin<RawMessage> messages;
     private long maxPayloadBytes;
-    private int next;
 
     @Setup
     public void setUp() {
         parser = SensorMessageParser.withDefaults();
         maxPayloadBytes = parser.maxPayloadBytes();
-        messages = BenchmarkInputs.parserMix();
-    }
-
-    private RawMessage nextMessage() {
-        RawMessage message = messages[next];
-        next = next + 1 == messages.length ? 0 : next + 1;
-        return message;
+        messages = new RoundRobin<>(BenchmarkInputs.parserMix());
     }
 
     @Benchmark
     public ParseResult parse() {
-        return parser.parse(nextMessage());
+        return parser.parse(messages.next());
     }
 
     /** Returns the tree, or the exception for a payload that is not JSON. */
     @Benchmark
     public Object readTreeBaseline() {
-        byte[] payload = nextMessage().payload();
+        byte[] payload = messages.next().payload();
         if (payload.length > maxPayloadBytes) {
             return null;
         }

@@ -3,42 +3,22 @@ package io.vigil.benchmarks;
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
 import io.vigil.connectors.influxdb.sink.LineProtocol;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Points per second of {@link LineProtocol#encode} over {@code sensor_aggregates} points, against
  * two encoders that skip every check and escape: one {@link String#format} per line (what one
  * writes by hand for this one measurement) and {@link StringBuilder} appends (the floor of the
- * work). For these points all three give the same text (checked by {@code
- * LineProtocolBenchmarkTest}).
+ * work). For these points all three give the same text (checked by {@code BenchmarkInputsTest}).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-        value = 2,
-        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 3)
-@Measurement(iterations = 5, time = 2)
-public class LineProtocolBenchmark {
+public class LineProtocolBenchmark extends ThroughputBenchmark {
 
     private RoundRobin<InfluxDbPoint> points;
 
     @Setup
     public void setUp() {
-        points =
-                new RoundRobin<>(
-                        BenchmarkInputs.aggregatePoints().toArray(new InfluxDbPoint[0]));
+        points = new RoundRobin<>(BenchmarkInputs.aggregatePoints().toArray(new InfluxDbPoint[0]));
     }
 
     @Benchmark

@@ -3,13 +3,16 @@ package io.vigil.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
 import io.vigil.testing.CollectingSink;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,32 @@ record AnalyticsRun(
                 events,
                 peak,
                 null);
+    }
+
+    /** The shipped sound burst's alert for readings at {@code levels}, one a second from start. */
+    static Alert expectedSoundBurst(String site, String mic, long start, double... levels) {
+        return expectedAlert(
+                TestPatterns.SOUND_BURST,
+                site,
+                mic,
+                "sound",
+                start,
+                start + (levels.length - 1) * 1000L,
+                levels.length,
+                Arrays.stream(levels).max().orElseThrow());
+    }
+
+    /** The alert of {@code spec} for the silence after {@code last}, its key's last reading. */
+    static Alert expectedSilence(SilenceSpec spec, SensorReading last) {
+        return expectedAlert(
+                spec,
+                last.site(),
+                last.device(),
+                last.metric(),
+                last.timestamp(),
+                last.timestamp() + spec.after().toMillis(),
+                0,
+                last.value());
     }
 
     /**

@@ -205,22 +205,11 @@ class EventTimeITCase {
         }
 
         void burst(String mic, int startSecond, double... levels) {
-            double peak = 0;
             for (int i = 0; i < levels.length; i++) {
                 replace(mic, T0 + (startSecond + i) * S, levels[i]);
-                peak = Math.max(peak, levels[i]);
             }
-            long start = T0 + startSecond * S;
             expectedAlerts.add(
-                    AnalyticsRun.expectedAlert(
-                            TestPatterns.SOUND_BURST,
-                            SITE,
-                            mic,
-                            "sound",
-                            start,
-                            start + (levels.length - 1) * S,
-                            levels.length,
-                            peak));
+                    AnalyticsRun.expectedSoundBurst(SITE, mic, T0 + startSecond * S, levels));
         }
 
         void silence(String pump, int lastSecond, int nextSecond) {
@@ -230,16 +219,7 @@ class EventTimeITCase {
                                     && r.timestamp() > T0 + lastSecond * S
                                     && r.timestamp() < T0 + nextSecond * S);
             SensorReading last = find(pump, T0 + lastSecond * S);
-            expectedAlerts.add(
-                    AnalyticsRun.expectedAlert(
-                            PUMP_SILENCE,
-                            SITE,
-                            pump,
-                            "temperature",
-                            last.timestamp(),
-                            last.timestamp() + 120 * S,
-                            0,
-                            last.value()));
+            expectedAlerts.add(AnalyticsRun.expectedSilence(PUMP_SILENCE, last));
         }
 
         /**

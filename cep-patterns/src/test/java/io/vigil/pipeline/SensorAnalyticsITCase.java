@@ -137,22 +137,11 @@ class SensorAnalyticsITCase {
     }
 
     private static void injectBurst(String site, String mic, int startSecond, double... levels) {
-        double peak = 0;
         for (int i = 0; i < levels.length; i++) {
             replace(site, mic, (startSecond + i) * S, levels[i]);
-            peak = Math.max(peak, levels[i]);
         }
-        long start = T0 + startSecond * S;
         expectedAlerts.add(
-                AnalyticsRun.expectedAlert(
-                        TestPatterns.SOUND_BURST,
-                        site,
-                        mic,
-                        "sound",
-                        start,
-                        start + (levels.length - 1) * S,
-                        levels.length,
-                        peak));
+                AnalyticsRun.expectedSoundBurst(site, mic, T0 + startSecond * S, levels));
     }
 
     /** 20 readings rising 0.25 °C each from 38.0, below the ambient 39.5–40.5 before it. */
@@ -190,16 +179,7 @@ class SensorAnalyticsITCase {
                                                 && r.timestamp() == T0 + lastSecond * S)
                         .findFirst()
                         .orElseThrow();
-        expectedAlerts.add(
-                AnalyticsRun.expectedAlert(
-                        TestPatterns.SENSOR_SILENCE,
-                        site,
-                        pump,
-                        "temperature",
-                        last.timestamp(),
-                        last.timestamp() + 120 * S,
-                        0,
-                        last.value()));
+        expectedAlerts.add(AnalyticsRun.expectedSilence(TestPatterns.SENSOR_SILENCE, last));
     }
 
     /** Single readings, and batches of three on plant-b's microphones, as JSON. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,10 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 
 /**
  * Readings per second of the whole analytics core ({@link SensorAnalytics}: parse, watermarks,
@@ -335,58 +340,50 @@ public final class AnalyticsThroughput {
     }
 
     /** Command-line settings: {@code --sensors 2000,10000 --duration 6m --runs 3 ...}. */
+    @Command(name = "AnalyticsThroughput")
     static final class Settings {
+        @Option(names = "--sensors", split = ",", paramLabel = "N", description = "fleet sizes")
         List<Integer> sensors = List.of(2000, 10000);
+
+        @Option(
+                names = "--duration",
+                converter = ShortDuration.class,
+                description = "event time of each fleet, e.g. 6m or 1h30m")
         Duration duration = Duration.ofMinutes(6);
+
+        @Option(names = "--runs", description = "measured runs of each pipeline")
         int runs = 3;
+
+        @Option(names = "--warmups", description = "warm-up runs of each pipeline")
         int warmups = 1;
+
+        @Option(names = "--parallelism", description = "parallelism of the jobs")
         int parallelism = 2;
+
+        @Option(names = "--patterns", description = "the pattern file of the full pipeline")
         Path patterns = Path.of("cep-patterns/patterns/default.yaml");
 
         static Settings parse(String[] args) {
             Settings settings = new Settings();
-            for (int i = 0; i < args.length; i += 2) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(String.format("%s needs a value", args[i]));
-                }
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--sensors":
-                        settings.sensors =
-                                Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
-                        break;
-                    case "--duration":
-                        settings.duration = Duration.parse("PT" + value.toUpperCase());
-                        break;
-                    case "--runs":
-                        settings.runs = positive("--runs", Integer.parseInt(value));
-                        break;
-                    case "--warmups":
-                        settings.warmups = Integer.parseInt(value);
-                        break;
-                    case "--parallelism":
-                        settings.parallelism = positive("--parallelism", Integer.parseInt(value));
-                        break;
-                    case "--patterns":
-                        settings.patterns = Path.of(value);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(
-                                String.format(
-                                        "Unknown option %s; options: --sensors --duration --runs"
-                                                + " --warmups --parallelism --patterns",
-                                        args[i]));
-                }
-            }
+            new CommandLine(settings).parseArgs(args);
+            positive("--runs", settings.runs);
+            positive("--parallelism", settings.parallelism);
             return settings;
         }
 
-        private static int positive(String option, int value) {
+        private static void positive(String option, int value) {
             if (value <= 0) {
                 throw new IllegalArgumentException(
                         String.format("%s must be positive, was %d", option, value));
             }
-            return value;
+        }
+    }
+
+    /** {@code 6m}, {@code 90s} or {@code 1h30m}: an ISO-8601 duration without its {@code PT}. */
+    static final class ShortDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
         }
     }
 }

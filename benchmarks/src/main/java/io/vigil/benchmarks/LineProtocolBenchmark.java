@@ -3,89 +3,48 @@ package io.vigil.benchmarks;
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
 import io.vigil.connectors.influxdb.sink.LineProtocol;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Points per second of {@link LineProtocol#encode} over {@code sensor_aggregates} points, against
  * two encoders that skip every check and escape: one {@link String#format} per line (what one
  * writes by hand for this one measurement) and {@link StringBuilder} appends (the floor of the
- * work). For these points all three give the same text (checked by {@code
- * LineProtocolBenchmarkTest}).
+ * work). For these points all three give the same text (checked by {@code BenchmarkInputsTest}).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-        value = 2,
-        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 3)
-@Measurement(iterations = 5, time = 2)
-public class LineProtocolBenchmark {
+public class LineProtocolBenchmark extends ThroughputBenchmark {
 
-    private InfluxDbPoint[] points;
-    private int next;
+    private RoundRobin<InfluxDbPoint> points;
 
     @Setup
     public void setUp() {
-        points = BenchmarkInputs.aggregatePoints().toArray(new InfluxDbPoint[0]);
-    }
-
-    private InfluxDbPoint nextPoint() {
-        InfluxDbPoint point = points[next];
-        next = next + 1 == points.length ? 0 : next + 1;
-        return point;
+        points = new RoundRobin<>(BenchmarkInputs.aggregatePoints().toArray(new InfluxDbPoint[0]));
     }
 
     @Benchmark
     public String encode() {
-        return LineProtocol.encode(nextPoint());
+        return LineProtocol.encode(points.next());
     }
 
     @Benchmark
     public String stringFormatBaseline() {
-        return formatUnescaped(nextPoint());
+        return formatUnescaped(points.next());
     }
 
     @Benchmark
     public String stringBuilderBaseline() {
-        return appendUnescaped(nextPoint());
+        return appendUnescaped(points.next());
     }
 
     static String formatUnescaped(InfluxDbPoint p) {
         Map<String, String> tags = p.tags();
         Map<String, Object> fields = p.fields();
         long nanos = p.timestampMillis() * 1_000_000L;
-        if (fields.containsKey("leq")) {
-            return String.format(
-                    "%s,device=%s,metric=%s,site=%s,window=%s"
-                            + " count=%di,last=%s,leq=%s,max=%s,mean=%s,min=%s,stddev=%s %d",
-                    p.measurement(),
-                    tags.get("device"),
-                    tags.get("metric"),
-                    tags.get("site"),
-                    tags.get("window"),
-                    fields.get("count"),
-                    fields.get("last"),
-                    fields.get("leq"),
-                    fields.get("max"),
-                    fields.get("mean"),
-                    fields.get("min"),
-                    fields.get("stddev"),
-                    nanos);
-        }
+        // Sound aggregates carry a Leq field, which sorts between last and max.
+        Object leq = fields.get("leq");
         return String.format(
                 "%s,device=%s,metric=%s,site=%s,window=%s"
-                        + " count=%di,last=%s,max=%s,mean=%s,min=%s,stddev=%s %d",
+                        + " count=%di,last=%s%s,max=%s,mean=%s,min=%s,stddev=%s %d",
                 p.measurement(),
                 tags.get("device"),
                 tags.get("metric"),
@@ -93,6 +52,7 @@ public class LineProtocolBenchmark {
                 tags.get("window"),
                 fields.get("count"),
                 fields.get("last"),
+                leq == null ? "" : ",leq=" + leq,
                 fields.get("max"),
                 fields.get("mean"),
                 fields.get("min"),

@@ -9,17 +9,8 @@ import io.vigil.parsing.ParseResult;
 import io.vigil.parsing.SensorMessageParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Messages per second of {@link SensorMessageParser#parse} over the simulator's payload mix,
@@ -32,45 +23,30 @@ import org.openjdk.jmh.annotations.Warmup;
  * reads {@code NaN} and {@code Infinity}, so that those payloads do not cost it an exception the
  * parser does not pay; payloads that are not JSON throw in both.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-        value = 2,
-        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 3)
-@Measurement(iterations = 5, time = 2)
-public class ParserBenchmark {
+public class ParserBenchmark extends ThroughputBenchmark {
 
     private final ObjectMapper mapper =
             JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private SensorMessageParser parser;
-    private RawMessage[] messages;
+    private RoundRobin<RawMessage> messages;
     private long maxPayloadBytes;
-    private int next;
 
     @Setup
     public void setUp() {
         parser = SensorMessageParser.withDefaults();
         maxPayloadBytes = parser.maxPayloadBytes();
-        messages = BenchmarkInputs.parserMix();
-    }
-
-    private RawMessage nextMessage() {
-        RawMessage message = messages[next];
-        next = next + 1 == messages.length ? 0 : next + 1;
-        return message;
+        messages = new RoundRobin<>(BenchmarkInputs.parserMix());
     }
 
     @Benchmark
     public ParseResult parse() {
-        return parser.parse(nextMessage());
+        return parser.parse(messages.next());
     }
 
     /** Returns the tree, or the exception for a payload that is not JSON. */
     @Benchmark
     public Object readTreeBaseline() {
-        byte[] payload = nextMessage().payload();
+        byte[] payload = messages.next().payload();
         if (payload.length > maxPayloadBytes) {
             return null;
         }

@@ -66,7 +66,7 @@ import org.apache.flink.util.OutputTag;
  * DataStream<Alert> alerts = new BurstPattern(spec).apply(readingsWithWatermarks);
  * }</pre>
  */
-public final class BurstPattern implements AlertPattern {
+public final class BurstPattern extends SpecPattern<BurstSpec> {
 
     private static final long serialVersionUID = 1L;
 
@@ -78,7 +78,6 @@ public final class BurstPattern implements AlertPattern {
     static final OutputTag<Alert> WINDOW_CLOSED =
             new OutputTag<>("burst-window-closed", TypeInformation.of(Alert.class));
 
-    private final BurstSpec spec;
     private final double baselineWeight;
     private final Duration baselineRetention;
 
@@ -91,6 +90,7 @@ public final class BurstPattern implements AlertPattern {
     }
 
     BurstPattern(BurstSpec spec, double baselineWeight, Duration baselineRetention) {
+        super(spec);
         String name = spec.name();
         PatternChecks.require(
                 (spec.threshold() == null) != (spec.aboveBaseline() == null),
@@ -124,14 +124,8 @@ public final class BurstPattern implements AlertPattern {
                 "%s must be positive, got %s",
                 PatternOptions.BURST_BASELINE_RETENTION.key(),
                 baselineRetention);
-        this.spec = spec;
         this.baselineWeight = baselineWeight;
         this.baselineRetention = baselineRetention;
-    }
-
-    @Override
-    public String name() {
-        return spec.name();
     }
 
     @Override

@@ -56,7 +56,7 @@ import org.apache.flink.util.Collector;
  * DataStream<Alert> alerts = new DriftPattern(spec).apply(readingsWithWatermarks);
  * }</pre>
  */
-public final class DriftPattern implements AlertPattern {
+public final class DriftPattern extends SpecPattern<DriftSpec> {
 
     private static final long serialVersionUID = 1L;
 
@@ -64,9 +64,8 @@ public final class DriftPattern implements AlertPattern {
     static final String RISING = "rising";
     static final String LAST = "last";
 
-    private final DriftSpec spec;
-
     public DriftPattern(DriftSpec spec) {
+        super(spec);
         String name = spec.name();
         PatternChecks.require(
                 spec.minEvents() >= 2,
@@ -88,12 +87,6 @@ public final class DriftPattern implements AlertPattern {
                 "Drift pattern '%s': min-rise must be positive, got %s",
                 name,
                 spec.minRise());
-        this.spec = spec;
-    }
-
-    @Override
-    public String name() {
-        return spec.name();
     }
 
     @Override

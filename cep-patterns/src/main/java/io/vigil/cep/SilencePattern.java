@@ -48,11 +48,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * DataStream<Alert> alerts = new SilencePattern(spec).apply(readingsWithWatermarks);
  * }</pre>
  */
-public final class SilencePattern implements AlertPattern {
+public final class SilencePattern extends SpecPattern<SilenceSpec> {
 
     private static final long serialVersionUID = 1L;
 
-    private final SilenceSpec spec;
     private final Duration processingTimeGrace;
 
     /** A silence pattern with the default {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE}. */
@@ -62,6 +61,7 @@ public final class SilencePattern implements AlertPattern {
 
     /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
     public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
+        super(spec);
         PatternChecks.require(
                 spec.after() != null && spec.after().toMillis() > 0,
                 "Silence pattern '%s': after must be positive, got %s",
@@ -72,13 +72,7 @@ public final class SilencePattern implements AlertPattern {
                 "%s must not be negative, got %s",
                 PatternOptions.SILENCE_PROCESSING_TIME_GRACE.key(),
                 processingTimeGrace);
-        this.spec = spec;
         this.processingTimeGrace = processingTimeGrace;
-    }
-
-    @Override
-    public String name() {
-        return spec.name();
     }
 
     @Override

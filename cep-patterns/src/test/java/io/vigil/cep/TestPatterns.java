@@ -2,12 +2,14 @@ package io.vigil.cep;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.config.SilenceSpec;
 import java.time.Duration;
 import java.util.List;
 
-/** The pattern specs that several tests use, one of each type. */
-final class TestPatterns {
+/** The pattern specs that several tests use, one of each type, and the shipped defaults. */
+public final class TestPatterns {
 
     /** 3 readings above 85 dB within 10 s. */
     static final BurstSpec LOUD_BURST =
@@ -35,6 +37,40 @@ final class TestPatterns {
     static final SilenceSpec PUMP_SILENT =
             new SilenceSpec(
                     "pump-silent", "warning", List.of("temperature"), Duration.ofSeconds(60));
+
+    /** The burst of the shipped {@code patterns/default.yaml}: 3 readings above 85 dB in 10 s. */
+    public static final BurstSpec SOUND_BURST =
+            new BurstSpec(
+                    "sound-burst",
+                    "warning",
+                    List.of("sound"),
+                    85.0,
+                    null,
+                    3,
+                    Duration.ofSeconds(10));
+
+    /** The drift of the shipped {@code patterns/default.yaml}: 5 readings rising 3 in 10 min. */
+    public static final DriftSpec THERMAL_DRIFT =
+            new DriftSpec(
+                    "thermal-drift",
+                    "warning",
+                    List.of("temperature"),
+                    5,
+                    Duration.ofMinutes(10),
+                    0.2,
+                    3.0);
+
+    /** The silence of the shipped {@code patterns/default.yaml}: any metric, 2 min. */
+    public static final SilenceSpec SENSOR_SILENCE =
+            new SilenceSpec(
+                    "sensor-silence",
+                    "critical",
+                    List.of(PatternSpec.ANY_METRIC),
+                    Duration.ofMinutes(2));
+
+    /** The patterns of the shipped {@code patterns/default.yaml}, in file order. */
+    public static final PatternConfig SHIPPED_DEFAULTS =
+            new PatternConfig(List.of(SOUND_BURST, THERMAL_DRIFT, SENSOR_SILENCE));
 
     private TestPatterns() {}
 }

@@ -1,17 +1,15 @@
 package io.vigil.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import io.vigil.cep.config.BurstSpec;
+import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
-import io.vigil.model.DeadLetter;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
-import io.vigil.testing.CollectingSink;
+import io.vigil.testing.MiniClusters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +22,6 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,30 +42,14 @@ class EventTimeITCase {
     private static final String SKEWED = "mic-09";
     private static final String PAUSE = "pause";
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
+
+    private static final SilenceSpec PUMP_SILENCE =
+            new SilenceSpec(
+                    "pump-silence", "critical", List.of("temperature"), Duration.ofMinutes(2));
 
     private static final PatternConfig PATTERNS =
-            new PatternConfig(
-                    List.of(
-                            new BurstSpec(
-                                    "sound-burst",
-                                    "warning",
-                                    List.of("sound"),
-                                    85.0,
-                                    null,
-                                    3,
-                                    Duration.ofSeconds(10)),
-                            new SilenceSpec(
-                                    "pump-silence",
-                                    "critical",
-                                    List.of("temperature"),
-                                    Duration.ofMinutes(2))));
+            new PatternConfig(List.of(TestPatterns.SOUND_BURST, PUMP_SILENCE));
 
     /**
      * The fleet's clocks agree except one microphone's, which runs 5 minutes ahead (half the
@@ -96,11 +77,11 @@ class EventTimeITCase {
         fleet.burst(SKEWED, 40, 91, 93, 95);
         fleet.skewClock(SKEWED, skew);
 
-        Outputs out = run(fleet.messages(), new Configuration(), false);
+        AnalyticsRun out = run(fleet.messages(), new Configuration(), false);
 
-        assertThat(out.deadLetters).as("dead letters").isEmpty();
-        assertAggregates(out.aggregates, fleet.readings);
-        assertThat(out.alerts)
+        assertThat(out.deadLetters()).as("dead letters").isEmpty();
+        out.assertAggregatesOf(fleet.readings);
+        assertThat(out.alerts())
                 .usingRecursiveFieldByFieldElementComparatorIgnoringFields("message")
                 .containsExactlyInAnyOrderElementsOf(fleet.expectedAlerts);
     }
@@ -130,33 +111,30 @@ class EventTimeITCase {
 
         Configuration config = new Configuration();
         config.set(SensorAnalyticsOptions.IDLENESS, Duration.ofMillis(200));
-        Outputs out = run(messages, config, true);
+        AnalyticsRun out = run(messages, config, true);
 
-        long aggregated = out.aggregates.stream().mapToLong(WindowAggregate::count).sum();
+        long aggregated = out.aggregates().stream().mapToLong(WindowAggregate::count).sum();
         int sent = fleet.readings.size() + slow.readings.size() + behind.readings.size();
-        assertThat(out.deadLetters)
+        assertThat(out.deadLetters())
                 .allSatisfy(
                         d -> {
                             assertThat(d.reason()).isEqualTo("late");
                             assertThat(d.topic()).isEqualTo("sensors/plant-a/mic-01/sound");
                         });
-        assertThat(aggregated + out.deadLetters.size())
+        assertThat(aggregated + out.deadLetters().size())
                 .as(
                         "readings aggregated (%d) plus late dead letters (%d)",
-                        aggregated, out.deadLetters.size())
+                        aggregated, out.deadLetters().size())
                 .isEqualTo(sent);
     }
-
-    private record Outputs(
-            List<WindowAggregate> aggregates, List<Alert> alerts, List<DeadLetter> deadLetters) {}
 
     /**
      * Runs the pipeline on the messages, paced by one source thread; {@code pinMic01} gives mic-01
      * the second subtask to itself (so that a test can starve that subtask), otherwise messages are
      * spread round-robin as a shared MQTT subscription spreads them.
      */
-    private static Outputs run(List<RawMessage> messages, Configuration analytics, boolean pinMic01)
-            throws Exception {
+    private static AnalyticsRun run(
+            List<RawMessage> messages, Configuration analytics, boolean pinMic01) throws Exception {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
@@ -174,14 +152,7 @@ class EventTimeITCase {
                                 RawMessage::topic)
                         : paced.rebalance();
         SensorAnalytics.Outputs out = new SensorAnalytics(analytics, PATTERNS).apply(raw);
-        CollectingSink<WindowAggregate> aggregates = new CollectingSink<>();
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-        out.aggregates().sinkTo(aggregates);
-        out.alerts().sinkTo(alerts);
-        out.deadLetters().sinkTo(deadLetters);
-        env.execute("event time");
-        return new Outputs(aggregates.results(), alerts.results(), deadLetters.results());
+        return AnalyticsRun.execute(env, out, "event time");
     }
 
     /** Sleeps 15 ms at each {@code pause} message and passes every other message on. */
@@ -196,42 +167,6 @@ class EventTimeITCase {
             } else {
                 out.collect(message);
             }
-        }
-    }
-
-    private static void assertAggregates(
-            List<WindowAggregate> actual, List<SensorReading> readings) {
-        Map<String, List<SensorReading>> expected = new TreeMap<>();
-        for (SensorReading r : readings) {
-            long start = r.timestamp() - Math.floorMod(r.timestamp(), 60 * S);
-            expected.computeIfAbsent(r.key() + "@" + start, k -> new ArrayList<>()).add(r);
-        }
-        Map<String, WindowAggregate> actualByWindow = new TreeMap<>();
-        for (WindowAggregate a : actual) {
-            String id = a.site() + "/" + a.device() + "/" + a.metric() + "@" + a.windowStart();
-            assertThat(actualByWindow.put(id, a)).as("one aggregate per window: %s", id).isNull();
-        }
-        assertThat(actualByWindow.keySet()).containsExactlyElementsOf(expected.keySet());
-        for (Map.Entry<String, List<SensorReading>> e : expected.entrySet()) {
-            WindowAggregate a = actualByWindow.get(e.getKey());
-            List<SensorReading> rs = e.getValue();
-            SensorReading last =
-                    rs.stream()
-                            .max(Comparator.comparingLong(SensorReading::timestamp))
-                            .orElseThrow();
-            assertThat(a.count()).as(e.getKey()).isEqualTo(rs.size());
-            assertThat(a.min())
-                    .as(e.getKey())
-                    .isEqualTo(rs.stream().mapToDouble(SensorReading::value).min().orElseThrow());
-            assertThat(a.max())
-                    .as(e.getKey())
-                    .isEqualTo(rs.stream().mapToDouble(SensorReading::value).max().orElseThrow());
-            assertThat(a.mean())
-                    .as(e.getKey())
-                    .isCloseTo(
-                            rs.stream().mapToDouble(SensorReading::value).average().orElseThrow(),
-                            within(1e-9));
-            assertThat(a.last()).as(e.getKey()).isEqualTo(last.value());
         }
     }
 
@@ -270,25 +205,11 @@ class EventTimeITCase {
         }
 
         void burst(String mic, int startSecond, double... levels) {
-            double peak = 0;
             for (int i = 0; i < levels.length; i++) {
                 replace(mic, T0 + (startSecond + i) * S, levels[i]);
-                peak = Math.max(peak, levels[i]);
             }
-            long start = T0 + startSecond * S;
             expectedAlerts.add(
-                    new Alert(
-                            "sound-burst",
-                            "burst",
-                            "warning",
-                            SITE,
-                            mic,
-                            "sound",
-                            start,
-                            start + (levels.length - 1) * S,
-                            levels.length,
-                            peak,
-                            null));
+                    AnalyticsRun.expectedSoundBurst(SITE, mic, T0 + startSecond * S, levels));
         }
 
         void silence(String pump, int lastSecond, int nextSecond) {
@@ -298,19 +219,7 @@ class EventTimeITCase {
                                     && r.timestamp() > T0 + lastSecond * S
                                     && r.timestamp() < T0 + nextSecond * S);
             SensorReading last = find(pump, T0 + lastSecond * S);
-            expectedAlerts.add(
-                    new Alert(
-                            "pump-silence",
-                            "silence",
-                            "critical",
-                            SITE,
-                            pump,
-                            "temperature",
-                            last.timestamp(),
-                            last.timestamp() + 120 * S,
-                            0,
-                            last.value(),
-                            null));
+            expectedAlerts.add(AnalyticsRun.expectedSilence(PUMP_SILENCE, last));
         }
 
         /**

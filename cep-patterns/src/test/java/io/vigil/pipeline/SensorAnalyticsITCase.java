@@ -1,25 +1,18 @@
 package io.vigil.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import io.vigil.cep.config.BurstSpec;
-import io.vigil.cep.config.DriftSpec;
+import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.PatternConfig;
-import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
-import io.vigil.model.DeadLetter;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
-import io.vigil.model.WindowAggregate;
 import io.vigil.testing.CheckpointObserver;
-import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,30 +52,7 @@ class SensorAnalyticsITCase {
     private static final Map<String, Integer> malformedByReason = new TreeMap<>();
     private static final List<Alert> expectedAlerts = new ArrayList<>();
 
-    private static final PatternConfig PATTERNS =
-            new PatternConfig(
-                    List.of(
-                            new BurstSpec(
-                                    "sound-burst",
-                                    "warning",
-                                    List.of("sound"),
-                                    85.0,
-                                    null,
-                                    3,
-                                    Duration.ofSeconds(10)),
-                            new DriftSpec(
-                                    "thermal-drift",
-                                    "warning",
-                                    List.of("temperature"),
-                                    5,
-                                    Duration.ofMinutes(10),
-                                    0.2,
-                                    3.0),
-                            new SilenceSpec(
-                                    "sensor-silence",
-                                    "critical",
-                                    List.of("*"),
-                                    Duration.ofMinutes(2))));
+    private static final PatternConfig PATTERNS = TestPatterns.SHIPPED_DEFAULTS;
 
     @BeforeAll
     static void generateFleet() {
@@ -133,75 +103,18 @@ class SensorAnalyticsITCase {
                                 env.fromData(messages, TypeInformation.of(RawMessage.class))
                                         .map(new CheckpointObserver<RawMessage>())
                                         .returns(RawMessage.class));
-        CollectingSink<WindowAggregate> aggregates = new CollectingSink<>();
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-        out.aggregates().sinkTo(aggregates);
-        out.alerts().sinkTo(alerts);
-        out.deadLetters().sinkTo(deadLetters);
-        env.execute("sensor analytics");
+        AnalyticsRun run = AnalyticsRun.execute(env, out, "sensor analytics");
 
-        assertAggregates(aggregates.results());
-        assertThat(alerts.results())
+        assertThat(run.aggregates()).hasSizeGreaterThan(100);
+        run.assertAggregatesOf(readings);
+        assertThat(run.alerts())
                 .usingRecursiveFieldByFieldElementComparatorIgnoringFields("message")
                 .containsExactlyInAnyOrderElementsOf(expectedAlerts);
-        assertThat(alerts.results()).allSatisfy(a -> assertThat(a.message()).isNotBlank());
+        assertThat(run.alerts()).allSatisfy(a -> assertThat(a.message()).isNotBlank());
         Map<String, Integer> deadLettersByReason = new TreeMap<>();
-        deadLetters.results().forEach(d -> deadLettersByReason.merge(d.reason(), 1, Integer::sum));
+        run.deadLetters().forEach(d -> deadLettersByReason.merge(d.reason(), 1, Integer::sum));
         assertThat(deadLettersByReason).isEqualTo(malformedByReason);
         assertThat(CheckpointObserver.completedCheckpoints()).isPositive();
-    }
-
-    private static void assertAggregates(List<WindowAggregate> actual) {
-        Map<String, List<SensorReading>> byWindow = new TreeMap<>();
-        for (SensorReading r : readings) {
-            long start = r.timestamp() - Math.floorMod(r.timestamp(), 60 * S);
-            byWindow.computeIfAbsent(r.key() + "@" + start, k -> new ArrayList<>()).add(r);
-        }
-        Map<String, WindowAggregate> actualByWindow = new HashMap<>();
-        for (WindowAggregate a : actual) {
-            String id = a.site() + "/" + a.device() + "/" + a.metric() + "@" + a.windowStart();
-            assertThat(actualByWindow.put(id, a)).as("one aggregate per window: %s", id).isNull();
-        }
-        assertThat(actualByWindow.keySet()).containsExactlyInAnyOrderElementsOf(byWindow.keySet());
-        assertThat(byWindow).hasSizeGreaterThan(100);
-
-        for (Map.Entry<String, List<SensorReading>> e : byWindow.entrySet()) {
-            List<SensorReading> rs = e.getValue();
-            WindowAggregate a = actualByWindow.get(e.getKey());
-            int n = rs.size();
-            double sum = 0;
-            double min = Double.MAX_VALUE;
-            double max = -Double.MAX_VALUE;
-            double energy = 0;
-            SensorReading last = rs.get(0);
-            for (SensorReading r : rs) {
-                sum += r.value();
-                min = Math.min(min, r.value());
-                max = Math.max(max, r.value());
-                energy += Math.pow(10, r.value() / 10);
-                last = r.timestamp() > last.timestamp() ? r : last;
-            }
-            double mean = sum / n;
-            double squares = 0;
-            for (SensorReading r : rs) {
-                squares += (r.value() - mean) * (r.value() - mean);
-            }
-            assertThat(a.window()).isEqualTo("1m");
-            assertThat(a.windowEnd() - a.windowStart()).isEqualTo(60 * S);
-            assertThat(a.count()).as(e.getKey()).isEqualTo(n);
-            assertThat(a.min()).isEqualTo(min);
-            assertThat(a.max()).isEqualTo(max);
-            assertThat(a.mean()).isCloseTo(mean, within(1e-9));
-            assertThat(a.stddev())
-                    .isCloseTo(n < 2 ? 0 : Math.sqrt(squares / (n - 1)), within(1e-9));
-            assertThat(a.last()).isEqualTo(last.value());
-            if (a.metric().equals("sound")) {
-                assertThat(a.leq()).isCloseTo(10 * Math.log10(energy / n), within(1e-9));
-            } else {
-                assertThat(a.leq()).isNaN();
-            }
-        }
     }
 
     private static void add(
@@ -224,26 +137,11 @@ class SensorAnalyticsITCase {
     }
 
     private static void injectBurst(String site, String mic, int startSecond, double... levels) {
-        double peak = 0;
         for (int i = 0; i < levels.length; i++) {
             replace(site, mic, (startSecond + i) * S, levels[i]);
-            peak = Math.max(peak, levels[i]);
         }
-        long start = T0 + startSecond * S;
-        long end = start + (levels.length - 1) * S;
         expectedAlerts.add(
-                new Alert(
-                        "sound-burst",
-                        "burst",
-                        "warning",
-                        site,
-                        mic,
-                        "sound",
-                        start,
-                        end,
-                        levels.length,
-                        peak,
-                        null));
+                AnalyticsRun.expectedSoundBurst(site, mic, T0 + startSecond * S, levels));
     }
 
     /** 20 readings rising 0.25 °C each from 38.0, below the ambient 39.5–40.5 before it. */
@@ -254,18 +152,15 @@ class SensorAnalyticsITCase {
         // The first 13 readings rise by 3.0: one alert; the 7 after them rise 1.5: none.
         long start = T0 + startSecond * S;
         expectedAlerts.add(
-                new Alert(
-                        "thermal-drift",
-                        "drift",
-                        "warning",
+                AnalyticsRun.expectedAlert(
+                        TestPatterns.THERMAL_DRIFT,
                         site,
                         pump,
                         "temperature",
                         start,
                         start + 60 * S,
                         13,
-                        41.0,
-                        null));
+                        41.0));
     }
 
     private static void injectSilence(String site, String pump, int lastSecond, int nextSecond) {
@@ -284,19 +179,7 @@ class SensorAnalyticsITCase {
                                                 && r.timestamp() == T0 + lastSecond * S)
                         .findFirst()
                         .orElseThrow();
-        expectedAlerts.add(
-                new Alert(
-                        "sensor-silence",
-                        "silence",
-                        "critical",
-                        site,
-                        pump,
-                        "temperature",
-                        last.timestamp(),
-                        last.timestamp() + 120 * S,
-                        0,
-                        last.value(),
-                        null));
+        expectedAlerts.add(AnalyticsRun.expectedSilence(TestPatterns.SENSOR_SILENCE, last));
     }
 
     /** Single readings, and batches of three on plant-b's microphones, as JSON. */

@@ -2,6 +2,7 @@ package io.vigil.tools.simulator;
 
 import io.vigil.tools.Cli;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The anomalies {@code simulate --anomalies} asks for; the defaults are {@link SimulatorOptions}'.
@@ -46,5 +47,17 @@ record Anomalies(int bursts, int drifts, int silences, double malformedShare) {
             throw new Cli.BadValue(
                     String.format("--anomalies malformed is not a percentage: '%s'", value));
         }
+    }
+
+    /** As {@code --anomalies} takes them: {@code bursts=5,drifts=2,silences=2,malformed=0.01}. */
+    @Override
+    public String toString() {
+        return String.format(
+                Locale.ROOT,
+                "bursts=%d,drifts=%d,silences=%d,malformed=%s",
+                bursts,
+                drifts,
+                silences,
+                malformedShare);
     }
 }

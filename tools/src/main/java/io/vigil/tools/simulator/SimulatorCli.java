@@ -4,6 +4,10 @@ import io.vigil.cep.config.Durations;
 import io.vigil.tools.Cli;
 import io.vigil.tools.ExitCode;
 import io.vigil.tools.simulator.MqttFleetPublisher.Pacing;
+import io.vigil.tools.simulator.SimulatorConverters.AnomaliesConverter;
+import io.vigil.tools.simulator.SimulatorConverters.DurationConverter;
+import io.vigil.tools.simulator.SimulatorConverters.MqttVersionConverter;
+import io.vigil.tools.simulator.SimulatorConverters.RateConverter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,7 +32,9 @@ import picocli.CommandLine.Unmatched;
 /**
  * The {@code simulate} command: generates a {@link FleetSimulation} from command-line flags, writes
  * its ground truth to a labels file and publishes it to an MQTT broker with progress on the
- * terminal. The defaults are those of {@link SimulatorOptions}.
+ * terminal. A flag {@code --name} stands for the option {@code simulator.name} of {@link
+ * SimulatorOptions}, whose default it has and whose description is its help ({@link
+ * SimulatorHelp}).
  *
  * <pre>{@code
  * vigil simulate --broker tcp://localhost:1883 --devices 20 --duration 10m --seed 7 \
@@ -44,7 +50,12 @@ import picocli.CommandLine.Unmatched;
         customSynopsis = "simulate --broker URI [options]",
         description = "Publishes a simulated sensor fleet to MQTT and writes its ground truth.",
         optionListHeading = "%nOptions:%n",
-        sortOptions = false)
+        sortOptions = false,
+        resourceBundle = "io.vigil.tools.simulator.SimulatorHelp",
+        footer = {
+            "",
+            "Durations as 10m, 90s, 1h or PT10M. --rate also as 100/s, or real for the default."
+        })
 public final class SimulatorCli implements Callable<Integer> {
 
     /** The environment variable holding the MQTT password. */
@@ -56,110 +67,68 @@ public final class SimulatorCli implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = "--broker",
-            paramLabel = "URI",
-            description = "tcp://host:port or ssl://host:port (not needed with --dry-run)")
+    @Option(names = "--broker", paramLabel = "URI", descriptionKey = "broker-uri")
     private String broker;
 
-    @Option(names = "--sites", paramLabel = "N", description = "sites plant-a, plant-b, ...")
+    @Option(names = "--sites", paramLabel = "N")
     private int sites = SimulatorOptions.SITES.defaultValue();
 
-    @Option(
-            names = "--devices",
-            paramLabel = "N",
-            description = "devices per site, alternately mic-NN and pump-NN")
+    @Option(names = "--devices", paramLabel = "N")
     private int devices = SimulatorOptions.DEVICES.defaultValue();
 
-    @Option(
-            names = "--duration",
-            paramLabel = "D",
-            converter = SimulatorConverters.DurationConverter.class,
-            description = "event-time span, e.g. 10m, 90s, 1h")
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class)
     private Duration duration = SimulatorOptions.DURATION.defaultValue();
 
-    @Option(
-            names = "--start",
-            paramLabel = "T",
-            description = "now, an ISO-8601 instant or epoch ms")
+    @Option(names = "--start", paramLabel = "T")
     private String start = SimulatorOptions.START.defaultValue();
 
-    @Option(
-            names = "--rate",
-            paramLabel = "R",
-            converter = SimulatorConverters.RateConverter.class,
-            description =
-                    "messages per second (100 or 100/s), 0 = as fast as possible, real = follow"
-                            + " event time (default)")
+    @Option(names = "--rate", paramLabel = "R", converter = RateConverter.class)
     private Double rate;
 
-    @Option(names = "--seed", paramLabel = "S", description = "same seed, same messages")
+    @Option(names = "--seed", paramLabel = "S")
     private long seed = SimulatorOptions.SEED.defaultValue();
 
     @Option(
             names = "--anomalies",
             paramLabel = "LIST",
-            converter = SimulatorConverters.AnomaliesConverter.class,
+            converter = AnomaliesConverter.class,
             description =
-                    "e.g. bursts=5,drifts=2,silences=2,malformed=0.01 (malformed also as 1%%);"
-                            + " default bursts=5,drifts=2,silences=2,malformed=0.01")
+                    "Anomalies to inject, e.g. bursts=3,malformed=2%%; what is not named keeps its"
+                            + " default: ${DEFAULT-VALUE}.")
     private Anomalies anomalies = Anomalies.DEFAULT;
 
-    @Option(
-            names = "--labels",
-            paramLabel = "FILE",
-            description = "write the ground truth as JSON lines")
+    @Option(names = "--labels", paramLabel = "FILE")
     private Path labels;
 
-    @Option(names = "--qos", paramLabel = "N", description = "0, 1 or 2")
+    @Option(names = "--qos", paramLabel = "N")
     private int qos = SimulatorOptions.QOS.defaultValue();
 
-    @Option(
-            names = "--mqtt-version",
-            paramLabel = "V",
-            converter = SimulatorConverters.MqttVersionConverter.class,
-            description = "3 (3.1.1) or 5")
+    @Option(names = "--mqtt-version", paramLabel = "V", converter = MqttVersionConverter.class)
     private int mqttVersion = SimulatorOptions.MQTT_VERSION.defaultValue();
 
-    @Option(
-            names = "--username",
-            paramLabel = "U",
-            description = "MQTT user; the password comes from " + PASSWORD_ENV)
+    @Option(names = "--username", paramLabel = "U")
     private String username;
 
-    @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id")
+    @Option(names = "--client-id", paramLabel = "ID")
     private String clientId = SimulatorOptions.CLIENT_ID.defaultValue();
 
-    @Option(
-            names = "--sound-period",
-            paramLabel = "D",
-            converter = SimulatorConverters.DurationConverter.class,
-            description = "time between sound readings")
+    @Option(names = "--sound-period", paramLabel = "D", converter = DurationConverter.class)
     private Duration soundPeriod = SimulatorOptions.SOUND_PERIOD.defaultValue();
 
-    @Option(
-            names = "--temperature-period",
-            paramLabel = "D",
-            converter = SimulatorConverters.DurationConverter.class,
-            description = "time between temperature readings")
+    @Option(names = "--temperature-period", paramLabel = "D", converter = DurationConverter.class)
     private Duration temperaturePeriod = SimulatorOptions.TEMPERATURE_PERIOD.defaultValue();
 
     private boolean mixedPayloads = SimulatorOptions.MIXED_PAYLOADS.defaultValue();
 
-    @Option(
-            names = "--max-in-flight",
-            paramLabel = "N",
-            description = "unacknowledged messages at most")
+    @Option(names = "--max-in-flight", paramLabel = "N")
     private int maxInFlight = SimulatorOptions.MAX_IN_FLIGHT.defaultValue();
 
-    @Option(
-            names = "--ack-timeout",
-            paramLabel = "D",
-            converter = SimulatorConverters.DurationConverter.class,
-            description = "wait for the last acknowledgements")
+    @Option(names = "--ack-timeout", paramLabel = "D", converter = DurationConverter.class)
     private Duration ackTimeout = SimulatorOptions.ACK_TIMEOUT.defaultValue();
 
-    @Option(names = "--dry-run", description = "generate and write labels, publish nothing")
+    @Option(
+            names = "--dry-run",
+            description = "Generate and write the labels, publish nothing (no --broker needed).")
     private boolean dryRun;
 
     @Mixin private Cli.HelpOption help;
@@ -185,7 +154,7 @@ public final class SimulatorCli implements Callable<Integer> {
     @Option(
             names = "--payloads",
             paramLabel = "mixed|plain",
-            description = "payload forms (default mixed)")
+            description = "Payload forms: mixed (the default) or plain.")
     void payloads(String value) {
         String payloads = value.trim();
         if (!payloads.equals("mixed") && !payloads.equals("plain")) {

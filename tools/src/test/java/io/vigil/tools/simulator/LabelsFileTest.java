@@ -14,6 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LabelsFileTest {
 
+    private static final Episode BURST =
+            new Episode(
+                    Episode.Kind.BURST,
+                    "plant-a",
+                    "mic-01",
+                    "sound",
+                    "sensors/plant-a/mic-01/sound",
+                    1000,
+                    4000,
+                    4,
+                    101.3,
+                    null);
+
     @TempDir Path dir;
 
     @Test
@@ -42,18 +55,6 @@ class LabelsFileTest {
 
     @Test
     void writesOneJsonObjectPerLineWithKeyTimesAndNullForMissingNumbers() throws IOException {
-        Episode burst =
-                new Episode(
-                        Episode.Kind.BURST,
-                        "plant-a",
-                        "mic-01",
-                        "sound",
-                        "sensors/plant-a/mic-01/sound",
-                        1000,
-                        4000,
-                        4,
-                        101.3,
-                        null);
         Episode silence =
                 new Episode(
                         Episode.Kind.SILENCE,
@@ -68,7 +69,7 @@ class LabelsFileTest {
                         null);
         Path file = dir.resolve("labels.jsonl");
 
-        LabelsFile.write(file, List.of(burst, silence));
+        LabelsFile.write(file, List.of(BURST, silence));
 
         assertThat(Files.readAllLines(file))
                 .containsExactly(
@@ -133,19 +134,8 @@ class LabelsFileTest {
     @Test
     void rejectsFieldsOfTheWrongType() throws IOException {
         String line =
-                LabelsFile.toJson(
-                                new Episode(
-                                        Episode.Kind.BURST,
-                                        "plant-a",
-                                        "mic-01",
-                                        "sound",
-                                        "sensors/plant-a/mic-01/sound",
-                                        1,
-                                        2,
-                                        3,
-                                        90.0,
-                                        null))
-                        .replace("\"startedAt\":1", "\"startedAt\":\"yesterday\"");
+                LabelsFile.toJson(BURST)
+                        .replace("\"startedAt\":1000", "\"startedAt\":\"yesterday\"");
         Path file = dir.resolve("typed.jsonl");
         Files.writeString(file, line);
 

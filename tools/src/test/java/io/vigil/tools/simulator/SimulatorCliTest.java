@@ -88,6 +88,24 @@ class SimulatorCliTest {
     }
 
     @Test
+    void describesEachFlagByTheSimulatorOptionItStandsFor() {
+        CommandLine.Model.CommandSpec command =
+                new CommandLine(new SimulatorCli(Map.of(), System.out, System.err))
+                        .getCommandSpec();
+
+        assertThat(command.findOption("--devices").description())
+                .containsExactly(
+                        "Devices per site, alternately microphones (mic-NN, sound in dB) and"
+                                + " pumps (pump-NN, temperature in C).");
+        assertThat(command.findOption("--broker").description())
+                .containsExactly("MQTT broker to publish to: tcp://host:port or ssl://host:port.");
+        assertThat(command.findOption("--username").description()[0])
+                .contains(SimulatorCli.PASSWORD_ENV);
+        assertThat(command.findOption("--anomalies").description()[0])
+                .endsWith("default: bursts=5,drifts=2,silences=2,malformed=0.01.");
+    }
+
+    @Test
     void dryRunWritesTheGroundTruthOfTheSimulationAsked() throws IOException {
         Path labels = dir.resolve("labels.jsonl");
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checks the generated fleet against the pattern semantics of DESIGN.md with independent,
- * brute-force implementations of the rules, and the malformed messages with an independent reader.
+ * Checks the generated fleet against the pattern semantics of docs/architecture.md with
+ * independent, brute-force implementations of the rules, and the malformed messages with an
+ * independent reader.
  */
 class FleetSimulationTest {
 
@@ -455,7 +456,10 @@ class FleetSimulationTest {
         }
     }
 
-    /** A small reader of the DESIGN.md payload contract, written apart from the generator. */
+    /**
+     * A small reader of the payload contract (docs/architecture.md), written apart from the
+     * generator.
+     */
     private static Read read(String topic, byte[] payload, long arrival) throws IOException {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             return Read.dead("too-large");

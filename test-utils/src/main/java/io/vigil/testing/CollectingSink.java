@@ -12,8 +12,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * A sink for MiniCluster tests that keeps every element in a JVM-wide queue the test reads after
- * the job; one instance per stream under test.
+ * A sink for MiniCluster tests that keeps every element in a JVM-wide queue the test reads during
+ * or after the job; one instance per stream under test. The queue outlives restarts of the job, so
+ * a test sees what a failover delivers twice.
  */
 public final class CollectingSink<T> implements Sink<T> {
 
@@ -21,15 +22,27 @@ public final class CollectingSink<T> implements Sink<T> {
 
     private static final Map<String, Queue<Object>> RESULTS = new ConcurrentHashMap<>();
 
-    private final String id = UUID.randomUUID().toString();
+    private final String id;
 
     public CollectingSink() {
+        this(UUID.randomUUID().toString());
+    }
+
+    /** A sink whose elements {@link #results(String)} returns by {@code id}. */
+    public CollectingSink(String id) {
+        this.id = id;
         RESULTS.put(id, new ConcurrentLinkedQueue<>());
     }
 
-    @SuppressWarnings("unchecked")
+    /** Everything this sink received so far, duplicates included. */
     public List<T> results() {
-        return new ArrayList<>((Queue<T>) RESULTS.get(id));
+        return results(id);
+    }
+
+    /** Everything the sink named {@code id} received so far (nothing for an unknown id). */
+    @SuppressWarnings("unchecked")
+    public static <T> List<T> results(String id) {
+        return new ArrayList<>((Queue<T>) RESULTS.getOrDefault(id, new ConcurrentLinkedQueue<>()));
     }
 
     @Override

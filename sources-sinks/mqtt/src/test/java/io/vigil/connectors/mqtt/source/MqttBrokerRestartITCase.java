@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.testing.Await;
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -46,7 +47,7 @@ class MqttBrokerRestartITCase {
                         "mqtt")
                 .map(new MqttTestJobs.TaggingMapper())
                 .map(new Slow())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+                .sinkTo(new CollectingSink<>(key));
 
         JobClient job = env.executeAsync("broker restart");
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -112,7 +113,7 @@ class MqttSharedSubscriptionITCase {
         env.enableCheckpointing(200);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt")
                 .map(new MqttTestJobs.TaggingMapper())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+                .sinkTo(new CollectingSink<>(key));
         return env;
     }
 }

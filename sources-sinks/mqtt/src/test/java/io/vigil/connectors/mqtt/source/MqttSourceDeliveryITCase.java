@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -85,7 +86,7 @@ class MqttSourceDeliveryITCase {
                 all = all == null ? stream : all.union(stream);
             }
         }
-        all.sinkTo(new MqttTestJobs.CollectSink<>(key));
+        all.sinkTo(new CollectingSink<>(key));
         JobClient job = env.executeAsync("qos x version");
         try {
             awaitAllSubscribed(id, key);
@@ -183,7 +184,7 @@ class MqttSourceDeliveryITCase {
                                 base + "/retained/#"),
                         WatermarkStrategy.noWatermarks(),
                         "mqtt")
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+                .sinkTo(new CollectingSink<>(key));
         JobClient job = env.executeAsync("wildcards");
         try {
             Await.until(

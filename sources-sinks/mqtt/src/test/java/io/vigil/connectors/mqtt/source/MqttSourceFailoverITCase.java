@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -83,7 +84,7 @@ class MqttSourceFailoverITCase {
                 .uid("mqtt")
                 .map(new MqttTestJobs.TaggingMapper())
                 .map(new FailOnceMapper())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+                .sinkTo(new CollectingSink<>(key));
 
         JobClient job = env.executeAsync("failover");
         try {

@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -79,7 +80,7 @@ class MqttSourceSecurityITCase {
                         WatermarkStrategy.noWatermarks(),
                         "mqtt")
                 .map(new MqttTestJobs.TaggingMapper())
-                .sinkTo(new MqttTestJobs.CollectSink<>(key));
+                .sinkTo(new CollectingSink<>(key));
         JobClient job = env.executeAsync("security");
         try {
             MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 1);
@@ -101,7 +102,7 @@ class MqttSourceSecurityITCase {
                         settings.apply(source(uri, "it/sec/" + id, id)).build(),
                         WatermarkStrategy.noWatermarks(),
                         "mqtt")
-                .sinkTo(new MqttTestJobs.CollectSink<>("sec-fail-" + id));
+                .sinkTo(new CollectingSink<>("sec-fail-" + id));
         Throwable[] error = new Throwable[1];
         assertThatThrownBy(() -> env.execute("security failure")).satisfies(e -> error[0] = e);
         return ExceptionUtils.stringifyException(error[0]);

@@ -1,35 +1,20 @@
 package io.vigil.connectors.mqtt.source;
 
+import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MosquittoTestPublisher;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** Pieces the MiniCluster tests of the MQTT source share: a collecting sink, tags, waits. */
+/** Pieces the MiniCluster tests of the MQTT source share: results by name, tags, probes. */
 final class MqttTestJobs {
-
-    private static final Map<String, ConcurrentLinkedQueue<Object>> RESULTS =
-            new ConcurrentHashMap<>();
 
     private MqttTestJobs() {}
 
-    /** Everything the sink of {@code key} received so far, duplicates included. */
-    @SuppressWarnings("unchecked")
+    /** Everything the {@link CollectingSink} named {@code key} received so far. */
     static <T> List<T> results(String key) {
-        return new ArrayList<>(
-                (ConcurrentLinkedQueue<T>)
-                        RESULTS.getOrDefault(key, new ConcurrentLinkedQueue<>()));
+        return CollectingSink.results(key);
     }
 
     /** Records of a {@link TaggingMapper}, without probes, as payloads. */
@@ -65,50 +50,6 @@ final class MqttTestJobs {
             }
             publisher.publish(topic, "probe-" + i++, 1);
             Thread.sleep(100);
-        }
-    }
-
-    /** Collects every record into a static list named by {@code key}. */
-    static final class CollectSink<T> implements Sink<T> {
-        private static final long serialVersionUID = 1L;
-        private final String key;
-
-        CollectSink(String key) {
-            this.key = key;
-            RESULTS.put(key, new ConcurrentLinkedQueue<>());
-        }
-
-        @Override
-        public SinkWriter<T> createWriter(WriterInitContext context) {
-            ConcurrentLinkedQueue<Object> target = RESULTS.get(key);
-            return new SinkWriter<T>() {
-                @Override
-                public void write(T element, Context context) {
-                    target.add(element);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
-
-    /** Turns a message into {@code "{subtask}|{payload}"}. */
-    static final class TaggingMapper extends RichMapFunction<MqttMessage, String> {
-        private static final long serialVersionUID = 1L;
-        private transient int subtask;
-
-        @Override
-        public void open(OpenContext openContext) {
-            subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        }
-
-        @Override
-        public String map(MqttMessage message) {
-            return subtask + "|" + new String(message.getPayload(), StandardCharsets.UTF_8);
         }
     }
 }

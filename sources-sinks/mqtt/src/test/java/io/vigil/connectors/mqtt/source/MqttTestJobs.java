@@ -2,10 +2,13 @@ package io.vigil.connectors.mqtt.source;
 
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MosquittoTestPublisher;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 
 /** Pieces the MiniCluster tests of the MQTT source share: results by name, tags, probes. */
 final class MqttTestJobs {
@@ -50,6 +53,22 @@ final class MqttTestJobs {
             }
             publisher.publish(topic, "probe-" + i++, 1);
             Thread.sleep(100);
+        }
+    }
+
+    /** Turns a message into {@code "{subtask}|{payload}"}. */
+    static final class TaggingMapper extends RichMapFunction<MqttMessage, String> {
+        private static final long serialVersionUID = 1L;
+        private transient int subtask;
+
+        @Override
+        public void open(OpenContext openContext) {
+            subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        }
+
+        @Override
+        public String map(MqttMessage message) {
+            return subtask + "|" + new String(message.getPayload(), StandardCharsets.UTF_8);
         }
     }
 }

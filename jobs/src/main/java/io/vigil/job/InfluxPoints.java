@@ -70,12 +70,19 @@ public final class InfluxPoints {
         DeadLetter d = stamped.deadLetter();
         return InfluxDbPoint.builder(DEAD_LETTERS)
                 .tag("reason", d.reason())
-                .tag("topic", d.topic() == null ? "" : d.topic())
+                // A topic may be 64 KiB; InfluxDB would refuse that key, and the dead letter with
+                // it.
+                .tag("topic", d.topic() == null ? "" : cut(d.topic()))
                 .field("payload", d.payload())
                 .field("detail", d.detail())
                 .field("count", d.count())
                 .timestamp(d.arrivalTime(), stamped.nanoOfMillisecond())
                 .build();
+    }
+
+    /** The text cut to 1 KiB of UTF-8, as dead letters cut their payloads. */
+    private static String cut(String text) {
+        return DeadLetter.of("", "", text.getBytes(StandardCharsets.UTF_8), 0, "").payload();
     }
 
     /**
@@ -96,7 +103,7 @@ public final class InfluxPoints {
         @Override
         public InfluxDbPoint onRejected(InfluxDbRejectedPoint rejected) {
             // InfluxDB's message can name many lines; cut it as payloads are.
-            String detail = DeadLetter.of("", "", utf8(rejected.reason()), 0, "").payload();
+            String detail = cut(rejected.reason());
             DeadLetter letter =
                     DeadLetter.of(
                                     DeadLetterReason.REJECTED_BY_SINK.code(),

@@ -137,6 +137,21 @@ class InfluxPointsTest {
     }
 
     @Test
+    void aDeadLetterOfAnOverLongTopicKeepsItsKeyWithinInfluxDbsLimit() {
+        String topic = "sensors/" + "x".repeat(70_000) + "/a/b";
+        InfluxDbPoint point =
+                InfluxPoints.deadLetter(
+                        new DeadLetterStamper()
+                                .map(new DeadLetter("bad-topic", topic, "{}", 5_000, "too long")));
+
+        String line = LineProtocol.encode(point);
+        assertThat(line.substring(0, line.indexOf(' ')).length())
+                .as("InfluxDB refuses a key over 64 KiB, and with it the dead letter")
+                .isLessThan(65_535);
+        assertThat(point.tags().get("topic")).startsWith("sensors/xxx").hasSize(1024);
+    }
+
+    @Test
     void pointsTheSinkRejectsBecomeDeadLettersRejectedBySink() {
         InfluxDbRejectedPointHandler handler = InfluxPoints.rejectedBySink();
         handler.open(2);

@@ -36,10 +36,7 @@ class InfluxDbSinkITCase {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L, 2L, 3L, 4L)
                 .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("conflict")
-                                .setRejectedPointHandler(new DeadLetterPoints())
+                        withDeadLetters("conflict")
                                 .setConverter(
                                         n -> {
                                             InfluxDbPoint.Builder p =
@@ -99,11 +96,16 @@ class InfluxDbSinkITCase {
                                         .startsWith("partial write: field type conflict"));
     }
 
-    private static InfluxDbSink<Long> conflictSink(String database) {
+    /** A sink to the database that writes rejected points as dead letters. */
+    private static InfluxDbSinkBuilder<Long> withDeadLetters(String database) {
         return InfluxDbSink.<Long>builder()
                 .setUrl(INFLUXDB.url())
                 .setDatabase(database)
-                .setRejectedPointHandler(new DeadLetterPoints())
+                .setRejectedPointHandler(new DeadLetterPoints());
+    }
+
+    private static InfluxDbSink<Long> conflictSink(String database) {
+        return withDeadLetters(database)
                 .setConverter(
                         n -> {
                             InfluxDbPoint.Builder p =
@@ -168,10 +170,7 @@ class InfluxDbSinkITCase {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L, 2L, 3L, 4L)
                 .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("longkey")
-                                .setRejectedPointHandler(new DeadLetterPoints())
+                        withDeadLetters("longkey")
                                 // Alone in its request, the bad point gets the request refused.
                                 .set(InfluxDbSinkOptions.BATCH_MAX_POINTS, 1)
                                 .setConverter(

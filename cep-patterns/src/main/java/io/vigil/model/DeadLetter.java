@@ -6,11 +6,57 @@ import java.nio.charset.StandardCharsets;
  * Input that could not become a reading: why ({@code reason}, one of a fixed set of codes), where
  * it came from, the payload (cut to {@link #MAX_PAYLOAD_BYTES}), the arrival time and a detail
  * message for people.
+ *
+ * <p>{@code key} tells apart the dead letters of one arrival millisecond where they are stored, as
+ * a function of their message (0: derive it from the dead letter's content); {@code count} is the
+ * number of inputs the dead letter stands for (more than 1 for a summary).
  */
 public record DeadLetter(
-        String reason, String topic, String payload, long arrivalTime, String detail) {
+        String reason,
+        String topic,
+        String payload,
+        long arrivalTime,
+        String detail,
+        long key,
+        long count) {
 
     public static final int MAX_PAYLOAD_BYTES = 1024;
+
+    /** A dead letter for one input, keyed by its content. */
+    public DeadLetter(
+            String reason, String topic, String payload, long arrivalTime, String detail) {
+        this(reason, topic, payload, arrivalTime, detail, 0L, 1L);
+    }
+
+    /** This dead letter with the given key. */
+    public DeadLetter withKey(long newKey) {
+        return new DeadLetter(reason, topic, payload, arrivalTime, detail, newKey, count);
+    }
+
+    /** This dead letter standing for {@code inputs} inputs, with the given detail. */
+    public DeadLetter summarising(long inputs, String newDetail) {
+        return new DeadLetter(reason, topic, payload, arrivalTime, newDetail, key, inputs);
+    }
+
+    /**
+     * A 64-bit hash of the parts (FNV-1a over their UTF-8 bytes, each part ended by a zero byte,
+     * then mixed as MurmurHash3 finishes): stable across JVMs, runs and restarts.
+     */
+    public static long hash(String... parts) {
+        long h = 0xcbf29ce484222325L;
+        for (String part : parts) {
+            for (byte b : (part == null ? "" : part).getBytes(StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            h = (h ^ 0) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
 
     /** A dead letter whose payload is decoded leniently as UTF-8 and cut to 1 KiB. */
     public static DeadLetter of(

@@ -4,7 +4,9 @@ import io.vigil.model.DeadLetter;
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,6 +45,14 @@ public class ParseFunction extends ProcessFunction<RawMessage, SensorReading> {
     public static final String DEAD_LETTERS_METRIC = "deadLetters";
     public static final String REASON_GROUP = "reason";
 
+    /**
+     * The most dead letters one message yields; the rest become one summary dead letter with their
+     * count (a 64 KiB array of empty objects would otherwise make over 20 000).
+     */
+    public static final int MAX_DEAD_LETTERS_PER_MESSAGE = 100;
+
+    private static final long NANOS_PER_MILLISECOND = 1_000_000L;
+
     private final SensorMessageParser parser;
 
     private transient Counter readingsParsed;
@@ -79,11 +89,52 @@ public class ParseFunction extends ProcessFunction<RawMessage, SensorReading> {
         }
         readingsParsed.inc(result.readings().size());
         readingsStampedOnArrival.inc(result.stampedOnArrival());
-        for (DeadLetter deadLetter : result.deadLetters()) {
-            ctx.output(DEAD_LETTERS, deadLetter);
+        List<DeadLetter> dead = result.deadLetters();
+        if (dead.isEmpty()) {
+            return;
+        }
+        // Keys consecutive from a point the message's content picks: distinct within a message,
+        // the same when the same message is parsed again, rarely overlapping another message's.
+        long first = Math.floorMod(messageHash(message), NANOS_PER_MILLISECOND) + 1;
+        int kept = Math.min(dead.size(), MAX_DEAD_LETTERS_PER_MESSAGE);
+        for (int i = 0; i < kept; i++) {
+            ctx.output(DEAD_LETTERS, dead.get(i).withKey(first + i));
+        }
+        if (dead.size() > kept) {
+            DeadLetter next = dead.get(kept);
+            int rest = dead.size() - kept;
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetter.of(
+                                    next.reason(),
+                                    message.topic(),
+                                    message.payload(),
+                                    message.arrivalTime(),
+                                    "")
+                            .withKey(first + kept)
+                            .summarising(
+                                    rest,
+                                    String.format(
+                                            "%d more dead letters of this message, not stored one"
+                                                    + " by one; the first of them: %s",
+                                            rest, next.detail())));
+        }
+        for (DeadLetter deadLetter : dead) {
             reasonCounter(deadLetter.reason()).inc();
         }
-        deadLetters.inc(result.deadLetters().size());
+        deadLetters.inc(dead.size());
+    }
+
+    private static long messageHash(RawMessage message) {
+        if (message == null) {
+            return 0L;
+        }
+        // ISO-8859-1 maps every byte to one character, so no two payloads hash as one string.
+        String payload =
+                message.payload() == null
+                        ? ""
+                        : new String(message.payload(), StandardCharsets.ISO_8859_1);
+        return DeadLetter.hash(message.topic(), payload);
     }
 
     private Counter reasonCounter(String reason) {

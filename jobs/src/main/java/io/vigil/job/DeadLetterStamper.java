@@ -1,56 +1,40 @@
 package io.vigil.job;
 
 import io.vigil.model.DeadLetter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 
 /**
- * Gives each dead letter a distinct nanosecond within its arrival millisecond, so that two dead
- * letters never share measurement, tags and timestamp in InfluxDB.
+ * Gives each dead letter its nanosecond within its arrival millisecond, as a function of the dead
+ * letter alone, so that a dead letter written again (a replay) rewrites the same InfluxDB point and
+ * two different dead letters rarely share measurement, tags and timestamp.
  *
- * <p>The nanosecond is {@code subtask + 1000 * n}, where {@code n} counts this subtask's dead
- * letters of that millisecond: distinct across up to 1000 parallel subtasks and 1000 dead letters
- * per subtask and millisecond. Dead letters from several upstream subtasks may interleave slightly
- * out of arrival order, so the counters of the most recent {@link #REMEMBERED_MILLIS} milliseconds
- * are kept, not only the last one. No Flink state: after a restore the arrival times are new
- * anyway. This is the one place that stamps dead letters: the points the InfluxDB sink rejects are
- * stamped here too.
+ * <p>The nanosecond is the dead letter's {@link DeadLetter#key()} modulo 1 000 000: the parser keys
+ * the dead letters of one message consecutively from a point picked by a 64-bit hash of the
+ * message's topic and payload, so they never collide with each other, and two different messages on
+ * the same topic with the same reason in the same millisecond collide with probability at most
+ * {@code (k1 + k2) / 1 000 000} for {@code k1, k2} dead letters each (at most 101 each, see {@link
+ * io.vigil.parsing.ParseFunction#MAX_DEAD_LETTERS_PER_MESSAGE}). Dead letters without a key (late
+ * readings, points the sink rejected) are keyed by a hash of their content: {@code n} of them with
+ * the same reason and topic in one millisecond collide with probability about {@code n^2 / 2 000
+ * 000}. No state: the stamp depends on the dead letter only. This is the one place that stamps dead
+ * letters: the points the InfluxDB sink rejects are stamped here too.
  */
-public class DeadLetterStamper extends RichMapFunction<DeadLetter, StampedDeadLetter> {
+public class DeadLetterStamper implements MapFunction<DeadLetter, StampedDeadLetter> {
 
     private static final long serialVersionUID = 1L;
 
-    static final int REMEMBERED_MILLIS = 4096;
-    private static final int PER_MILLISECOND = 1000;
-
-    private transient int subtask;
-    private transient Map<Long, Integer> counts;
-
-    @Override
-    public void open(OpenContext openContext) {
-        open(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-    }
-
-    /**
-     * Starts stamping for the given subtask, for users outside a map operator: the InfluxDB sink's
-     * handler of rejected points ({@link InfluxPoints#rejectedBySink()}).
-     */
-    void open(int subtaskIndex) {
-        subtask = subtaskIndex % PER_MILLISECOND;
-        counts =
-                new LinkedHashMap<>() {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
-                        return size() > REMEMBERED_MILLIS;
-                    }
-                };
-    }
+    private static final long NANOS_PER_MILLISECOND = 1_000_000L;
 
     @Override
     public StampedDeadLetter map(DeadLetter deadLetter) {
-        int n = counts.merge(deadLetter.arrivalTime(), 1, Integer::sum) - 1;
-        return new StampedDeadLetter(deadLetter, subtask + PER_MILLISECOND * (n % PER_MILLISECOND));
+        long key =
+                deadLetter.key() != 0
+                        ? deadLetter.key()
+                        : DeadLetter.hash(
+                                deadLetter.reason(),
+                                deadLetter.topic(),
+                                deadLetter.payload(),
+                                deadLetter.detail());
+        return new StampedDeadLetter(deadLetter, (int) Math.floorMod(key, NANOS_PER_MILLISECOND));
     }
 }

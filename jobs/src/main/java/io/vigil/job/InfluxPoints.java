@@ -64,23 +64,25 @@ public final class InfluxPoints {
     /**
      * A dead letter at its arrival time plus its nanosecond stamp, which tells apart dead letters
      * with the same reason and topic that arrive in the same millisecond: InfluxDB would otherwise
-     * keep only the last of them.
+     * keep only the last of them. Its {@code count} field is the number of inputs it stands for.
      */
     public static InfluxDbPoint deadLetter(StampedDeadLetter stamped) {
-        return deadLetter(stamped, 1L);
-    }
-
-    /** A dead letter standing for {@code count} dropped inputs. */
-    static InfluxDbPoint deadLetter(StampedDeadLetter stamped, long count) {
         DeadLetter d = stamped.deadLetter();
         return InfluxDbPoint.builder(DEAD_LETTERS)
                 .tag("reason", d.reason())
-                .tag("topic", d.topic() == null ? "" : d.topic())
+                // A topic may be 64 KiB; InfluxDB would refuse that key, and the dead letter with
+                // it.
+                .tag("topic", d.topic() == null ? "" : cut(d.topic()))
                 .field("payload", d.payload())
                 .field("detail", d.detail())
-                .field("count", count)
+                .field("count", d.count())
                 .timestamp(d.arrivalTime(), stamped.nanoOfMillisecond())
                 .build();
+    }
+
+    /** The text cut to 1 KiB of UTF-8, as dead letters cut their payloads. */
+    private static String cut(String text) {
+        return DeadLetter.of("", "", text.getBytes(StandardCharsets.UTF_8), 0, "").payload();
     }
 
     /**
@@ -99,21 +101,18 @@ public final class InfluxPoints {
         private final DeadLetterStamper stamper = new DeadLetterStamper();
 
         @Override
-        public void open(int subtaskIndex) {
-            stamper.open(subtaskIndex);
-        }
-
-        @Override
         public InfluxDbPoint onRejected(InfluxDbRejectedPoint rejected) {
+            // InfluxDB's message can name many lines; cut it as payloads are.
+            String detail = cut(rejected.reason());
             DeadLetter letter =
                     DeadLetter.of(
-                            DeadLetterReason.REJECTED_BY_SINK.code(),
-                            rejected.measurement(),
-                            rejected.payload().getBytes(StandardCharsets.UTF_8),
-                            System.currentTimeMillis(),
-                            // InfluxDB's message can name many lines; cut it as payloads are.
-                            DeadLetter.of("", "", utf8(rejected.reason()), 0, "").payload());
-            return deadLetter(stamper.map(letter), rejected.count());
+                                    DeadLetterReason.REJECTED_BY_SINK.code(),
+                                    rejected.measurement(),
+                                    utf8(rejected.payload()),
+                                    System.currentTimeMillis(),
+                                    detail)
+                            .summarising(rejected.count(), detail);
+            return deadLetter(stamper.map(letter));
         }
 
         private static byte[] utf8(String text) {

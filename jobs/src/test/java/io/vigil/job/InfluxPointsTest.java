@@ -101,16 +101,20 @@ class InfluxPointsTest {
     }
 
     @Test
-    void deadLettersOfOneMillisecondNeverShareATimestamp() throws Exception {
+    void deadLettersOfOneMillisecondShareATimestampOnlyWhenTheyAreTheSame() throws Exception {
         DeadLetter letter = new DeadLetter("malformed-json", "sensors/a/b/c", "{", 5_000, "bad");
         try (OneInputStreamOperatorTestHarness<DeadLetter, StampedDeadLetter> harness =
                 new OneInputStreamOperatorTestHarness<>(new StreamMap<>(new DeadLetterStamper()))) {
             harness.open();
             for (int i = 0; i < 5; i++) {
-                harness.processElement(letter, 0);
+                harness.processElement(
+                        new DeadLetter("malformed-json", "sensors/a/b/c", "{" + i, 5_000, "bad"),
+                        0);
             }
             harness.processElement(
                     new DeadLetter("malformed-json", "sensors/a/b/c", "{", 6_000, "bad"), 0);
+            harness.processElement(letter, 0);
+            // The same dead letter again, as after a replay: the same point, written again.
             harness.processElement(letter, 0);
 
             List<StampedDeadLetter> stamped = harness.extractOutputValues();
@@ -127,8 +131,24 @@ class InfluxPointsTest {
                         line.substring(0, line.indexOf(' '))
                                 + line.substring(line.lastIndexOf(' ')));
             }
+            assertThat(stamped).hasSize(8);
             assertThat(lines).hasSize(7);
         }
+    }
+
+    @Test
+    void aDeadLetterOfAnOverLongTopicKeepsItsKeyWithinInfluxDbsLimit() {
+        String topic = "sensors/" + "x".repeat(70_000) + "/a/b";
+        InfluxDbPoint point =
+                InfluxPoints.deadLetter(
+                        new DeadLetterStamper()
+                                .map(new DeadLetter("bad-topic", topic, "{}", 5_000, "too long")));
+
+        String line = LineProtocol.encode(point);
+        assertThat(line.substring(0, line.indexOf(' ')).length())
+                .as("InfluxDB refuses a key over 64 KiB, and with it the dead letter")
+                .isLessThan(65_535);
+        assertThat(point.tags().get("topic")).startsWith("sensors/xxx").hasSize(1024);
     }
 
     @Test
@@ -155,7 +175,19 @@ class InfluxPointsTest {
                         java.util.Map.entry("detail", "partial write: field type conflict"),
                         java.util.Map.entry("payload", "sensor_aggregates,site=a mean=\"x\" 1"));
         assertThat(point.timestampMillis()).isBetween(before, System.currentTimeMillis());
-        assertThat(point.nanoOfMillisecond() % 1000).as("the subtask's nanosecond").isEqualTo(2);
+        InfluxDbRejectedPointHandler onAnotherSubtask = InfluxPoints.rejectedBySink();
+        onAnotherSubtask.open(5);
+        assertThat(
+                        onAnotherSubtask
+                                .onRejected(
+                                        new InfluxDbRejectedPoint(
+                                                "sensor_aggregates",
+                                                "sensor_aggregates,site=a mean=\"x\" 1",
+                                                "partial write: field type conflict",
+                                                1))
+                                .nanoOfMillisecond())
+                .as("the nanosecond is a function of the rejected point")
+                .isEqualTo(point.nanoOfMillisecond());
     }
 
     @Test
@@ -176,14 +208,15 @@ class InfluxPointsTest {
     }
 
     @Test
-    void rejectedPointsOfOneMillisecondNeverShareATimestamp() {
+    void differentRejectedPointsOfOneMillisecondNeverShareATimestamp() {
         InfluxDbRejectedPointHandler handler = InfluxPoints.rejectedBySink();
         handler.open(7);
         Set<String> timestamps = new HashSet<>();
         for (int i = 0; i < 500; i++) {
             String line =
                     LineProtocol.encode(
-                            handler.onRejected(new InfluxDbRejectedPoint("t", "p", "e", 1)));
+                            handler.onRejected(
+                                    new InfluxDbRejectedPoint("t", "t x=" + i + "i 1", "e", 1)));
             timestamps.add(line.substring(line.lastIndexOf(' ') + 1));
         }
         assertThat(timestamps).hasSize(500);

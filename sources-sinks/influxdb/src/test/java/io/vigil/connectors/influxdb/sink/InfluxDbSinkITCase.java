@@ -36,10 +36,7 @@ class InfluxDbSinkITCase {
         StreamExecutionEnvironment env = noRestarts();
         env.fromData(1L, 2L, 3L, 4L)
                 .sinkTo(
-                        InfluxDbSink.<Long>builder()
-                                .setUrl(INFLUXDB.url())
-                                .setDatabase("conflict")
-                                .setRejectedPointHandler(new DeadLetterPoints())
+                        withDeadLetters("conflict")
                                 .setConverter(
                                         n -> {
                                             InfluxDbPoint.Builder p =
@@ -99,11 +96,16 @@ class InfluxDbSinkITCase {
                                         .startsWith("partial write: field type conflict"));
     }
 
-    private static InfluxDbSink<Long> conflictSink(String database) {
+    /** A sink to the database that writes rejected points as dead letters. */
+    private static InfluxDbSinkBuilder<Long> withDeadLetters(String database) {
         return InfluxDbSink.<Long>builder()
                 .setUrl(INFLUXDB.url())
                 .setDatabase(database)
-                .setRejectedPointHandler(new DeadLetterPoints())
+                .setRejectedPointHandler(new DeadLetterPoints());
+    }
+
+    private static InfluxDbSink<Long> conflictSink(String database) {
+        return withDeadLetters(database)
                 .setConverter(
                         n -> {
                             InfluxDbPoint.Builder p =
@@ -159,6 +161,53 @@ class InfluxDbSinkITCase {
         env.execute("nanoseconds");
 
         assertThat(countOfX("nanos")).isEqualTo(3L);
+    }
+
+    @Test
+    void sendsAPointWithAKeyOverInfluxDbsLimitToDeadLettersAndWritesTheRest() throws Exception {
+        INFLUXDB.createDatabase("longkey");
+        String longTag = "t".repeat(70_000);
+        StreamExecutionEnvironment env = noRestarts();
+        env.fromData(1L, 2L, 3L, 4L)
+                .sinkTo(
+                        withDeadLetters("longkey")
+                                // Alone in its request, the bad point gets the request refused.
+                                .set(InfluxDbSinkOptions.BATCH_MAX_POINTS, 1)
+                                .setConverter(
+                                        n ->
+                                                InfluxDbPoint.builder("m")
+                                                        .tag("n", n == 3 ? longTag : "p" + n)
+                                                        .field("x", n)
+                                                        .timestamp(n)
+                                                        .build())
+                                .build());
+        env.execute("key over 64 KiB");
+
+        assertThat(INFLUXDB.query("longkey", "SELECT n, x FROM m"))
+                .extracting(r -> r.get("n"))
+                .containsExactly("p1", "p2", "p4");
+        List<Map<String, Object>> deadLetters =
+                INFLUXDB.query("longkey", "SELECT * FROM dead_letters");
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).get("reason")).isEqualTo("rejected-by-sink");
+        assertThat((String) deadLetters.get(0).get("payload")).startsWith("m,n=ttt");
+        assertThat((String) deadLetters.get(0).get("error")).contains("unable to parse");
+    }
+
+    @Test
+    void failsOnAWriteToAMissingDatabaseWithTheServersMessage() {
+        StreamExecutionEnvironment env = noRestarts();
+        env.fromData(1L)
+                .sinkTo(
+                        sinkOfX("vanished")
+                                .setRejectedPointHandler(new DeadLetterPoints())
+                                .set(InfluxDbSinkOptions.VERIFY_DATABASE, false)
+                                .build());
+
+        assertThatThrownBy(() -> env.execute("missing database on write"))
+                .rootCause()
+                .hasMessageContaining("refused 1 line(s) with HTTP 404: database not found")
+                .hasMessageContaining("does the database exist?");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
                 ssl.init(null, new TrustManager[] {trustManager}, null);
                 builder.sslSocketFactory(ssl.getSocketFactory(), trustManager);
             } catch (GeneralSecurityException e) {
-                throw new FlinkRuntimeException("Cannot set up TLS for " + settings.url, e);
+                throw new FlinkRuntimeException("Cannot set up TLS for " + settings.displayUrl, e);
             }
         }
         return builder;
@@ -147,7 +147,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
                         String.format(
                                 "Database '%s' does not exist on %s: create it, or set"
                                         + " influxdb.create-database: true",
-                                settings.database, settings.url));
+                                settings.database, settings.displayUrl));
             }
         } catch (FlinkRuntimeException e) {
             throw e;
@@ -168,7 +168,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
             throw new FlinkRuntimeException(
                     String.format(
                             "Cannot %s database '%s' on %s: %s (%s)",
-                            action, settings.database, settings.url, e.getMessage(), hint),
+                            action, settings.database, settings.displayUrl, e.getMessage(), hint),
                     e);
         } finally {
             influx.close();
@@ -190,7 +190,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
         return String.format(
                 "TLS handshake with %s failed: %s (is the server's certificate trusted and issued"
                         + " for this host? see influxdb.tls.ca-file)",
-                settings.url, e.getMessage());
+                settings.displayUrl, e.getMessage());
     }
 
     private QueryResult check(QueryResult result, String what) {
@@ -206,7 +206,7 @@ public final class InfluxDbHttpClient implements InfluxDbWriteClient {
             throw new FlinkRuntimeException(
                     String.format(
                             "Cannot %s '%s' on %s: %s",
-                            what, settings.database, settings.url, error));
+                            what, settings.database, settings.displayUrl, error));
         }
         return result;
     }

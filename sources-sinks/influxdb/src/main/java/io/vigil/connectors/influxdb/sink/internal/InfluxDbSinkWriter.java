@@ -240,29 +240,72 @@ public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine
 
     private void writeBatch(List<InfluxDbLine> batch, List<InfluxDbRejectedPoint> rejected)
             throws InterruptedException {
-        List<InfluxDbLine> sent = batch;
-        String body = body(sent);
-        WriteResponse response = writeWithRetry(body, sent);
-        int dropped = 0;
-        if (response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
-            sent = new ArrayList<>();
-            dropped = splitConflictsInBatch(response, batch, sent, rejected);
-            body = body(sent);
-            response = sent.isEmpty() ? null : writeWithRetry(body, sent);
-            if (response != null && response.kind() == WriteResponse.Kind.CONFLICT_IN_BATCH) {
-                throw refused(response, sent);
-            }
-        }
-        if (response != null && response.kind() == WriteResponse.Kind.PARTIAL) {
-            dropped += collectRejected(response, sent, rejected);
-        }
+        long[] bytes = {0};
+        int dropped = write(batch, rejected, bytes);
         synchronized (metricsLock) {
-            long written = batch.size() - dropped;
-            long bytes = InfluxDbLine.utf8Length(body);
-            pointsWritten.inc(written);
-            bytesWritten.inc(bytes);
+            pointsWritten.inc(batch.size() - dropped);
+            bytesWritten.inc(bytes[0]);
             batchesWritten.inc();
         }
+    }
+
+    /**
+     * Writes the lines; where InfluxDB refuses them as a whole for points in them, narrows the
+     * batch down to those points, which are added to {@code rejected}, and writes the rest.
+     *
+     * @param bytes where the bytes of the acknowledged requests are added up
+     * @return the number of lines not written
+     */
+    private int write(List<InfluxDbLine> batch, List<InfluxDbRejectedPoint> rejected, long[] bytes)
+            throws InterruptedException {
+        String body = body(batch);
+        WriteResponse response = writeWithRetry(body, batch);
+        switch (response.kind()) {
+            case CONFLICT_IN_BATCH:
+                List<InfluxDbLine> kept = new ArrayList<>();
+                // Each split takes at least one point off, so sending the rest again ends.
+                int split = splitConflictsInBatch(response, batch, kept, rejected);
+                return split + (kept.isEmpty() ? 0 : write(kept, rejected, bytes));
+            case UNPARSABLE_BATCH:
+                return narrowDown(response, batch, rejected, bytes);
+            case PARTIAL:
+                bytes[0] += InfluxDbLine.utf8Length(body);
+                return collectRejected(response, batch, rejected);
+            default:
+                bytes[0] += InfluxDbLine.utf8Length(body);
+                return 0;
+        }
+    }
+
+    /**
+     * Bisects a batch InfluxDB refused as a whole with 400 (it writes nothing when no line of a
+     * request parses, e.g. for a key over 64 KiB): each half is sent again, down to single points,
+     * so one bad point costs about {@code 2 log2(batch)} requests and never the job.
+     */
+    private int narrowDown(
+            WriteResponse response,
+            List<InfluxDbLine> batch,
+            List<InfluxDbRejectedPoint> rejected,
+            long[] bytes)
+            throws InterruptedException {
+        if (handler == null) {
+            throw refused(response, batch);
+        }
+        if (batch.size() > 1) {
+            int half = batch.size() / 2;
+            return write(batch.subList(0, half), rejected, bytes)
+                    + write(batch.subList(half, batch.size()), rejected, bytes);
+        }
+        InfluxDbLine entry = batch.get(0);
+        rejected.add(
+                new InfluxDbRejectedPoint(
+                        entry.point.measurement(), entry.line, response.errorMessage(), 1));
+        LOG.warn(
+                "InfluxDB at {} refused a point: {}; the point goes to the rejected-point handler",
+                client.target(),
+                sample(List.of(response.errorMessage())));
+        countFailed(1);
+        return 1;
     }
 
     /**
@@ -450,6 +493,7 @@ public final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, InfluxDbLine
                     case SUCCESS:
                     case PARTIAL:
                     case CONFLICT_IN_BATCH:
+                    case UNPARSABLE_BATCH:
                         return response;
                     case FATAL:
                         throw refused(response, count, lines);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -48,7 +49,13 @@ public final class InfluxDbWriterSettings {
                     InfluxDbSinkOptions.VERIFY_DATABASE,
                     InfluxDbSinkOptions.DEAD_LETTER_MEASUREMENT);
 
+    private static final Pattern USER_INFO = Pattern.compile("^([^/]*//)[^/?#]*@");
+
     final String url;
+
+    /** The URL for logs and messages: any user info (a login, maybe a password) is masked. */
+    final String displayUrl;
+
     final String database;
     final String retentionPolicy;
     final String username;
@@ -71,6 +78,7 @@ public final class InfluxDbWriterSettings {
 
     private InfluxDbWriterSettings(ReadableConfig c) {
         url = stripTrailingSlash(c.get(InfluxDbSinkOptions.URL));
+        displayUrl = withoutUserInfo(url);
         database = c.get(InfluxDbSinkOptions.DATABASE);
         retentionPolicy = c.get(InfluxDbSinkOptions.RETENTION_POLICY);
         username = c.get(InfluxDbSinkOptions.USERNAME);
@@ -126,13 +134,17 @@ public final class InfluxDbWriterSettings {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw bad(InfluxDbSinkOptions.URL, url, "is not a URL: " + e.getMessage());
+            // The exception's message repeats the input, user info and all.
+            throw bad(
+                    InfluxDbSinkOptions.URL,
+                    displayUrl,
+                    String.format("is not a URL: %s at index %d", e.getReason(), e.getIndex()));
         }
         String scheme = uri.getScheme();
         require(
                 ("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null,
                 InfluxDbSinkOptions.URL,
-                url,
+                displayUrl,
                 "must be an http:// or https:// URL with a host");
         require(
                 database != null && !database.isBlank(),
@@ -246,6 +258,11 @@ public final class InfluxDbWriterSettings {
                                 option.key(), rule, value));
     }
 
+    /** The URL with its user info replaced by {@code ***}, as the MQTT connector shows it. */
+    static String withoutUserInfo(String url) {
+        return url == null ? null : USER_INFO.matcher(url).replaceFirst("$1***@");
+    }
+
     private static String stripTrailingSlash(String url) {
         return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
@@ -263,7 +280,7 @@ public final class InfluxDbWriterSettings {
 
     /** Where the sink writes to, for messages: URL and database. */
     public String target() {
-        return String.format("%s (database '%s')", url, database);
+        return String.format("%s (database '%s')", displayUrl, database);
     }
 
     /** The password or token named by the options, read now (on the TaskManager). */

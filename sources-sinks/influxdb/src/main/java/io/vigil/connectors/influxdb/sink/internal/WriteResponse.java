@@ -24,6 +24,11 @@ public final class WriteResponse {
          * 1.x names no point): the batch must be split and sent again.
          */
         CONFLICT_IN_BATCH,
+        /**
+         * Nothing was written because InfluxDB could not parse the only line(s) of the batch (a key
+         * over 64 KiB, say): the points to blame must be found by sending parts of the batch.
+         */
+        UNPARSABLE_BATCH,
         /** The request is wrong or not allowed: retrying cannot help. */
         FATAL
     }
@@ -59,6 +64,9 @@ public final class WriteResponse {
             }
             if (message.startsWith("field type conflict")) {
                 return Kind.CONFLICT_IN_BATCH;
+            }
+            if (message.startsWith("unable to parse")) {
+                return Kind.UNPARSABLE_BATCH;
             }
         }
         return Kind.FATAL;

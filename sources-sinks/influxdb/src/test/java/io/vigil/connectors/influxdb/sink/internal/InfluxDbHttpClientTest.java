@@ -1,5 +1,7 @@
 package io.vigil.connectors.influxdb.sink.internal;
 
+import static org.apache.flink.util.ExceptionUtils.stringifyException;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
@@ -80,5 +82,32 @@ class InfluxDbHttpClientTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void masksTheUserInfoOfTheUrlInEveryMessage() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        InfluxDbHttpClient client = client(options("http://writer:s3cret@127.0.0.1:" + port));
+        try {
+            assertThat(client.target())
+                    .isEqualTo("http://***@127.0.0.1:" + port + " (database 'test')");
+            assertThatThrownBy(client::prepareDatabase)
+                    .hasMessageStartingWith(
+                            "Cannot check database 'test' on http://***@127.0.0.1:" + port + ": ")
+                    .satisfies(e -> assertThat(stringifyException(e)).doesNotContain("s3cret"));
+            assertThatThrownBy(() -> client.write("m x=1i 1"))
+                    .satisfies(e -> assertThat(stringifyException(e)).doesNotContain("s3cret"));
+        } finally {
+            client.close();
+        }
+        assertThatThrownBy(() -> client(options("ftp://writer:s3cret@host/")))
+                .hasMessageContaining("ftp://***@host")
+                .satisfies(e -> assertThat(stringifyException(e)).doesNotContain("s3cret"));
+        assertThatThrownBy(() -> client(options("http://writer:s3cret@host/a b")))
+                .hasMessageContaining("influxdb.url")
+                .satisfies(e -> assertThat(stringifyException(e)).doesNotContain("s3cret"));
     }
 }

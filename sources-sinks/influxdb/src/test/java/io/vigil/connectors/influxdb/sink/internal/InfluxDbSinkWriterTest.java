@@ -126,7 +126,11 @@ class InfluxDbSinkWriterTest {
         fixture.flush();
 
         assertThat(client.requests()).extracting(r -> r.lines().size()).containsExactly(1, 1, 1);
-        assertThat(client.requests().get(1).body).contains(big);
+        // Sender threads may deliver the three requests in any order.
+        assertThat(client.requests())
+                .filteredOn(r -> r.body.contains(big))
+                .singleElement()
+                .satisfies(r -> assertThat(r.lines()).hasSize(1));
     }
 
     @Test
@@ -427,6 +431,57 @@ class InfluxDbSinkWriterTest {
                 .anyMatch(l -> l.contains("payload=\"unable to parse 'a': bad\""))
                 .anyMatch(l -> l.contains("payload=\"unable to parse 'b': bad dropped=0\""));
         assertThat(fixture.counter("failedPoints")).isEqualTo(2);
+    }
+
+    @Test
+    void narrowsABatchRefusedAsAWholeDownToItsBadPointsAndWritesTheRest() throws Exception {
+        writer(options());
+        String unparsable =
+                "{\"error\":\"unable to parse 'm,k=v1 x=1i 1001000000': max key length"
+                        + " exceeded\"}";
+        // 4 points: the whole batch, half [0,1], its halves [0] and [1], then half [2,3].
+        client.thenRespond(400, unparsable)
+                .thenRespond(400, unparsable)
+                .thenRespond(204, "")
+                .thenRespond(400, unparsable)
+                .thenRespond(204, "");
+
+        fixture.write(0, 4);
+        fixture.flush();
+
+        List<ScriptedInfluxDbClient.Request> requests = client.requests();
+        assertThat(requests).as("5 writes narrowing down, then the dead letter").hasSize(6);
+        assertThat(requests.stream().limit(5).map(ScriptedInfluxDbClient.Request::lines))
+                .containsExactly(
+                        List.of(
+                                "m,k=v0 x=0i 1000000000",
+                                "m,k=v1 x=1i 1001000000",
+                                "m,k=v0 x=2i 1002000000",
+                                "m,k=v1 x=3i 1003000000"),
+                        List.of("m,k=v0 x=0i 1000000000", "m,k=v1 x=1i 1001000000"),
+                        List.of("m,k=v0 x=0i 1000000000"),
+                        List.of("m,k=v1 x=1i 1001000000"),
+                        List.of("m,k=v0 x=2i 1002000000", "m,k=v1 x=3i 1003000000"));
+        assertThat(requests.get(5).body)
+                .startsWith("dead_letters,reason=rejected-by-sink,topic=m count=1i,")
+                .contains("max key length exceeded")
+                .contains("payload=\"m,k=v1 x=1i 1001000000\"");
+        assertThat(fixture.counter("pointsWritten")).isEqualTo(3);
+        assertThat(fixture.counter("failedPoints")).isEqualTo(1);
+    }
+
+    @Test
+    void failsOnABatchRefusedAsAWholeWhenDeadLettersAreOff() throws Exception {
+        Configuration c = options();
+        c.set(InfluxDbSinkOptions.DEAD_LETTER_MEASUREMENT, "");
+        fixture.open(c, null);
+        client.thenRespond(400, "{\"error\":\"unable to parse 'm x': missing fields\"}");
+
+        fixture.write(0, 2);
+
+        assertThatThrownBy(fixture::flush)
+                .hasMessageContaining("refused 2 line(s) with HTTP 400: unable to parse");
+        assertThat(client.requests()).as("not narrowed down").hasSize(1);
     }
 
     @Test

@@ -23,7 +23,9 @@ class WriteResponseTest {
         assertThat(kind(429, "")).isEqualTo(WriteResponse.Kind.RETRYABLE);
         assertThat(kind(408, "")).isEqualTo(WriteResponse.Kind.RETRYABLE);
         assertThat(kind(400, "{\"error\":\"unable to parse 'x': missing fields\"}"))
-                .isEqualTo(WriteResponse.Kind.FATAL);
+                .as("a batch of nothing but bad points, to narrow down")
+                .isEqualTo(WriteResponse.Kind.UNPARSABLE_BATCH);
+        assertThat(kind(400, "{\"error\":\"bad timestamp\"}")).isEqualTo(WriteResponse.Kind.FATAL);
         assertThat(kind(401, "{\"error\":\"authorization failed\"}"))
                 .isEqualTo(WriteResponse.Kind.FATAL);
         assertThat(kind(403, "")).isEqualTo(WriteResponse.Kind.FATAL);

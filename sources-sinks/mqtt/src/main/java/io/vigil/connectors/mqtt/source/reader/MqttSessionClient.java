@@ -40,6 +40,8 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
 
     private volatile boolean closing;
     private volatile boolean everConnected;
+    private volatile int connectionNumber;
+    private volatile int sessionStart;
     private Subscription subscription;
     private long unsentDemand;
 
@@ -164,7 +166,29 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
 
     @Override
     public void lost() {
+        connectionNumber++;
         onReconnect.run();
+    }
+
+    /**
+     * A broker that lost the session resends nothing of the earlier connections: their messages
+     * stop being expected again.
+     */
+    @Override
+    public void reconnected(boolean sessionPresent) {
+        if (!sessionPresent) {
+            sessionStart = connectionNumber;
+        }
+    }
+
+    /** Counts the connections after the first: each loss starts the next number. */
+    int connection() {
+        return connectionNumber;
+    }
+
+    /** The first connection number of the broker's current session for this client. */
+    int sessionStart() {
+        return sessionStart;
     }
 
     /**
@@ -196,7 +220,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
         MqttMessage message =
                 new MqttMessage(
                         topic, payload, qos, retain, userProperties, System.currentTimeMillis());
-        return new ReceivedMessage(message, acknowledge, this);
+        return new ReceivedMessage(message, acknowledge, this, connectionNumber);
     }
 
     /**

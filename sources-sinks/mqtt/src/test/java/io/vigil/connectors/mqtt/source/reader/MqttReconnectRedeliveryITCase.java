@@ -40,6 +40,22 @@ class MqttReconnectRedeliveryITCase {
     @EnumSource(MqttProtocolVersion.class)
     void emitsEachMessageOnceWhenTheBrokerResendsTheUnacknowledgedOnes(MqttProtocolVersion version)
             throws Exception {
+        emitsEachMessageOnce(version, false);
+    }
+
+    /**
+     * A checkpoint that completes while the connection is down runs acknowledgements the client
+     * drops unsent; the broker still resends those messages.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void emitsEachMessageOnceWhenACheckpointCompletesWhileDisconnected(MqttProtocolVersion version)
+            throws Exception {
+        emitsEachMessageOnce(version, true);
+    }
+
+    private void emitsEachMessageOnce(MqttProtocolVersion version, boolean checkpointWhileDown)
+            throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it/redelivery/" + id;
         Configuration conf = new Configuration();
@@ -67,8 +83,17 @@ class MqttReconnectRedeliveryITCase {
 
             // Persistence keeps the session and its unacknowledged messages across the restart.
             BROKER.stop();
-            BROKER.start();
             long deadline = System.currentTimeMillis() + 15_000;
+            if (checkpointWhileDown) {
+                while (reader.reconnects() == 0) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                reader.snapshotState(0);
+                reader.notifyCheckpointComplete(0);
+                assertThat(reader.acksPending()).isZero();
+            }
+            BROKER.start();
             while (reader.reconnects() == 0
                     || reader.connectionState() != MqttConnection.State.CONNECTED.ordinal()) {
                 assertThat(System.currentTimeMillis()).isLessThan(deadline);

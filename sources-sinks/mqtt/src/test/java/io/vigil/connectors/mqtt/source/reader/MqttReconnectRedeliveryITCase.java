@@ -58,19 +58,8 @@ class MqttReconnectRedeliveryITCase {
             throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it/redelivery/" + id;
-        Configuration conf = new Configuration();
-        conf.set(MqttSourceOptions.BROKER_URIS, List.of(BROKER.uri()));
-        conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
-        conf.set(MqttSourceOptions.CLIENT_ID_PREFIX, "redelivery-" + id);
-        conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
-        conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
-        conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
         MqttSourceReader<String> reader =
-                new MqttSourceReader<>(
-                        conf,
-                        MqttDeserializationSchema.payloadAsUtf8(),
-                        new TestingReaderContext());
-        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+                reconnectingReader(BROKER.uri(), "redelivery-" + id, topic, version);
         TestingReaderOutput<String> output = new TestingReaderOutput<>();
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
             for (int i = 0; i < BEFORE; i++) {
@@ -127,6 +116,28 @@ class MqttReconnectRedeliveryITCase {
         } finally {
             reader.close();
         }
+    }
+
+    /**
+     * A reader of one session on {@code topic} that reconnects within half a second, for tests that
+     * restart the broker.
+     */
+    static MqttSourceReader<String> reconnectingReader(
+            String uri, String clientIdPrefix, String topic, MqttProtocolVersion version) {
+        Configuration conf = new Configuration();
+        conf.set(MqttSourceOptions.BROKER_URIS, List.of(uri));
+        conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
+        conf.set(MqttSourceOptions.CLIENT_ID_PREFIX, clientIdPrefix);
+        conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
+        conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
+        conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
+        MqttSourceReader<String> reader =
+                new MqttSourceReader<>(
+                        conf,
+                        MqttDeserializationSchema.payloadAsUtf8(),
+                        new TestingReaderContext());
+        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+        return reader;
     }
 
     private static void drainUntil(

@@ -33,10 +33,13 @@ final class Redeliveries {
 
     /**
      * Its acknowledgement ran. On the connection it came with, the broker now has it; on a later
-     * one the client dropped it unsent, so the broker resends the message and it stays expected.
+     * one the client dropped it unsent, so the broker resends the message and it stays expected,
+     * unless the broker lost that session meanwhile.
      */
     void acknowledged(ReceivedMessage received) {
-        if (received.connection() == received.client().connection()) {
+        MqttSessionClient client = received.client();
+        if (received.connection() == client.connection()
+                || received.connection() < client.sessionStart()) {
             remove(new Key(received.message()), received);
         }
     }

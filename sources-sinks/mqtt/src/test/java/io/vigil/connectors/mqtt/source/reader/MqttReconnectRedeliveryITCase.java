@@ -119,11 +119,94 @@ class MqttReconnectRedeliveryITCase {
     }
 
     /**
+     * Issue #10, item 3: Mosquitto restores a session after a restart without its shared
+     * subscription, so the readers of a shared subscription received nothing new (all 200 later
+     * messages missing before the fix). Each message is emitted once by one of the two readers.
+     */
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void sharedSubscriptionsKeepReceivingAfterTheBrokerRestarts(MqttProtocolVersion version)
+            throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "it/shared-restart/" + id;
+        List<MqttSourceReader<String>> readers = new ArrayList<>();
+        List<TestingReaderOutput<String>> outputs = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(reconnectingReader(BROKER.uri(), "shared-" + id, topic, version, r, true));
+            outputs.add(new TestingReaderOutput<>());
+        }
+        List<String> expected = new ArrayList<>();
+        try {
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+                for (int i = 0; i < 100; i++) {
+                    publisher.publish(topic, "before-" + i, 1);
+                    expected.add("before-" + i);
+                }
+            }
+            drainAllUntil(readers, outputs, 100);
+            BROKER.stop();
+            BROKER.start();
+            long deadline = System.currentTimeMillis() + 15_000;
+            for (MqttSourceReader<String> reader : readers) {
+                while (reader.reconnects() == 0
+                        || reader.connectionState() != MqttConnection.State.CONNECTED.ordinal()) {
+                    assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            }
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+                for (int i = 0; i < 100; i++) {
+                    publisher.publish(topic, "after-" + i, 1);
+                    expected.add("after-" + i);
+                }
+            }
+            drainAllUntil(readers, outputs, 200);
+            for (int r = 0; r < 2; r++) {
+                drainFor(readers.get(r), outputs.get(r), 500);
+            }
+            List<String> emitted = new ArrayList<>(outputs.get(0).getEmittedRecords());
+            emitted.addAll(outputs.get(1).getEmittedRecords());
+            assertThat(emitted).containsExactlyInAnyOrderElementsOf(expected);
+        } finally {
+            for (MqttSourceReader<String> reader : readers) {
+                reader.close();
+            }
+        }
+    }
+
+    private static void drainAllUntil(
+            List<MqttSourceReader<String>> readers,
+            List<TestingReaderOutput<String>> outputs,
+            int count)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (outputs.stream().mapToInt(o -> o.getEmittedRecords().size()).sum() < count) {
+            assertThat(System.currentTimeMillis())
+                    .as("emitted so far: %s and %s", outputs.get(0), outputs.get(1))
+                    .isLessThan(deadline);
+            for (int r = 0; r < readers.size(); r++) {
+                readers.get(r).pollNext(outputs.get(r));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    static MqttSourceReader<String> reconnectingReader(
+            String uri, String clientIdPrefix, String topic, MqttProtocolVersion version) {
+        return reconnectingReader(uri, clientIdPrefix, topic, version, 0, false);
+    }
+
+    /**
      * A reader of one session on {@code topic} that reconnects within half a second, for tests that
      * restart the broker.
      */
     static MqttSourceReader<String> reconnectingReader(
-            String uri, String clientIdPrefix, String topic, MqttProtocolVersion version) {
+            String uri,
+            String clientIdPrefix,
+            String topic,
+            MqttProtocolVersion version,
+            int split,
+            boolean shared) {
         Configuration conf = new Configuration();
         conf.set(MqttSourceOptions.BROKER_URIS, List.of(uri));
         conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
@@ -131,12 +214,13 @@ class MqttReconnectRedeliveryITCase {
         conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
         conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
         conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
+        conf.set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, shared);
         MqttSourceReader<String> reader =
                 new MqttSourceReader<>(
                         conf,
                         MqttDeserializationSchema.payloadAsUtf8(),
                         new TestingReaderContext());
-        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+        reader.addSplits(List.of(new MqttSubscriptionSplit(split)));
         return reader;
     }
 

@@ -182,7 +182,10 @@ class MqttReconnectRedeliveryITCase {
         long deadline = System.currentTimeMillis() + 15_000;
         while (outputs.stream().mapToInt(o -> o.getEmittedRecords().size()).sum() < count) {
             assertThat(System.currentTimeMillis())
-                    .as("emitted so far: %s and %s", outputs.get(0), outputs.get(1))
+                    .as(
+                            "records emitted so far: %s and %s",
+                            outputs.get(0).getEmittedRecords().size(),
+                            outputs.get(1).getEmittedRecords().size())
                     .isLessThan(deadline);
             for (int r = 0; r < readers.size(); r++) {
                 readers.get(r).pollNext(outputs.get(r));

@@ -10,11 +10,17 @@ final class ReceivedMessage {
     private final MqttMessage message;
     private final Runnable acknowledgement;
     private final MqttSessionClient client;
+    private final int connection;
 
-    ReceivedMessage(MqttMessage message, Runnable acknowledgement, MqttSessionClient client) {
+    ReceivedMessage(
+            MqttMessage message,
+            Runnable acknowledgement,
+            MqttSessionClient client,
+            int connection) {
         this.message = message;
         this.acknowledgement = acknowledgement;
         this.client = client;
+        this.connection = connection;
     }
 
     MqttMessage message() {
@@ -32,5 +38,10 @@ final class ReceivedMessage {
 
     MqttSessionClient client() {
         return client;
+    }
+
+    /** The client's connection number when the message reached the reader's flow. */
+    int connection() {
+        return connection;
     }
 }

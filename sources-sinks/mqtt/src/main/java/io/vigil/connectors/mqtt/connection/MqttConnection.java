@@ -49,9 +49,6 @@ public final class MqttConnection implements AutoCloseable {
         /** The connection was lost after it had been up; the client reconnects by itself. */
         default void lost() {}
 
-        /** A reconnect after a loss was accepted, resuming the session or starting a new one. */
-        default void reconnected(boolean sessionPresent) {}
-
         /** The client is closed, or given up after a failed attempt, and now in this state. */
         default void disposed(MqttClientState finalState) {}
     }
@@ -170,9 +167,7 @@ public final class MqttConnection implements AutoCloseable {
             return;
         }
         state = State.CONNECTED;
-        boolean sessionPresent = MqttProtocolClient.sessionPresent(context);
-        listener.reconnected(sessionPresent);
-        if (cleanStart || sessionPresent) {
+        if (cleanStart || MqttProtocolClient.sessionPresent(context)) {
             LOG.info("MQTT {} {} reconnected to {}", role, clientId, currentUri());
         } else {
             // The client resubscribes by itself (resubscribeIfSessionExpired), but what the

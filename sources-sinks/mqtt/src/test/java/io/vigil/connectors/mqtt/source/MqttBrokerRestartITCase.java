@@ -86,9 +86,6 @@ class MqttBrokerRestartITCase {
         System.arraycopy(MqttSourceReaderExpectations.expected("a", BATCH), 0, expected, 0, BATCH);
         System.arraycopy(
                 MqttSourceReaderExpectations.expected("b", BATCH), 0, expected, BATCH, BATCH);
-        // Distinct: the reader drops what the broker resends of its unacknowledged messages, but
-        // the PUBACKs it sends while Mosquitto shuts down are lost, and those messages come again
-        // indistinguishable from new ones (0-7 per run here; docs/mqtt-source.md).
         assertThat(MqttTestJobs.payloads(key).stream().distinct())
                 .containsExactlyInAnyOrder(expected);
         assertThat(BROKER.log()).contains("restart-" + id + "-0");

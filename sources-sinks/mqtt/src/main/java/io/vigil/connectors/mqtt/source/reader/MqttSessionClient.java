@@ -40,10 +40,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
 
     private volatile boolean closing;
     private volatile boolean everConnected;
-    private volatile int connectionNumber;
-    private volatile int sessionStart;
     private Subscription subscription;
-    private volatile MqttProtocolClient protocolClient;
     private long unsentDemand;
 
     MqttSessionClient(
@@ -125,7 +122,6 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
      */
     @Override
     public void created(MqttProtocolClient client) {
-        protocolClient = client;
         client.publishes(this::received)
                 .subscribe(
                         new FlowableSubscriber<ReceivedMessage>() {
@@ -168,57 +164,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
 
     @Override
     public void lost() {
-        connectionNumber++;
         onReconnect.run();
-    }
-
-    /**
-     * A broker that lost the session resends nothing of the earlier connections: their messages
-     * stop being expected again.
-     */
-    @Override
-    public void reconnected(boolean sessionPresent) {
-        if (!sessionPresent) {
-            sessionStart = connectionNumber;
-        } else if (subscriptionFilters.stream().anyMatch(f -> f.startsWith("$share/"))) {
-            resubscribeShared();
-        }
-    }
-
-    /**
-     * Mosquitto (2.0.11 here) restores a persistent session after its restart but not the session's
-     * shared subscriptions: the broker reports the session present, the client does not subscribe
-     * again, and nothing new reaches it. Shared subscriptions get no retained messages, so
-     * subscribing again costs nothing. Asynchronous: this runs on the client's thread.
-     */
-    private void resubscribeShared() {
-        MqttProtocolClient client = protocolClient;
-        if (client == null) {
-            return;
-        }
-        client.subscribe(subscriptionFilters, qos)
-                .whenComplete(
-                        (ok, error) -> {
-                            if (error != null && !closing) {
-                                failureHandler.accept(
-                                        new FlinkRuntimeException(
-                                                String.format(
-                                                        "MQTT client %s could not subscribe again"
-                                                                + " after a reconnect",
-                                                        clientId),
-                                                error));
-                            }
-                        });
-    }
-
-    /** Counts the connections after the first: each loss starts the next number. */
-    int connection() {
-        return connectionNumber;
-    }
-
-    /** The first connection number of the broker's current session for this client. */
-    int sessionStart() {
-        return sessionStart;
     }
 
     /**
@@ -250,7 +196,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
         MqttMessage message =
                 new MqttMessage(
                         topic, payload, qos, retain, userProperties, System.currentTimeMillis());
-        return new ReceivedMessage(message, acknowledge, this, connectionNumber);
+        return new ReceivedMessage(message, acknowledge, this);
     }
 
     /**

@@ -18,7 +18,6 @@ final class MqttSourceMetrics {
     private final Counter messagesReceived;
     private final Counter bytesReceived;
     private final Counter reconnects;
-    private final Counter redeliveriesDropped;
     private final Counter standardBytesIn;
     private final Counter standardRecordsIn;
 
@@ -31,7 +30,6 @@ final class MqttSourceMetrics {
         messagesReceived = group.counter("messagesReceived");
         bytesReceived = group.counter("bytesReceived");
         reconnects = group.counter("reconnects");
-        redeliveriesDropped = group.counter("redeliveriesDropped");
         group.gauge("acksPending", acksPending::getAsLong);
         group.gauge("queuedMessages", queued::getAsInt);
         group.gauge("connectionState", connectionState::getAsInt);
@@ -56,14 +54,5 @@ final class MqttSourceMetrics {
 
     long reconnects() {
         return reconnects.getCount();
-    }
-
-    /** A message the broker resent after a reconnect, already emitted, was not emitted again. */
-    void redeliveryDropped() {
-        redeliveriesDropped.inc();
-    }
-
-    long redeliveriesDropped() {
-        return redeliveriesDropped.getCount();
     }
 }

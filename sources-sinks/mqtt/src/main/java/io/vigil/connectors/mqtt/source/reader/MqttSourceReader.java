@@ -40,7 +40,6 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     private final HandOverQueue<ReceivedMessage> queue;
     private final SessionCredit<MqttSessionClient> credit;
     private final PendingAcks pendingAcks = new PendingAcks();
-    private final Redeliveries redeliveries = new Redeliveries();
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final MqttSourceMetrics metrics;
@@ -131,13 +130,6 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         if (received == null) {
             return InputStatus.NOTHING_AVAILABLE;
         }
-        if (received.needsAcknowledgement() && redeliveries.isResent(received)) {
-            // Emitted before the reconnect: once more would count it twice in live state.
-            owe(received);
-            metrics.redeliveryDropped();
-            credit.taken(received.client());
-            return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
-        }
         MqttMessage message = received.message();
         T record;
         try {
@@ -153,21 +145,11 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         }
         metrics.messageTaken(message.getPayload().length, record != null);
         if (received.needsAcknowledgement()) {
-            owe(received);
+            pendingAcks.add(received.acknowledgement());
+            acksPending = pendingAcks.size();
         }
         credit.taken(received.client());
         return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
-    }
-
-    /** The broker gets this acknowledgement once the next checkpoint completes. */
-    private void owe(ReceivedMessage received) {
-        redeliveries.emitted(received);
-        pendingAcks.add(
-                () -> {
-                    received.acknowledgement().run();
-                    redeliveries.acknowledged(received);
-                });
-        acksPending = pendingAcks.size();
     }
 
     @Override
@@ -233,10 +215,6 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
 
     long reconnects() {
         return metrics.reconnects();
-    }
-
-    long redeliveriesDropped() {
-        return metrics.redeliveriesDropped();
     }
 
     @Override

@@ -10,17 +10,11 @@ final class ReceivedMessage {
     private final MqttMessage message;
     private final Runnable acknowledgement;
     private final MqttSessionClient client;
-    private final int connection;
 
-    ReceivedMessage(
-            MqttMessage message,
-            Runnable acknowledgement,
-            MqttSessionClient client,
-            int connection) {
+    ReceivedMessage(MqttMessage message, Runnable acknowledgement, MqttSessionClient client) {
         this.message = message;
         this.acknowledgement = acknowledgement;
         this.client = client;
-        this.connection = connection;
     }
 
     MqttMessage message() {
@@ -38,10 +32,5 @@ final class ReceivedMessage {
 
     MqttSessionClient client() {
         return client;
-    }
-
-    /** The client's connection number when the message reached the reader's flow. */
-    int connection() {
-        return connection;
     }
 }

@@ -1,31 +1,27 @@
 package io.vigil.cep;
 
-import io.vigil.model.Alert;
-import io.vigil.model.SensorReading;
+import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternProgram;
 import java.io.Serializable;
-import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * One configured pattern that watches keyed sensor readings in event time and raises alerts.
  *
- * <p>The input must already carry event timestamps equal to {@link SensorReading#timestamp()} and
- * watermarks, with late readings (timestamp at or below the current watermark) removed; a late
- * reading that gets through anyway is dropped and counted in the operator metric {@code
- * numLateRecordsDropped}. An implementation keeps only the readings of the metrics its spec names,
- * keys them by {@link SensorReading#key()}, and gives every stateful operator the uid {@code
- * pattern-<name>-<part>}, so that state survives a restart from a savepoint as long as the
- * pattern's name stays the same.
+ * <p>A pattern runs as a {@link PatternProgram} inside {@link PatternEngineOperator}, which hands
+ * it the readings of each key {@code (site, device, metric)} it watches in event-time order, with
+ * late readings already removed. Its state is scoped by its name, so that it survives a restart
+ * from a savepoint as long as the pattern's name stays the same.
  *
  * <pre>{@code
  * AlertPattern pattern = AlertPatterns.of(spec);
- * DataStream<Alert> alerts = pattern.apply(readingsWithWatermarks);
+ * PatternProgram program = pattern.program();
  * }</pre>
  */
 public interface AlertPattern extends Serializable {
 
-    /** The pattern's unique name from its config file; also the prefix of its operator uids. */
+    /** The pattern's unique name from its config file; also the scope of its state. */
     String name();
 
-    /** Adds this pattern's operators after {@code readings} and returns the alerts it raises. */
-    DataStream<Alert> apply(DataStream<SensorReading> readings);
+    /** The per-key logic of this pattern, for the engine to host. */
+    PatternProgram program();
 }

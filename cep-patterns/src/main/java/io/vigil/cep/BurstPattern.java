@@ -1,22 +1,15 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.BurstSpec;
+import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.Alert;
-import io.vigil.model.SensorReading;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The {@code burst} pattern: a run of readings above a threshold, e.g. an unusual sound burst.
@@ -52,18 +45,18 @@ import org.apache.flink.util.OutputTag;
  * {@code within} of the run's first reading. The price buys one alert per run without suffix
  * matches: a CEP partial match begins only where a run begins.
  *
- * <p>Implementation: {@link BurstScorer} scores the readings in event-time order (threshold and run
- * start), then Flink CEP matches {@code first(startsRun) loud{min-events - 1,} end(quiet)} with
- * strict contiguity, {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
- * AfterMatchSkipStrategy#skipPastLastEvent()}; a partial match that reaches the end of the window
- * with enough loud readings becomes the alert through {@link TimedOutPartialMatchHandler}. A key
- * that stops sending leaves no state once event time has passed its last reading by more than
+ * <p>Implementation: {@link BurstProgram}, hosted in the engine, scores the readings in event-time
+ * order (threshold and run start), then Flink CEP's NFA matches {@code first(startsRun)
+ * loud{min-events - 1,} end(quiet)} with strict contiguity, {@code within(within + 1 ms)} (CEP's
+ * window excludes its end) and {@link AfterMatchSkipStrategy#skipPastLastEvent()}; a partial match
+ * that reaches the end of the window with enough loud readings becomes the alert when it times out.
+ * A key that stops sending leaves no state once event time has passed its last reading by more than
  * {@code within} (by the baseline retention, if longer, for an above-baseline burst).
  *
  * <pre>{@code
  * BurstSpec spec = new BurstSpec(
  *         "loud-burst", "warning", List.of("sound"), 85.0, null, 3, Duration.ofSeconds(10));
- * DataStream<Alert> alerts = new BurstPattern(spec).apply(readingsWithWatermarks);
+ * PatternProgram program = new BurstPattern(spec).program(); // hosted by PatternEngineOperator
  * }</pre>
  */
 public final class BurstPattern extends SpecPattern<BurstSpec> {
@@ -73,10 +66,6 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
     static final String FIRST = "first";
     static final String LOUD = "loud";
     static final String END = "end";
-
-    /** Alerts of bursts whose window closed before a quiet reading ended them. */
-    static final OutputTag<Alert> WINDOW_CLOSED =
-            new OutputTag<>("burst-window-closed", TypeInformation.of(Alert.class));
 
     private final double baselineWeight;
     private final Duration baselineRetention;
@@ -129,27 +118,13 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
     }
 
     @Override
-    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        SingleOutputStreamOperator<Alert> alerts =
-                PatternPipeline.cep(
-                        spec,
-                        PatternPipeline.keyedStep(
-                                readings, spec, "score", scorer(), ScoredReading.class),
-                        ScoredReading::key,
-                        pattern(),
-                        function());
-        return alerts.union(alerts.getSideOutput(WINDOW_CLOSED));
-    }
-
-    /** The keyed function that scores readings before CEP. */
-    BurstScorer scorer() {
+    public PatternProgram program() {
         long withinMillis = spec.within().toMillis();
         long retention =
                 spec.isRelativeToBaseline()
                         ? Math.max(withinMillis, baselineRetention.toMillis())
                         : withinMillis;
-        return new BurstScorer(
-                spec.threshold(), spec.aboveBaseline(), baselineWeight, withinMillis, retention);
+        return new BurstProgram(this, baselineWeight, retention);
     }
 
     /** The CEP pattern over scored readings. */
@@ -169,62 +144,30 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
                 .within(spec.within().plusMillis(1));
     }
 
-    /** Turns matches and timed-out partial matches into alerts. */
-    PatternProcessFunction<ScoredReading, Alert> function() {
-        return new BurstAlerts(spec);
+    static List<ScoredReading> loudReadings(Map<String, List<ScoredReading>> match) {
+        List<ScoredReading> loud = new ArrayList<>(match.get(FIRST));
+        loud.addAll(match.getOrDefault(LOUD, List.of()));
+        return loud;
     }
 
-    private static final class BurstAlerts extends PatternProcessFunction<ScoredReading, Alert>
-            implements TimedOutPartialMatchHandler<ScoredReading> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final BurstSpec spec;
-
-        BurstAlerts(BurstSpec spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public void processMatch(
-                Map<String, List<ScoredReading>> match, Context ctx, Collector<Alert> out) {
-            out.collect(alert(loudReadings(match)));
-        }
-
-        @Override
-        public void processTimedOutMatch(Map<String, List<ScoredReading>> match, Context ctx) {
-            List<ScoredReading> loud = loudReadings(match);
-            if (loud.size() >= spec.minEvents()) {
-                ctx.output(WINDOW_CLOSED, alert(loud));
-            }
-        }
-
-        private static List<ScoredReading> loudReadings(Map<String, List<ScoredReading>> match) {
-            List<ScoredReading> loud = new ArrayList<>(match.get(FIRST));
-            loud.addAll(match.getOrDefault(LOUD, List.of()));
-            return loud;
-        }
-
-        private Alert alert(List<ScoredReading> loud) {
-            PatternAlerts.Run run =
-                    new PatternAlerts.Run(loud.stream().map(ScoredReading::reading).toList());
-            String above =
-                    spec.isRelativeToBaseline()
-                            ? String.format(
-                                    "more than %s%s above baseline %s",
-                                    AlertText.number(spec.aboveBaseline()),
-                                    run.unit(),
-                                    AlertText.number(
-                                            loud.get(0).threshold() - spec.aboveBaseline()))
-                            : "above " + AlertText.number(spec.threshold()) + run.unit();
-            return run.alert(
-                    spec,
-                    String.format(
-                            "%d readings %s over %s, peak %s",
-                            run.size(),
-                            above,
-                            AlertText.seconds(run.millis()),
-                            AlertText.number(run.peak())));
-        }
+    Alert alert(List<ScoredReading> loud) {
+        PatternAlerts.Run run =
+                new PatternAlerts.Run(loud.stream().map(ScoredReading::reading).toList());
+        String above =
+                spec.isRelativeToBaseline()
+                        ? String.format(
+                                "more than %s%s above baseline %s",
+                                AlertText.number(spec.aboveBaseline()),
+                                run.unit(),
+                                AlertText.number(loud.get(0).threshold() - spec.aboveBaseline()))
+                        : "above " + AlertText.number(spec.threshold()) + run.unit();
+        return run.alert(
+                spec,
+                String.format(
+                        "%d readings %s over %s, peak %s",
+                        run.size(),
+                        above,
+                        AlertText.seconds(run.millis()),
+                        AlertText.number(run.peak())));
     }
 }

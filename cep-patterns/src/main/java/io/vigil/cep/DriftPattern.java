@@ -1,19 +1,17 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.DriftSpec;
+import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.BooleanConditions;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.Collector;
 
 /**
  * The {@code drift} pattern: a slow, steady rise, e.g. a pump heating up.
@@ -38,13 +36,13 @@ import org.apache.flink.util.Collector;
  *       still open (CEP releases matches in the order of their starts).
  * </ul>
  *
- * <p>Implementation: {@link DriftStepper} marks, in event-time order, each reading that keeps up
- * with its predecessor; then Flink CEP matches {@code first rising* last} with strict contiguity,
- * {@code within(within + 1 ms)} (CEP's window excludes its end) and {@link
- * AfterMatchSkipStrategy#skipPastLastEvent()}. The rise from the first reading is checked by an
- * iterative condition on the partial match; {@code rising} and {@code last} are mutually exclusive
- * so that each start completes at most once, at its earliest end. The stepper also marks the
- * readings that may complete a run (some possible start at least {@code min-rise} lower, from a
+ * <p>Implementation: {@link DriftProgram}, hosted in the engine, marks, in event-time order, each
+ * reading that keeps up with its predecessor; then Flink CEP's NFA matches {@code first rising*
+ * last} with strict contiguity, {@code within(within + 1 ms)} (CEP's window excludes its end) and
+ * {@link AfterMatchSkipStrategy#skipPastLastEvent()}. The rise from the first reading is checked by
+ * an iterative condition on the partial match; {@code rising} and {@code last} are mutually
+ * exclusive so that each start completes at most once, at its earliest end. The stepper also marks
+ * the readings that may complete a run (some possible start at least {@code min-rise} lower, from a
  * sliding minimum); only for those does the condition look into the partial matches (one look per
  * open partial match, at most the readings of one {@code within}), so a flat or noisy signal costs
  * no more than any CEP pattern. A key that stops sending leaves no state once event time has passed
@@ -53,7 +51,7 @@ import org.apache.flink.util.Collector;
  * <pre>{@code
  * DriftSpec spec = new DriftSpec(
  *         "pump-drift", "critical", List.of("temperature"), 5, Duration.ofMinutes(10), 0.3, 4.0);
- * DataStream<Alert> alerts = new DriftPattern(spec).apply(readingsWithWatermarks);
+ * PatternProgram program = new DriftPattern(spec).program(); // hosted by PatternEngineOperator
  * }</pre>
  */
 public final class DriftPattern extends SpecPattern<DriftSpec> {
@@ -90,18 +88,8 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
     }
 
     @Override
-    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        return PatternPipeline.cep(
-                spec,
-                PatternPipeline.keyedStep(readings, spec, "steps", stepper(), RiseStep.class),
-                RiseStep::key,
-                pattern(),
-                function());
-    }
-
-    /** The keyed function that marks readings before CEP. */
-    DriftStepper stepper() {
-        return new DriftStepper(spec.tolerance(), spec.minRise(), spec.within().toMillis());
+    public PatternProgram program() {
+        return new DriftProgram(this);
     }
 
     /** The CEP pattern over marked readings. */
@@ -116,11 +104,6 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
                 .next(LAST)
                 .where(new Completes(spec, true))
                 .within(spec.within().plusMillis(1));
-    }
-
-    /** Turns matches into alerts. */
-    PatternProcessFunction<RiseStep, Alert> function() {
-        return new DriftAlerts(spec);
     }
 
     /**
@@ -164,38 +147,24 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
         }
     }
 
-    private static final class DriftAlerts extends PatternProcessFunction<RiseStep, Alert> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final DriftSpec spec;
-
-        DriftAlerts(DriftSpec spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public void processMatch(
-                Map<String, List<RiseStep>> match, Context ctx, Collector<Alert> out) {
-            List<SensorReading> readings = new ArrayList<>();
-            match.get(FIRST).forEach(step -> readings.add(step.reading()));
-            match.getOrDefault(RISING, List.of()).forEach(step -> readings.add(step.reading()));
-            match.get(LAST).forEach(step -> readings.add(step.reading()));
-            PatternAlerts.Run run = new PatternAlerts.Run(readings);
-            SensorReading first = run.first();
-            SensorReading last = run.last();
-            out.collect(
-                    run.alert(
-                            spec,
-                            String.format(
-                                    "%d readings rising %s%s from %s to %s over %s, peak %s",
-                                    run.size(),
-                                    AlertText.number(last.value() - first.value()),
-                                    run.unit(),
-                                    AlertText.number(first.value()),
-                                    AlertText.number(last.value()),
-                                    AlertText.seconds(run.millis()),
-                                    AlertText.number(run.peak()))));
-        }
+    Alert alert(Map<String, List<RiseStep>> match) {
+        List<SensorReading> readings = new ArrayList<>();
+        match.get(FIRST).forEach(step -> readings.add(step.reading()));
+        match.getOrDefault(RISING, List.of()).forEach(step -> readings.add(step.reading()));
+        match.get(LAST).forEach(step -> readings.add(step.reading()));
+        PatternAlerts.Run run = new PatternAlerts.Run(readings);
+        SensorReading first = run.first();
+        SensorReading last = run.last();
+        return run.alert(
+                spec,
+                String.format(
+                        "%d readings rising %s%s from %s to %s over %s, peak %s",
+                        run.size(),
+                        AlertText.number(last.value() - first.value()),
+                        run.unit(),
+                        AlertText.number(first.value()),
+                        AlertText.number(last.value()),
+                        AlertText.seconds(run.millis()),
+                        AlertText.number(run.peak())));
     }
 }

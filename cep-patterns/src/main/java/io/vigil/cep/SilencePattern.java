@@ -1,10 +1,8 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.SilenceSpec;
-import io.vigil.model.Alert;
-import io.vigil.model.SensorReading;
+import io.vigil.cep.engine.PatternProgram;
 import java.time.Duration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The {@code silence} pattern: a key that stopped sending readings.
@@ -25,13 +23,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *       wall-clock time reaches the arrival time of the key's most recently arrived reading plus
  *       {@code after} plus {@link PatternOptions#SILENCE_PROCESSING_TIME_GRACE} before the
  *       event-time path has alerted, the alert is emitted from that processing-time timer, for
- *       {@code last} = the arrived reading with the latest event time, and the key's state, waiting
- *       readings and timers are dropped, so the event-time path cannot alert again for that period.
- *       The grace must exceed the watermark's usual lag behind wall-clock time (out-of-orderness
- *       plus idleness timeout plus pipeline delay); otherwise the fallback could alert for a key
- *       whose next reading was merely still on its way. While a backlog is replayed, event time
- *       lags wall-clock time by much more than that, so the fallback may then alert for a key whose
- *       next reading is still in the backlog.
+ *       {@code last} = the arrived reading with the latest event time; the key's silence state is
+ *       dropped, and the readings of the key up to {@code time(last)} are passed over when event
+ *       time reaches them, so the event-time path cannot alert again for that period. The grace
+ *       must exceed the watermark's usual lag behind wall-clock time (out-of-orderness plus
+ *       idleness timeout plus pipeline delay); otherwise the fallback could alert for a key whose
+ *       next reading was merely still on its way. While a backlog is replayed, event time lags
+ *       wall-clock time by much more than that, so the fallback may then alert for a key whose next
+ *       reading is still in the backlog.
  *   <li>The end of a bounded input (its final watermark jumps event time to the end of time) is not
  *       a silence: a key whose last reading is followed by nothing but that end is cleared without
  *       an alert. Gaps between readings are still judged as above.
@@ -39,13 +38,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *       {@code events = 0} and {@code peak} = the value of {@code last}.
  * </ul>
  *
- * <p>Implementation: a keyed process function with event-time timers and one processing-time timer
- * per key (Flink CEP cannot match the absence of events at the end of a stream). A key that stops
- * sending leaves no state and no timer once it has alerted.
+ * <p>Implementation: {@link SilenceProgram}, hosted in the engine, with event-time timers and one
+ * processing-time timer per key (Flink CEP cannot match the absence of events at the end of a
+ * stream). A key that stops sending leaves no state and no timer once it has alerted.
  *
  * <pre>{@code
  * SilenceSpec spec = new SilenceSpec("sensor-silent", "warning", List.of("*"), Duration.ofMinutes(2));
- * DataStream<Alert> alerts = new SilencePattern(spec).apply(readingsWithWatermarks);
+ * PatternProgram program = new SilencePattern(spec).program(); // hosted by PatternEngineOperator
  * }</pre>
  */
 public final class SilencePattern extends SpecPattern<SilenceSpec> {
@@ -76,12 +75,7 @@ public final class SilencePattern extends SpecPattern<SilenceSpec> {
     }
 
     @Override
-    public DataStream<Alert> apply(DataStream<SensorReading> readings) {
-        return PatternPipeline.keyedStep(readings, spec, "silence", detector(), Alert.class);
-    }
-
-    /** The keyed function that detects silences. */
-    SilenceDetector detector() {
-        return new SilenceDetector(spec, processingTimeGrace.toMillis());
+    public PatternProgram program() {
+        return new SilenceProgram(spec, processingTimeGrace.toMillis());
     }
 }

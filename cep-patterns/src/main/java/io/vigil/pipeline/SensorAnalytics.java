@@ -1,12 +1,12 @@
 package io.vigil.pipeline;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
-import io.vigil.aggregation.WindowAggregateFunction;
-import io.vigil.cep.AlertPattern;
 import io.vigil.cep.AlertPatterns;
 import io.vigil.cep.config.Durations;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.RawMessage;
@@ -15,13 +15,14 @@ import io.vigil.model.WindowAggregate;
 import io.vigil.parsing.ParseFunction;
 import io.vigil.parsing.SensorMessageParser;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The body of Vigil's job: raw MQTT messages in; window aggregates, alerts and dead letters out.
@@ -65,10 +66,16 @@ public class SensorAnalytics {
                         .uid("parse")
                         .name("Parse sensor messages");
 
-        // Lateness is judged after the keyBy, in the watermark the windows and patterns see: the
-        // smallest over all parse subtasks that are not idle. Judged on one parse subtask, a
-        // reading of a subtask back from idleness could pass and then vanish in a window.
-        SingleOutputStreamOperator<SensorReading> onTime =
+        // One shuffle and one operator for everything keyed: lateness is judged there, in the
+        // watermark the windows and patterns see (the smallest over all parse subtasks that are
+        // not idle), then each reading goes into its window and, in event-time order, to every
+        // pattern that watches it.
+        Duration windowSize = config.get(SensorAnalyticsOptions.WINDOW_SIZE);
+        List<PatternProgram> programs = new ArrayList<>();
+        for (PatternSpec spec : patterns.patterns()) {
+            programs.add(AlertPatterns.of(spec, config).program());
+        }
+        SingleOutputStreamOperator<WindowAggregate> aggregates =
                 parsed.assignTimestampsAndWatermarks(
                                 FleetWatermarks.strategy(
                                         config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS),
@@ -77,33 +84,25 @@ public class SensorAnalytics {
                         .uid("event-time")
                         .name("Event time and watermarks")
                         .keyBy(SensorReading::key, Types.STRING)
-                        .process(new LateReadingFilter())
-                        .uid("late-readings")
-                        .name("Route late readings to dead letters");
+                        .transform(
+                                "Windows " + Durations.format(windowSize) + " and patterns",
+                                TypeInformation.of(WindowAggregate.class),
+                                new PatternEngineOperator(
+                                        programs,
+                                        windowSize.toMillis(),
+                                        Durations.format(windowSize),
+                                        new ReadingAggregateFunction(
+                                                new HashSet<>(
+                                                        config.get(
+                                                                SensorAnalyticsOptions
+                                                                        .DECIBEL_METRICS)))))
+                        .uid("analytics")
+                        .name("Windows " + Durations.format(windowSize) + " and patterns");
 
-        Duration windowSize = config.get(SensorAnalyticsOptions.WINDOW_SIZE);
-        DataStream<WindowAggregate> aggregates =
-                DataStreamUtils.reinterpretAsKeyedStream(onTime, SensorReading::key, Types.STRING)
-                        .window(TumblingEventTimeWindows.of(windowSize))
-                        .aggregate(
-                                new ReadingAggregateFunction(
-                                        new HashSet<>(
-                                                config.get(
-                                                        SensorAnalyticsOptions.DECIBEL_METRICS))),
-                                new WindowAggregateFunction(windowSize))
-                        .uid("window-aggregates")
-                        .name("Window aggregates " + Durations.format(windowSize));
-
-        DataStream<Alert> alerts = null;
-        for (PatternSpec spec : patterns.patterns()) {
-            AlertPattern pattern = AlertPatterns.of(spec, config);
-            DataStream<Alert> patternAlerts = pattern.apply(onTime);
-            alerts = alerts == null ? patternAlerts : alerts.union(patternAlerts);
-        }
-
+        DataStream<Alert> alerts = aggregates.getSideOutput(PatternEngineOperator.ALERTS);
         DataStream<DeadLetter> deadLetters =
                 parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
-                        .union(onTime.getSideOutput(LateReadingFilter.LATE));
+                        .union(aggregates.getSideOutput(PatternEngineOperator.LATE));
         return new Outputs(aggregates, alerts, deadLetters);
     }
 }

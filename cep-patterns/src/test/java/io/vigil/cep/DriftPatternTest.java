@@ -34,7 +34,7 @@ class DriftPatternTest {
 
     @Test
     void alertsOnASteadyRiseAtItsFirstQualifyingReading() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             harness.add(temp(10 * S, 20), temp(20 * S, 21), temp(30 * S, 22));
             harness.add(temp(40 * S, 23), temp(50 * S, 24));
             harness.watermark(30 * S);
@@ -63,7 +63,7 @@ class DriftPatternTest {
 
     @Test
     void noiseInsideTheToleranceKeepsTheRun() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             // 21.5 -> 21.0 drops exactly the tolerance: the run from 20 goes on.
             harness.add(temp(10 * S, 20), temp(20 * S, 21.5), temp(30 * S, 21.0));
             harness.add(temp(40 * S, 22), temp(50 * S, 23.5));
@@ -77,7 +77,7 @@ class DriftPatternTest {
 
     @Test
     void aDropBeyondTheToleranceBreaksTheRun() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             // 21.5 -> 20.9 drops 0.6 > 0.5: runs starting before 20.9 end there.
             harness.add(temp(10 * S, 20), temp(20 * S, 21.5), temp(30 * S, 20.9));
             harness.add(temp(40 * S, 22), temp(50 * S, 23.95), temp(60 * S, 24.0));
@@ -91,7 +91,7 @@ class DriftPatternTest {
 
     @Test
     void aRiseSlowerThanWithinIsNoDrift() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             for (int i = 1; i <= 20; i++) {
                 harness.add(temp(i * 10 * S, 20 + 0.4 * i));
             }
@@ -104,7 +104,7 @@ class DriftPatternTest {
 
     @Test
     void aRunSpanningExactlyWithinQualifies() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             harness.add(temp(10 * S, 20), temp(30 * S, 20.5), temp(50 * S, 21), temp(70 * S, 23));
             harness.add(temp(100 * S, 19), temp(120 * S, 19.5), temp(140 * S, 20));
             harness.add(temp(160 * S + 1, 22));
@@ -118,7 +118,7 @@ class DriftPatternTest {
 
     @Test
     void startsTheRunWhereTheRiseBeginsAfterAFlatStretch() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             // Flat (noise 0.2) for five minutes, then up 1 per 10 s.
             for (int i = 1; i <= 30; i++) {
                 harness.add(temp(i * 10 * S, i % 2 == 0 ? 20.2 : 20.0));
@@ -136,7 +136,7 @@ class DriftPatternTest {
 
     @Test
     void oneAlertPerRunThenANewRunStartsAfterIt() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             for (int i = 1; i <= 11; i++) {
                 harness.add(temp(i * 10 * S, 19 + i));
             }
@@ -151,7 +151,7 @@ class DriftPatternTest {
 
     @Test
     void reportsTheEarliestStartingRunEvenWhenItCompletesLater() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(WIDE))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(WIDE))) {
             // 20 -> 24 qualifies first, but the run from 25 (still open) starts earlier.
             harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
             harness.watermark(30 * S);
@@ -170,7 +170,7 @@ class DriftPatternTest {
 
     @Test
     void releasesAHeldBackRunWhenTheEarlierRunExpires() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(WIDE))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(WIDE))) {
             harness.add(temp(10 * S, 25), temp(20 * S, 20), temp(30 * S, 24));
             harness.watermark(110 * S);
             assertOutput(harness.alerts()).hasNoMoreAlerts();
@@ -185,7 +185,7 @@ class DriftPatternTest {
 
     @Test
     void ordersOutOfOrderReadingsInsideTheBoundByEventTime() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             // In arrival order 23 -> 20 would be a drop that breaks the run.
             harness.add(temp(40 * S, 23), temp(20 * S, 21), temp(10 * S, 20), temp(30 * S, 22));
             harness.watermark(100 * S);
@@ -211,7 +211,7 @@ class DriftPatternTest {
                             0.5 * random.nextInt(3),
                             0.5 * (1 + random.nextInt(6)));
             List<SensorReading> readings = RandomReadings.walk(random, 80, 12, 20, -2, 3);
-            try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(spec))) {
+            try (EngineHarness harness = new EngineHarness(new DriftPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
                 assertOutput(harness.alerts())
@@ -258,7 +258,7 @@ class DriftPatternTest {
 
     @Test
     void leavesNoStateForAKeyThatStopsSending() throws Exception {
-        try (TwoStageHarness<RiseStep> harness = TwoStageHarness.of(new DriftPattern(DRIFT))) {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             harness.add(temp(10 * S, 20), temp(20 * S, 21), temp(30 * S, 22), temp(40 * S, 23));
             harness.add(temp(50 * S, 23), temp(60 * S, 23.5));
             harness.watermark(60 * S);

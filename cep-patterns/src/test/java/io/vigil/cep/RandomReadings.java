@@ -54,10 +54,7 @@ final class RandomReadings {
      * out-of-orderness strategy would; no reading is late. Ends with the end-of-time watermark.
      */
     static void feedShuffled(
-            TwoStageHarness<?> harness,
-            List<SensorReading> readings,
-            long boundMillis,
-            Random random)
+            EngineHarness harness, List<SensorReading> readings, long boundMillis, Random random)
             throws Exception {
         List<long[]> arrival = new ArrayList<>();
         for (int i = 0; i < readings.size(); i++) {

@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,17 +26,12 @@ class SilencePatternTest {
     private static final SilenceSpec SILENCE =
             new SilenceSpec("sensor-silent", "warning", List.of("*"), Duration.ofMillis(AFTER));
 
-    private KeyedOneInputStreamOperatorTestHarness<String, SensorReading, Alert> harness;
+    private EngineHarness harness;
 
     @BeforeEach
     void openHarness() throws Exception {
         SilencePattern pattern = new SilencePattern(SILENCE, Duration.ofMillis(GRACE));
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(pattern.detector()),
-                        SensorReading::key,
-                        Types.STRING);
-        harness.open();
+        harness = new EngineHarness(pattern);
         harness.setProcessingTime(0);
     }
 

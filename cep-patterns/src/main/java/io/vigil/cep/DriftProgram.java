@@ -1,0 +1,134 @@
+package io.vigil.cep;
+
+import io.vigil.cep.engine.CepMatcher;
+import io.vigil.cep.engine.PatternProgram;
+import io.vigil.cep.engine.ProgramContext;
+import io.vigil.model.SensorReading;
+import java.util.Arrays;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * {@link DriftPattern} in the engine: marks each reading of a key in event-time order (whether it
+ * keeps up with its predecessor, and whether it may complete a run), then matches the marked
+ * readings with the pattern's Flink CEP NFA.
+ *
+ * <p>The possible run starts are the readings of the current unbroken stretch (since the last
+ * reading that did not keep up, inclusive) at most {@code within} earlier; their minimum comes from
+ * a monotonic queue (values increasing from the oldest), so each reading costs amortised O(1). A
+ * key's marking state is one value, dropped when event time passes its last reading by {@code
+ * within}.
+ */
+final class DriftProgram implements PatternProgram {
+
+    private static final long serialVersionUID = 1L;
+
+    private final DriftPattern pattern;
+    private final double tolerance;
+    private final double minRise;
+    private final long withinMillis;
+    private final CepMatcher<RiseStep> matcher;
+
+    private transient ValueState<DriftState> state;
+    private transient CepMatcher.Matches<RiseStep> alerts;
+
+    DriftProgram(DriftPattern pattern) {
+        this.pattern = pattern;
+        this.tolerance = pattern.spec.tolerance();
+        this.minRise = pattern.spec.minRise();
+        this.withinMillis = pattern.spec.within().toMillis();
+        this.matcher =
+                new CepMatcher<>(
+                        pattern.pattern(), false, TypeInformation.of(RiseStep.class), step -> true);
+    }
+
+    @Override
+    public String name() {
+        return pattern.name();
+    }
+
+    @Override
+    public boolean watches(SensorReading reading) {
+        return pattern.spec.appliesTo(reading.metric());
+    }
+
+    @Override
+    public void open(ProgramContext context) throws Exception {
+        state =
+                context.state()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "drift",
+                                        context.runtimeContext()
+                                                .createSerializer(
+                                                        TypeInformation.of(DriftState.class))));
+        matcher.open(context);
+        alerts = (match, timestamp) -> context.emit(pattern.alert(match), timestamp);
+    }
+
+    @Override
+    public void onReading(SensorReading reading, ProgramContext context) throws Exception {
+        long timestamp = reading.timestamp();
+        double value = reading.value();
+        DriftState current = state.value();
+        DriftState next = current == null ? new DriftState() : current;
+        boolean keepsUp = current != null && value >= current.previousValue - tolerance;
+
+        // The monotonic queue of possible run starts: times and values, oldest first.
+        int from = 0;
+        int to = keepsUp ? next.minimaTimes.length : 0;
+        while (from < to && timestamp - next.minimaTimes[from] > withinMillis) {
+            from++;
+        }
+        boolean mayComplete = keepsUp && from < to && value - next.minimaValues[from] >= minRise;
+        while (to > from && next.minimaValues[to - 1] >= value) {
+            to--;
+        }
+        long[] times = Arrays.copyOfRange(next.minimaTimes, from, to + 1);
+        double[] values = Arrays.copyOfRange(next.minimaValues, from, to + 1);
+        times[to - from] = timestamp;
+        values[to - from] = value;
+        next.minimaTimes = times;
+        next.minimaValues = values;
+        next.previousValue = value;
+        next.lastTimestamp = timestamp;
+        if (next.cleanupAt == DriftState.NONE) {
+            next.cleanupAt = timestamp + withinMillis;
+            context.registerEventTimeTimer(next.cleanupAt);
+        }
+        state.update(next);
+        matcher.process(new RiseStep(reading, keepsUp, mayComplete), timestamp, alerts);
+    }
+
+    @Override
+    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
+        matcher.advanceTime(timestamp, alerts);
+        DriftState current = state.value();
+        if (current == null || current.cleanupAt != timestamp) {
+            return;
+        }
+        long quietUntil = current.lastTimestamp + withinMillis;
+        if (quietUntil <= timestamp) {
+            state.clear();
+            matcher.forgetIdleKey();
+        } else {
+            current.cleanupAt = quietUntil;
+            context.registerEventTimeTimer(quietUntil);
+            state.update(current);
+        }
+    }
+
+    /** The marking state of one key. A POJO: Flink serializes it without Kryo. */
+    public static final class DriftState {
+        static final long NONE = Long.MIN_VALUE;
+
+        public double previousValue;
+        public long[] minimaTimes = new long[0];
+        public double[] minimaValues = new double[0];
+        public long lastTimestamp;
+        public long cleanupAt = NONE;
+
+        public DriftState() {}
+    }
+}

@@ -1,0 +1,220 @@
+package io.vigil.cep;
+
+import io.vigil.cep.config.SilenceSpec;
+import io.vigil.cep.engine.PatternProgram;
+import io.vigil.cep.engine.ProgramContext;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * {@link SilencePattern} in the engine: raises the alert for a key when event time passes its
+ * latest reading (in event-time order) by {@code after}, or, when event time has stalled, when
+ * wall-clock time passes the key's latest arrival by {@code after} plus a grace; then forgets the
+ * key.
+ *
+ * <p>Readings are taken in event-time order as the watermark passes them, so a reading that arrives
+ * early (ahead of the watermark) cannot hide a silence before it. Both timers move lazily: at most
+ * one of each per key, re-registered at the current deadline when newer readings moved it, which
+ * costs less than deleting and re-creating a timer for every reading.
+ */
+final class SilenceProgram implements PatternProgram {
+
+    private static final long serialVersionUID = 1L;
+
+    private final SilenceSpec spec;
+    private final long afterMillis;
+    private final long graceMillis;
+
+    private transient ValueState<SilenceState> state;
+
+    SilenceProgram(SilenceSpec spec, long graceMillis) {
+        this.spec = spec;
+        this.afterMillis = spec.after().toMillis();
+        this.graceMillis = graceMillis;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public boolean watches(SensorReading reading) {
+        return spec.appliesTo(reading.metric());
+    }
+
+    @Override
+    public void open(ProgramContext context) {
+        state =
+                context.state()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "silence",
+                                        context.runtimeContext()
+                                                .createSerializer(
+                                                        TypeInformation.of(SilenceState.class))));
+    }
+
+    @Override
+    public void onArrival(SensorReading reading, ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        SilenceState next = current == null ? new SilenceState() : current;
+        if (next.latestArrived == null || reading.timestamp() >= next.latestArrived.timestamp()) {
+            next.latestArrived = reading;
+        }
+        next.wallClockDeadline = context.currentProcessingTime() + afterMillis + graceMillis;
+        if (next.wallClockTimer == SilenceState.NONE) {
+            next.wallClockTimer = next.wallClockDeadline;
+            context.registerProcessingTimeTimer(next.wallClockTimer);
+        }
+        state.update(next);
+    }
+
+    @Override
+    public void onReading(SensorReading reading, ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        SilenceState next = current == null ? new SilenceState() : current;
+        if (reading.timestamp() <= next.handledUpTo) {
+            // Arrived before a wall-clock alert that covered it: that period is closed.
+            return;
+        }
+        next.latestInOrder = reading;
+        if (next.cleanupAt == SilenceState.NONE) {
+            next.cleanupAt = reading.timestamp() + afterMillis;
+            context.registerEventTimeTimer(next.cleanupAt);
+        }
+        state.update(next);
+    }
+
+    @Override
+    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        if (current == null) {
+            return;
+        }
+        if (timestamp == current.handledUpTo) {
+            current.handledUpTo = SilenceState.NONE;
+            store(current);
+        }
+        if (current.cleanupAt != timestamp || current.latestInOrder == null) {
+            return;
+        }
+        long quietUntil = current.latestInOrder.timestamp() + afterMillis;
+        if (quietUntil > timestamp) {
+            current.cleanupAt = quietUntil;
+            context.registerEventTimeTimer(quietUntil);
+            state.update(current);
+            return;
+        }
+        // The final watermark of a bounded input (a replay, a test) jumps event time to the end
+        // of time: with no later reading waiting, that is the end of the data, not a silence.
+        boolean pending = context.hasPendingReadings();
+        if (context.currentWatermark() != Long.MAX_VALUE || pending) {
+            context.emit(alert(current.latestInOrder), timestamp);
+        }
+        current.latestInOrder = null;
+        current.cleanupAt = SilenceState.NONE;
+        if (!pending) {
+            // Nothing newer has arrived: the key is gone, so its fallback goes too.
+            if (current.wallClockTimer != SilenceState.NONE) {
+                context.deleteProcessingTimeTimer(current.wallClockTimer);
+            }
+            current.clearArrivals();
+        }
+        store(current);
+    }
+
+    @Override
+    public void onProcessingTime(long timestamp, ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        if (current == null || current.latestArrived == null) {
+            return;
+        }
+        if (timestamp < current.wallClockDeadline) {
+            current.wallClockTimer = current.wallClockDeadline;
+            context.registerProcessingTimeTimer(current.wallClockTimer);
+            state.update(current);
+            return;
+        }
+        // Event time has not caught up within the grace: alert now, and close the period, so
+        // that the event-time path has nothing left to alert on for it. The readings that had
+        // arrived still wait in the engine's buffer (windows and other patterns need them); they
+        // are passed over when they come out.
+        context.emit(alert(current.latestArrived), timestamp);
+        if (current.cleanupAt != SilenceState.NONE) {
+            context.deleteEventTimeTimer(current.cleanupAt);
+        }
+        current.handledUpTo = current.latestArrived.timestamp();
+        if (current.handledUpTo > context.currentWatermark()) {
+            context.registerEventTimeTimer(current.handledUpTo);
+        } else {
+            current.handledUpTo = SilenceState.NONE;
+        }
+        current.latestInOrder = null;
+        current.cleanupAt = SilenceState.NONE;
+        current.clearArrivals();
+        store(current);
+    }
+
+    private void store(SilenceState current) throws Exception {
+        if (current.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(current);
+        }
+    }
+
+    private Alert alert(SensorReading last) {
+        String message =
+                String.format(
+                        "no reading for more than %s, last value %s%s",
+                        AlertText.seconds(afterMillis),
+                        AlertText.number(last.value()),
+                        AlertText.unit(last.unit()));
+        return PatternAlerts.alert(
+                spec,
+                last,
+                last.timestamp(),
+                last.timestamp() + afterMillis,
+                0,
+                last.value(),
+                message);
+    }
+
+    /** The silence state of one key. A POJO: Flink serializes it without Kryo. */
+    public static final class SilenceState {
+        static final long NONE = Long.MIN_VALUE;
+
+        /** The latest reading in event-time order, once the watermark has passed it. */
+        public SensorReading latestInOrder;
+
+        /** The arrived reading with the latest event time, for the wall-clock fallback. */
+        public SensorReading latestArrived;
+
+        public long wallClockDeadline;
+        public long wallClockTimer = NONE;
+        public long cleanupAt = NONE;
+
+        /** Readings up to this event time belong to a period a wall-clock alert closed. */
+        public long handledUpTo = NONE;
+
+        public SilenceState() {}
+
+        void clearArrivals() {
+            latestArrived = null;
+            wallClockDeadline = 0;
+            wallClockTimer = NONE;
+        }
+
+        boolean isEmpty() {
+            return latestInOrder == null
+                    && latestArrived == null
+                    && cleanupAt == NONE
+                    && wallClockTimer == NONE
+                    && handledUpTo == NONE;
+        }
+    }
+}

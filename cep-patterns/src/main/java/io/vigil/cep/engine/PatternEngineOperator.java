@@ -1,0 +1,348 @@
+package io.vigil.cep.engine;
+
+import io.vigil.aggregation.ReadingAccumulator;
+import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.aggregation.WindowAggregates;
+import io.vigil.model.Alert;
+import io.vigil.model.DeadLetter;
+import io.vigil.model.DeadLetterReason;
+import io.vigil.model.SensorReading;
+import io.vigil.model.WindowAggregate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Vigil's analytics engine: one keyed operator that takes each reading once and does all the
+ * per-key work on it, in place of a chain of filters, shuffles and CEP operators per pattern.
+ *
+ * <p>For each reading of a key ({@code site/device/metric}) it
+ *
+ * <ul>
+ *   <li>sends a reading at or behind the watermark to the {@link #LATE} dead letters (reason {@code
+ *       late}), once, instead of letting windows and patterns drop it silently;
+ *   <li>adds it to the key's tumbling event-time window, whose {@link WindowAggregate} is the main
+ *       output when the watermark passes the window's end;
+ *   <li>keeps it in the key's one event-time buffer until the watermark passes it, then hands it,
+ *       in event-time order (ties in arrival order), to every hosted {@link PatternProgram} that
+ *       watches it; their alerts go to the {@link #ALERTS} side output.
+ * </ul>
+ *
+ * <p>Each program keeps its keyed state under its own name and its timers in its own namespace, so
+ * that any number of patterns share one shuffle, one buffer and one state access per reading (the
+ * shape FLIP-200, dynamic CEP, describes for hosting many patterns in one operator). Timers fire in
+ * timestamp order; before a window's or a program's timer at {@code t} fires, the readings at
+ * {@code t} are handed over, so a program sees every reading up to {@code t} first.
+ *
+ * <pre>{@code
+ * SingleOutputStreamOperator<WindowAggregate> engine =
+ *         readings.keyBy(SensorReading::key)
+ *                 .transform("Analytics", TypeInformation.of(WindowAggregate.class),
+ *                         new PatternEngineOperator(programs, Duration.ofMinutes(1), Set.of("sound")));
+ * DataStream<Alert> alerts = engine.getSideOutput(PatternEngineOperator.ALERTS);
+ * }</pre>
+ */
+public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregate>
+        implements OneInputStreamOperator<SensorReading, WindowAggregate>,
+                Triggerable<String, String> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Alert> ALERTS =
+            new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+
+    public static final OutputTag<DeadLetter> LATE =
+            new OutputTag<>("late-readings", TypeInformation.of(DeadLetter.class));
+
+    /** Metric: readings at or behind the watermark, sent to {@link #LATE}. */
+    public static final String LATE_READINGS = "lateReadings";
+
+    // Program names come from pattern files and are never empty; these cannot clash with them.
+    private static final String ORDER = "";
+    private static final String WINDOW = "\u0000window";
+
+    private final List<PatternProgram> programs;
+    private final long windowMillis;
+    private final String windowLabel;
+    private final ReadingAggregateFunction aggregate;
+
+    private transient MapState<Long, List<SensorReading>> pending;
+    private transient MapState<Long, ReadingAccumulator> windows;
+    private transient InternalTimerService<String> timers;
+    private transient Map<String, Hosted> hostedByName;
+    private transient Hosted[] hosted;
+    private transient Counter lateReadings;
+
+    /**
+     * @param windowMillis the tumbling window size, or 0 for no window aggregates
+     * @param windowLabel the window size as aggregates name it, e.g. {@code 1m}
+     */
+    public PatternEngineOperator(
+            List<PatternProgram> programs,
+            long windowMillis,
+            String windowLabel,
+            ReadingAggregateFunction aggregate) {
+        Map<String, PatternProgram> unique = new HashMap<>();
+        for (PatternProgram program : programs) {
+            if (program.name().isEmpty() || unique.put(program.name(), program) != null) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Pattern names must be unique and not empty, got '%s' twice or"
+                                        + " empty",
+                                program.name()));
+            }
+        }
+        this.programs = List.copyOf(programs);
+        this.windowMillis = windowMillis;
+        this.windowLabel = windowLabel;
+        this.aggregate = aggregate;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        KeyedStateStore store = context.getKeyedStateStore();
+        TypeInformation<SensorReading> readingType = TypeInformation.of(SensorReading.class);
+        pending =
+                store.getMapState(
+                        new MapStateDescriptor<>(
+                                "pending",
+                                LongSerializer.INSTANCE,
+                                new ListSerializer<>(
+                                        getRuntimeContext().createSerializer(readingType))));
+        windows =
+                store.getMapState(
+                        new MapStateDescriptor<>(
+                                "windows",
+                                LongSerializer.INSTANCE,
+                                getRuntimeContext()
+                                        .createSerializer(
+                                                TypeInformation.of(ReadingAccumulator.class))));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService("engine", StringSerializer.INSTANCE, this);
+        lateReadings = getMetricGroup().counter(LATE_READINGS);
+        hostedByName = new HashMap<>();
+        hosted = new Hosted[programs.size()];
+        for (int i = 0; i < hosted.length; i++) {
+            PatternProgram program = programs.get(i);
+            hosted[i] = new Hosted(program);
+            hostedByName.put(program.name(), hosted[i]);
+            program.open(hosted[i]);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (hosted != null) {
+            for (Hosted program : hosted) {
+                program.program.close();
+            }
+        }
+        super.close();
+    }
+
+    @Override
+    public void processElement(StreamRecord<SensorReading> element) throws Exception {
+        SensorReading reading = element.getValue();
+        long timestamp = reading.timestamp();
+        long watermark = timers.currentWatermark();
+        if (timestamp <= watermark) {
+            late(reading, watermark);
+            return;
+        }
+        if (windowMillis > 0) {
+            long end = timestamp - Math.floorMod(timestamp, windowMillis) + windowMillis;
+            ReadingAccumulator acc = windows.get(end);
+            if (acc == null) {
+                acc = aggregate.createAccumulator();
+                timers.registerEventTimeTimer(WINDOW, end - 1);
+            }
+            windows.put(end, aggregate.add(reading, acc));
+        }
+        boolean watched = false;
+        for (Hosted program : hosted) {
+            if (program.program.watches(reading)) {
+                watched = true;
+                program.program.onArrival(reading, program);
+            }
+        }
+        if (watched) {
+            List<SensorReading> atTimestamp = pending.get(timestamp);
+            if (atTimestamp == null) {
+                atTimestamp = new ArrayList<>(1);
+                timers.registerEventTimeTimer(ORDER, timestamp);
+            }
+            atTimestamp.add(reading);
+            pending.put(timestamp, atTimestamp);
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, String> timer) throws Exception {
+        long timestamp = timer.getTimestamp();
+        // Readings at this instant come first, whichever timer of the instant fires first.
+        handOver(timestamp);
+        String namespace = timer.getNamespace();
+        if (WINDOW.equals(namespace)) {
+            emitWindow(timestamp + 1);
+        } else if (!ORDER.equals(namespace)) {
+            Hosted program = hostedByName.get(namespace);
+            if (program != null) {
+                program.program.onEventTime(timestamp, program);
+            }
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, String> timer) throws Exception {
+        Hosted program = hostedByName.get(timer.getNamespace());
+        if (program != null) {
+            program.program.onProcessingTime(timer.getTimestamp(), program);
+        }
+    }
+
+    private void handOver(long timestamp) throws Exception {
+        List<SensorReading> due = pending.get(timestamp);
+        if (due == null) {
+            return;
+        }
+        pending.remove(timestamp);
+        for (SensorReading reading : due) {
+            for (Hosted program : hosted) {
+                if (program.program.watches(reading)) {
+                    program.program.onReading(reading, program);
+                }
+            }
+        }
+    }
+
+    private void emitWindow(long end) throws Exception {
+        ReadingAccumulator acc = windows.get(end);
+        if (acc == null) {
+            return;
+        }
+        windows.remove(end);
+        output.collect(
+                new StreamRecord<>(
+                        WindowAggregates.of(
+                                (String) getCurrentKey(),
+                                windowLabel,
+                                end - windowMillis,
+                                end,
+                                acc),
+                        end - 1));
+    }
+
+    private void late(SensorReading reading, long watermark) {
+        lateReadings.inc();
+        String payload =
+                String.format(
+                        "{\"ts\":%d,\"value\":%s%s}",
+                        reading.timestamp(),
+                        reading.value(),
+                        reading.unit() == null
+                                ? ""
+                                : ",\"unit\":\"" + jsonEscape(reading.unit()) + "\"");
+        output.collect(
+                LATE,
+                new StreamRecord<>(
+                        DeadLetter.of(
+                                DeadLetterReason.LATE.code(),
+                                "sensors/" + reading.key(),
+                                payload.getBytes(StandardCharsets.UTF_8),
+                                getProcessingTimeService().getCurrentProcessingTime(),
+                                String.format(
+                                        "reading at %d is at or behind the watermark %d",
+                                        reading.timestamp(), watermark)),
+                        reading.timestamp()));
+    }
+
+    private static String jsonEscape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** One hosted program with its context: its state, its timer namespace, the alert output. */
+    private final class Hosted implements ProgramContext {
+
+        final PatternProgram program;
+        final KeyedStateStore state;
+
+        Hosted(PatternProgram program) {
+            this.program = program;
+            this.state = new PrefixedStateStore(getKeyedStateStore(), program.name() + "/");
+        }
+
+        @Override
+        public KeyedStateStore state() {
+            return state;
+        }
+
+        @Override
+        public RuntimeContext runtimeContext() {
+            return getRuntimeContext();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return timers.currentWatermark();
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return timers.currentProcessingTime();
+        }
+
+        @Override
+        public boolean hasPendingReadings() throws Exception {
+            return !pending.isEmpty();
+        }
+
+        @Override
+        public void registerEventTimeTimer(long timestamp) {
+            timers.registerEventTimeTimer(program.name(), timestamp);
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long timestamp) {
+            timers.deleteEventTimeTimer(program.name(), timestamp);
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long timestamp) {
+            timers.registerProcessingTimeTimer(program.name(), timestamp);
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long timestamp) {
+            timers.deleteProcessingTimeTimer(program.name(), timestamp);
+        }
+
+        @Override
+        public void emit(Alert alert, long timestamp) {
+            output.collect(ALERTS, new StreamRecord<>(alert, timestamp));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.vigil.cep.engine;
+
+import io.vigil.model.SensorReading;
+import java.io.Serializable;
+
+/**
+ * One pattern as {@link PatternEngineOperator} hosts it: the per-key logic of the pattern, driven
+ * by the engine's one event-time ordering of each key's readings.
+ *
+ * <p>The engine calls, for the current key: {@link #onArrival} for every on-time reading the
+ * program {@link #watches} as it arrives; {@link #onReading} for the same readings in event-time
+ * order (ties in arrival order) once the watermark has passed them; {@link #onEventTime} and {@link
+ * #onProcessingTime} for the timers the program registered through its {@link ProgramContext}. A
+ * program keeps all its keyed state in {@link ProgramContext#state()}, which is its own: two
+ * programs never see each other's state, whatever names they use.
+ */
+public interface PatternProgram extends Serializable {
+
+    /** The pattern's unique name; it scopes the program's state and timers. */
+    String name();
+
+    /** True for the readings this program looks at (e.g. by metric). */
+    boolean watches(SensorReading reading);
+
+    /** Declares the program's state and prepares its matchers; called once per operator. */
+    void open(ProgramContext context) throws Exception;
+
+    /** A reading of the current key as it arrives, ahead of the watermark. */
+    default void onArrival(SensorReading reading, ProgramContext context) throws Exception {}
+
+    /** A reading of the current key in event-time order, once the watermark has passed it. */
+    void onReading(SensorReading reading, ProgramContext context) throws Exception;
+
+    /** An event-time timer this program registered for the current key. */
+    void onEventTime(long timestamp, ProgramContext context) throws Exception;
+
+    /** A processing-time timer this program registered for the current key. */
+    default void onProcessingTime(long timestamp, ProgramContext context) throws Exception {}
+
+    /** Releases what {@link #open} acquired. */
+    default void close() throws Exception {}
+}

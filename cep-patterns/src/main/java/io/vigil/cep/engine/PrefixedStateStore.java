@@ -1,0 +1,135 @@
+package io.vigil.cep.engine;
+
+import org.apache.flink.api.common.state.AggregatingState;
+import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+
+/**
+ * The keyed state of one hosted pattern: every state it declares is stored under {@code
+ * <prefix><name>}, so that patterns in one operator, and Flink CEP's shared buffers whose state
+ * names are fixed, never share a state.
+ *
+ * <p>Only the state kinds the hosted patterns use are supported, with descriptors that carry their
+ * serializers (as Flink CEP's do); the asynchronous state API (v2) is not.
+ */
+final class PrefixedStateStore implements KeyedStateStore {
+
+    private final KeyedStateStore delegate;
+    private final String prefix;
+
+    PrefixedStateStore(KeyedStateStore delegate, String prefix) {
+        this.delegate = delegate;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+        return delegate.getState(
+                new ValueStateDescriptor<>(name(descriptor.getName()), serializer(descriptor)));
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
+        return delegate.getListState(
+                new ListStateDescriptor<>(
+                        name(descriptor.getName()), elementSerializer(descriptor)));
+    }
+
+    @Override
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+        requireSerializer(descriptor);
+        return delegate.getMapState(
+                new MapStateDescriptor<>(
+                        name(descriptor.getName()),
+                        descriptor.getKeySerializer(),
+                        descriptor.getValueSerializer()));
+    }
+
+    @Override
+    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getName());
+    }
+
+    @Override
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
+            AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+        throw unsupported(descriptor.getName());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
+            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
+            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
+            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
+            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <IN, ACC, OUT>
+            org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
+                    org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT>
+                            descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public String getBackendTypeIdentifier() {
+        return delegate.getBackendTypeIdentifier();
+    }
+
+    private String name(String name) {
+        return prefix + name;
+    }
+
+    private static <S extends org.apache.flink.api.common.state.State, T>
+            org.apache.flink.api.common.typeutils.TypeSerializer<T> serializer(
+                    org.apache.flink.api.common.state.StateDescriptor<S, T> descriptor) {
+        requireSerializer(descriptor);
+        return descriptor.getSerializer();
+    }
+
+    private static <T> org.apache.flink.api.common.typeutils.TypeSerializer<T> elementSerializer(
+            ListStateDescriptor<T> descriptor) {
+        requireSerializer(descriptor);
+        return descriptor.getElementSerializer();
+    }
+
+    private static void requireSerializer(
+            org.apache.flink.api.common.state.StateDescriptor<?, ?> descriptor) {
+        if (!descriptor.isSerializerInitialized()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "State '%s' of a hosted pattern must be declared with a serializer",
+                            descriptor.getName()));
+        }
+    }
+
+    private static UnsupportedOperationException unsupported(String name) {
+        return new UnsupportedOperationException(
+                String.format("State '%s': this kind of state is not offered to patterns", name));
+    }
+}

@@ -1,0 +1,33 @@
+package io.vigil.cep.engine;
+
+import io.vigil.model.Alert;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
+
+/** What {@link PatternEngineOperator} offers one hosted {@link PatternProgram}. */
+public interface ProgramContext {
+
+    /** The program's own keyed state, scoped to the current key. */
+    KeyedStateStore state();
+
+    /** The operator's runtime context, e.g. to open CEP conditions. */
+    RuntimeContext runtimeContext();
+
+    long currentWatermark();
+
+    long currentProcessingTime();
+
+    /** True while readings of the current key wait for the watermark. */
+    boolean hasPendingReadings() throws Exception;
+
+    void registerEventTimeTimer(long timestamp);
+
+    void deleteEventTimeTimer(long timestamp);
+
+    void registerProcessingTimeTimer(long timestamp);
+
+    void deleteProcessingTimeTimer(long timestamp);
+
+    /** Emits an alert with the given event timestamp. */
+    void emit(Alert alert, long timestamp);
+}

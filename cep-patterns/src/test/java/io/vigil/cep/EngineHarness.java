@@ -1,0 +1,92 @@
+package io.vigil.cep;
+
+import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import io.vigil.model.WindowAggregate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * Patterns hosted in a {@link PatternEngineOperator} (without windows) on a test harness, keyed as
+ * in the job: readings in, alerts out, in the order the engine emits them.
+ */
+final class EngineHarness implements AutoCloseable {
+
+    private final KeyedOneInputStreamOperatorTestHarness<String, SensorReading, WindowAggregate>
+            harness;
+
+    EngineHarness(AlertPattern... patterns) throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new PatternEngineOperator(
+                                Stream.of(patterns).map(AlertPattern::program).toList(),
+                                0,
+                                "",
+                                new ReadingAggregateFunction(Set.of())),
+                        SensorReading::key,
+                        Types.STRING);
+        harness.open();
+    }
+
+    void add(SensorReading... readings) throws Exception {
+        for (SensorReading reading : readings) {
+            harness.processElement(reading, reading.timestamp());
+        }
+    }
+
+    void processElement(SensorReading reading, long timestamp) throws Exception {
+        harness.processElement(reading, timestamp);
+    }
+
+    void watermark(long timestamp) throws Exception {
+        harness.processWatermark(timestamp);
+    }
+
+    void processWatermark(long timestamp) throws Exception {
+        harness.processWatermark(timestamp);
+    }
+
+    void setProcessingTime(long time) throws Exception {
+        harness.setProcessingTime(time);
+    }
+
+    /** Every alert emitted so far, in order. */
+    List<Alert> alerts() {
+        List<Alert> alerts = new ArrayList<>();
+        if (harness.getSideOutput(PatternEngineOperator.ALERTS) != null) {
+            for (StreamRecord<Alert> record : harness.getSideOutput(PatternEngineOperator.ALERTS)) {
+                alerts.add(record.getValue());
+            }
+        }
+        return alerts;
+    }
+
+    /** Every alert emitted so far, as the operator harness's extraction names it. */
+    List<Alert> extractOutputValues() {
+        return alerts();
+    }
+
+    int numKeyedStateEntries() {
+        return harness.numKeyedStateEntries();
+    }
+
+    int numEventTimeTimers() {
+        return harness.numEventTimeTimers();
+    }
+
+    int numProcessingTimeTimers() {
+        return harness.numProcessingTimeTimers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}

@@ -56,6 +56,15 @@ final class BurstProgram implements PatternProgram {
     }
 
     @Override
+    public String fingerprint() {
+        return pattern.spec
+                + ", baseline-weight="
+                + baselineWeight
+                + ", retention="
+                + retentionMillis;
+    }
+
+    @Override
     public boolean watches(SensorReading reading) {
         return pattern.spec.appliesTo(reading.metric());
     }

@@ -49,6 +49,11 @@ final class DriftProgram implements PatternProgram {
     }
 
     @Override
+    public String fingerprint() {
+        return pattern.spec.toString();
+    }
+
+    @Override
     public boolean watches(SensorReading reading) {
         return pattern.spec.appliesTo(reading.metric());
     }

@@ -42,6 +42,11 @@ final class SilenceProgram implements PatternProgram {
     }
 
     @Override
+    public String fingerprint() {
+        return spec + ", grace=" + graceMillis;
+    }
+
+    @Override
     public boolean watches(SensorReading reading) {
         return spec.appliesTo(reading.metric());
     }

@@ -7,6 +7,10 @@ import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.cep.engine.PatternProgram;
+import io.vigil.cep.live.LivePatternEngineOperator;
+import io.vigil.cep.live.PatternChange;
+import io.vigil.cep.live.PatternFileWatcher;
+import io.vigil.cep.live.PatternSetUpdate;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.RawMessage;
@@ -20,8 +24,10 @@ import java.util.HashSet;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -54,13 +60,31 @@ public class SensorAnalytics {
         this.parser = SensorMessageParser.builder().setConfig(config).build();
     }
 
-    /** The three output streams of the pipeline. */
+    /**
+     * The output streams of the pipeline; {@code patternChanges} is {@code null} unless the
+     * patterns are live ({@link #apply(DataStream, DataStream, String)}).
+     */
     public record Outputs(
             DataStream<WindowAggregate> aggregates,
             DataStream<Alert> alerts,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<DeadLetter> deadLetters,
+            DataStream<PatternChange> patternChanges) {}
 
+    /** The pipeline with the pattern set it was built with, for the whole run. */
     public Outputs apply(DataStream<RawMessage> messages) {
+        return apply(messages, null, null);
+    }
+
+    /**
+     * The pipeline with live patterns: each {@link PatternSetUpdate} of {@code updates} (see {@link
+     * PatternFileWatcher#updates}) whose hash differs from the set in force puts its set in force
+     * on every subtask, without a restart; {@code initialHash} is the hash of the files this
+     * pipeline's patterns were read from.
+     */
+    public Outputs apply(
+            DataStream<RawMessage> messages,
+            DataStream<PatternSetUpdate> updates,
+            String initialHash) {
         SingleOutputStreamOperator<SensorReading> parsed =
                 messages.process(new ParseFunction(parser))
                         .uid("parse")
@@ -71,11 +95,11 @@ public class SensorAnalytics {
         // not idle), then each reading goes into its window and, in event-time order, to every
         // pattern that watches it.
         Duration windowSize = config.get(SensorAnalyticsOptions.WINDOW_SIZE);
-        List<PatternProgram> programs = new ArrayList<>();
-        for (PatternSpec spec : patterns.patterns()) {
-            programs.add(AlertPatterns.of(spec, config).program());
-        }
-        SingleOutputStreamOperator<WindowAggregate> aggregates =
+        String windowLabel = Durations.format(windowSize);
+        ReadingAggregateFunction aggregate =
+                new ReadingAggregateFunction(
+                        new HashSet<>(config.get(SensorAnalyticsOptions.DECIBEL_METRICS)));
+        KeyedStream<SensorReading, String> keyed =
                 parsed.assignTimestampsAndWatermarks(
                                 FleetWatermarks.strategy(
                                         config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS),
@@ -83,26 +107,46 @@ public class SensorAnalytics {
                                         config.get(SensorAnalyticsOptions.IDLENESS)))
                         .uid("event-time")
                         .name("Event time and watermarks")
-                        .keyBy(SensorReading::key, Types.STRING)
-                        .transform(
-                                "Windows " + Durations.format(windowSize) + " and patterns",
-                                TypeInformation.of(WindowAggregate.class),
-                                new PatternEngineOperator(
-                                        programs,
-                                        windowSize.toMillis(),
-                                        Durations.format(windowSize),
-                                        new ReadingAggregateFunction(
-                                                new HashSet<>(
-                                                        config.get(
-                                                                SensorAnalyticsOptions
-                                                                        .DECIBEL_METRICS)))))
-                        .uid("analytics")
-                        .name("Windows " + Durations.format(windowSize) + " and patterns");
+                        .keyBy(SensorReading::key, Types.STRING);
+        String name = "Windows " + windowLabel + " and patterns";
+        SingleOutputStreamOperator<WindowAggregate> aggregates;
+        if (updates == null) {
+            List<PatternProgram> programs = new ArrayList<>();
+            for (PatternSpec spec : patterns.patterns()) {
+                programs.add(AlertPatterns.of(spec, config).program());
+            }
+            aggregates =
+                    keyed.transform(
+                            name,
+                            TypeInformation.of(WindowAggregate.class),
+                            new PatternEngineOperator(
+                                    programs, windowSize.toMillis(), windowLabel, aggregate));
+        } else {
+            aggregates =
+                    LiveEngine.connect(
+                            keyed,
+                            updates,
+                            name,
+                            new LivePatternEngineOperator(
+                                    patterns,
+                                    initialHash,
+                                    Configuration.fromMap(config.toMap()),
+                                    windowSize.toMillis(),
+                                    windowLabel,
+                                    aggregate));
+        }
+        aggregates.uid("analytics").name(name);
 
         DataStream<Alert> alerts = aggregates.getSideOutput(PatternEngineOperator.ALERTS);
         DataStream<DeadLetter> deadLetters =
                 parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
                         .union(aggregates.getSideOutput(PatternEngineOperator.LATE));
-        return new Outputs(aggregates, alerts, deadLetters);
+        return new Outputs(
+                aggregates,
+                alerts,
+                deadLetters,
+                updates == null
+                        ? null
+                        : aggregates.getSideOutput(LivePatternEngineOperator.CHANGES));
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import io.vigil.cep.live.PatternChange;
 import io.vigil.connectors.influxdb.sink.InfluxDbPoint;
 import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPoint;
 import io.vigil.connectors.influxdb.sink.InfluxDbRejectedPointHandler;
@@ -22,6 +23,7 @@ public final class InfluxPoints {
     public static final String AGGREGATES = "sensor_aggregates";
     public static final String ALERTS = "alerts";
     public static final String DEAD_LETTERS = "dead_letters";
+    public static final String PATTERN_CHANGES = "pattern_changes";
 
     private InfluxPoints() {}
 
@@ -59,6 +61,22 @@ public final class InfluxPoints {
                 .field("message", a.message())
                 .timestamp(a.startedAt())
                 .build();
+    }
+
+    /** A change of the pattern files, accepted or rejected, at the time the job took it. */
+    public static InfluxDbPoint patternChange(PatternChange c) {
+        InfluxDbPoint.Builder point =
+                InfluxDbPoint.builder(PATTERN_CHANGES)
+                        .tag("outcome", c.accepted() ? "accepted" : "rejected")
+                        .field("version", c.version())
+                        .field("hash", c.hash())
+                        .field("accepted", c.accepted())
+                        .field("patterns", c.patterns())
+                        .timestamp(c.time());
+        if (c.error() != null) {
+            point.field("error", c.error());
+        }
+        return point.build();
     }
 
     /**

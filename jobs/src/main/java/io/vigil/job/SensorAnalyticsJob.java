@@ -1,5 +1,8 @@
 package io.vigil.job;
 
+import io.vigil.cep.config.PatternConfigLoader;
+import io.vigil.cep.live.PatternChange;
+import io.vigil.cep.live.PatternFileWatcher;
 import io.vigil.connectors.influxdb.sink.InfluxDbPointConverter;
 import io.vigil.connectors.influxdb.sink.InfluxDbSink;
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkBuilder;
@@ -16,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FlinkRuntimeException;
 
@@ -44,13 +49,17 @@ public final class SensorAnalyticsJob {
 
     private SensorAnalyticsJob() {}
 
-    /** Where the job reads from and writes to; {@code alertPublisher} may be null (off). */
+    /**
+     * Where the job reads from and writes to; {@code alertPublisher} may be null (off), {@code
+     * patternChangeSink} too (changes only logged).
+     */
     public record Connectors(
             Source<RawMessage, ?, ?> source,
             Sink<WindowAggregate> aggregateSink,
             Sink<Alert> alertSink,
             Sink<StampedDeadLetter> deadLetterSink,
-            Sink<Alert> alertPublisher) {}
+            Sink<Alert> alertPublisher,
+            Sink<PatternChange> patternChangeSink) {}
 
     public static void main(String[] args) throws Exception {
         JobSetup setup = JobSetup.fromArgs(args);
@@ -70,14 +79,31 @@ public final class SensorAnalyticsJob {
             // overridden.
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
-        SensorAnalytics.Outputs out =
-                new SensorAnalytics(setup.config(), setup.patterns())
-                        .apply(
-                                env.fromSource(
-                                                connectors.source(),
-                                                WatermarkStrategy.noWatermarks(),
-                                                "MQTT sensors")
-                                        .uid("mqtt-source"));
+        DataStream<RawMessage> messages =
+                env.fromSource(
+                                connectors.source(),
+                                WatermarkStrategy.noWatermarks(),
+                                "MQTT sensors")
+                        .uid("mqtt-source");
+        SensorAnalytics analytics = new SensorAnalytics(setup.config(), setup.patterns());
+        Duration watchInterval = setup.config().get(VigilJobOptions.PATTERN_WATCH_INTERVAL);
+        SensorAnalytics.Outputs out;
+        if (watchInterval.isZero()) {
+            out = analytics.apply(messages);
+        } else {
+            List<String> files = setup.config().get(VigilJobOptions.PATTERN_FILES);
+            out =
+                    analytics.apply(
+                            messages,
+                            PatternFileWatcher.updates(env, files, watchInterval),
+                            PatternConfigLoader.fingerprint(files.stream().map(Path::of).toList()));
+            if (connectors.patternChangeSink() != null) {
+                out.patternChanges()
+                        .sinkTo(connectors.patternChangeSink())
+                        .uid("influxdb-pattern-changes")
+                        .name("InfluxDB pattern_changes");
+            }
+        }
         out.aggregates()
                 .sinkTo(connectors.aggregateSink())
                 .uid("influxdb-aggregates")
@@ -119,7 +145,8 @@ public final class SensorAnalyticsJob {
                 influxSink(config, InfluxPoints::aggregate),
                 influxSink(config, InfluxPoints::alert),
                 influxSink(config, InfluxPoints::deadLetter),
-                publisher);
+                publisher,
+                influxSink(config, InfluxPoints::patternChange));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -17,6 +18,15 @@ public final class VigilJobOptions {
                     .stringType()
                     .defaultValue("vigil")
                     .withDescription("Name of the Flink job, as shown in the web UI.");
+
+    public static final ConfigOption<Duration> PATTERN_WATCH_INTERVAL =
+            ConfigOptions.key("patterns.watch-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How often the running job reads its pattern files; a valid change"
+                                    + " takes effect without a restart, an invalid one is"
+                                    + " rejected. 0 turns watching off.");
 
     public static final ConfigOption<List<String>> PATTERN_FILES =
             ConfigOptions.key("patterns.files")

@@ -3,10 +3,16 @@ package io.vigil.cep.config;
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import io.vigil.cep.config.YamlNode.Mapping;
 import io.vigil.cep.config.YamlNode.Sequence;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,6 +98,35 @@ public final class PatternConfigLoader {
             throw new PatternConfigException(loading.errors);
         }
         return Collections.unmodifiableMap(loading.byFile);
+    }
+
+    /**
+     * A hash of what {@link #load(List)} would read from {@code paths} now: the names and contents
+     * of the files they name (a directory's pattern files, a symlink's target). Equal hashes mean
+     * equal pattern sets; a file that cannot be read counts as its error.
+     */
+    public static String fingerprint(List<Path> paths) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        for (Path path : paths) {
+            List<ConfigError> errors = new ArrayList<>();
+            for (Path file : PatternFiles.expand(path, errors)) {
+                digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                try {
+                    digest.update(Files.readAllBytes(file));
+                } catch (IOException e) {
+                    digest.update(e.toString().getBytes(StandardCharsets.UTF_8));
+                }
+                digest.update((byte) 0);
+            }
+            errors.forEach(e -> digest.update(e.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return HexFormat.of().formatHex(digest.digest(), 0, 12);
     }
 
     /** The state of one call: the errors so far and the names already taken. */

@@ -9,20 +9,27 @@ import io.vigil.model.DeadLetterReason;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
@@ -80,7 +87,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private static final String ORDER = "";
     private static final String WINDOW = "\u0000window";
 
-    private final List<PatternProgram> programs;
+    private final List<PatternProgram> initialPrograms;
     private final long windowMillis;
     private final String windowLabel;
     private final ReadingAggregateFunction aggregate;
@@ -88,8 +95,9 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private transient MapState<Long, List<SensorReading>> pending;
     private transient MapState<Long, ReadingAccumulator> windows;
     private transient InternalTimerService<String> timers;
-    private transient Map<String, Hosted> hostedByName;
+    private transient Map<String, Hosted> hostedByScope;
     private transient Hosted[] hosted;
+    private transient List<PatternProgram> programs;
     private transient Counter lateReadings;
 
     /**
@@ -101,17 +109,8 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
-        Map<String, PatternProgram> unique = new HashMap<>();
-        for (PatternProgram program : programs) {
-            if (program.name().isEmpty() || unique.put(program.name(), program) != null) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Pattern names must be unique and not empty, got '%s' twice or"
-                                        + " empty",
-                                program.name()));
-            }
-        }
-        this.programs = List.copyOf(programs);
+        requireUniqueNames(programs);
+        this.initialPrograms = List.copyOf(programs);
         this.windowMillis = windowMillis;
         this.windowLabel = windowLabel;
         this.aggregate = aggregate;
@@ -144,13 +143,75 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         super.open();
         timers = getInternalTimerService("engine", StringSerializer.INSTANCE, this);
         lateReadings = getMetricGroup().counter(LATE_READINGS);
-        hostedByName = new HashMap<>();
-        hosted = new Hosted[programs.size()];
-        for (int i = 0; i < hosted.length; i++) {
-            PatternProgram program = programs.get(i);
-            hosted[i] = new Hosted(program);
-            hostedByName.put(program.name(), hosted[i]);
-            program.open(hosted[i]);
+        hostedByScope = new HashMap<>();
+        hosted = new Hosted[0];
+        install(programs == null ? initialPrograms : programs);
+    }
+
+    /** Starts with {@code restored} instead of the constructor's programs; before {@link #open}. */
+    protected final void startWith(List<PatternProgram> restored) {
+        requireUniqueNames(restored);
+        programs = List.copyOf(restored);
+    }
+
+    /** The programs in force. */
+    protected final List<PatternProgram> programs() {
+        return programs;
+    }
+
+    /**
+     * Puts {@code next} in force for every key: a program whose name and fingerprint are unchanged
+     * keeps its state; a new or changed one starts with no state; the state of a program no longer
+     * in force is dropped for all keys (its timers fire into nothing).
+     */
+    protected final void install(List<PatternProgram> next) throws Exception {
+        requireUniqueNames(next);
+        Map<String, Hosted> kept = new HashMap<>();
+        Hosted[] installed = new Hosted[next.size()];
+        for (int i = 0; i < installed.length; i++) {
+            PatternProgram program = next.get(i);
+            String scope = scope(program);
+            Hosted existing = hostedByScope.get(scope);
+            if (existing == null) {
+                existing = new Hosted(program, scope);
+                program.open(existing);
+            }
+            installed[i] = existing;
+            kept.put(scope, existing);
+        }
+        for (Hosted old : hosted) {
+            if (!kept.containsKey(old.scope)) {
+                old.program.close();
+                old.dropState();
+            }
+        }
+        hosted = installed;
+        hostedByScope = kept;
+        programs = List.copyOf(next);
+    }
+
+    /** {@code <name>@<fingerprint hash>/}: unique per name and parameters, stable across runs. */
+    static String scope(PatternProgram program) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(program.fingerprint().getBytes(StandardCharsets.UTF_8));
+            return program.name() + "@" + HexFormat.of().formatHex(digest, 0, 8) + "/";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void requireUniqueNames(List<PatternProgram> programs) {
+        Map<String, PatternProgram> unique = new HashMap<>();
+        for (PatternProgram program : programs) {
+            if (program.name().isEmpty() || unique.put(program.name(), program) != null) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Pattern names must be unique and not empty, got '%s' twice or"
+                                        + " empty",
+                                program.name()));
+            }
         }
     }
 
@@ -209,7 +270,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         if (WINDOW.equals(namespace)) {
             emitWindow(timestamp + 1);
         } else if (!ORDER.equals(namespace)) {
-            Hosted program = hostedByName.get(namespace);
+            Hosted program = hostedByScope.get(namespace);
             if (program != null) {
                 program.program.onEventTime(timestamp, program);
             }
@@ -218,7 +279,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
     @Override
     public void onProcessingTime(InternalTimer<String, String> timer) throws Exception {
-        Hosted program = hostedByName.get(timer.getNamespace());
+        Hosted program = hostedByScope.get(timer.getNamespace());
         if (program != null) {
             program.program.onProcessingTime(timer.getTimestamp(), program);
         }
@@ -288,11 +349,29 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private final class Hosted implements ProgramContext {
 
         final PatternProgram program;
-        final KeyedStateStore state;
+        final String scope;
+        final PrefixedStateStore state;
 
-        Hosted(PatternProgram program) {
+        Hosted(PatternProgram program, String scope) {
             this.program = program;
-            this.state = new PrefixedStateStore(getKeyedStateStore(), program.name() + "/");
+            this.scope = scope;
+            this.state = new PrefixedStateStore(getKeyedStateStore(), scope);
+        }
+
+        void dropState() throws Exception {
+            for (StateDescriptor<?, ?> descriptor : state.declared()) {
+                dropForAllKeys(descriptor);
+            }
+        }
+
+        private <S extends State, T> void dropForAllKeys(StateDescriptor<S, T> descriptor)
+                throws Exception {
+            getKeyedStateBackend()
+                    .applyToAllKeys(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            descriptor,
+                            (key, state) -> state.clear());
         }
 
         @Override
@@ -322,22 +401,22 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
         @Override
         public void registerEventTimeTimer(long timestamp) {
-            timers.registerEventTimeTimer(program.name(), timestamp);
+            timers.registerEventTimeTimer(scope, timestamp);
         }
 
         @Override
         public void deleteEventTimeTimer(long timestamp) {
-            timers.deleteEventTimeTimer(program.name(), timestamp);
+            timers.deleteEventTimeTimer(scope, timestamp);
         }
 
         @Override
         public void registerProcessingTimeTimer(long timestamp) {
-            timers.registerProcessingTimeTimer(program.name(), timestamp);
+            timers.registerProcessingTimeTimer(scope, timestamp);
         }
 
         @Override
         public void deleteProcessingTimeTimer(long timestamp) {
-            timers.deleteProcessingTimeTimer(program.name(), timestamp);
+            timers.deleteProcessingTimeTimer(scope, timestamp);
         }
 
         @Override

@@ -16,8 +16,15 @@ import java.io.Serializable;
  */
 public interface PatternProgram extends Serializable {
 
-    /** The pattern's unique name; it scopes the program's state and timers. */
+    /** The pattern's unique name. */
     String name();
+
+    /**
+     * What the program's state depends on (its type and parameters): with the name, it scopes the
+     * program's state and timers, so that a program whose parameters change starts afresh while an
+     * unchanged one keeps its state.
+     */
+    String fingerprint();
 
     /** True for the readings this program looks at (e.g. by metric). */
     boolean watches(SensorReading reading);

@@ -1,5 +1,7 @@
 package io.vigil.cep.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.state.AggregatingState;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -9,6 +11,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReducingState;
 import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 
@@ -24,33 +27,50 @@ final class PrefixedStateStore implements KeyedStateStore {
 
     private final KeyedStateStore delegate;
     private final String prefix;
+    private final List<StateDescriptor<?, ?>> declared = new ArrayList<>();
 
     PrefixedStateStore(KeyedStateStore delegate, String prefix) {
         this.delegate = delegate;
         this.prefix = prefix;
     }
 
+    /** Every state declared through this store so far, under its stored name. */
+    List<StateDescriptor<?, ?>> declared() {
+        return List.copyOf(declared);
+    }
+
     @Override
     public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
         return delegate.getState(
-                new ValueStateDescriptor<>(name(descriptor.getName()), serializer(descriptor)));
+                declare(
+                        new ValueStateDescriptor<>(
+                                name(descriptor.getName()), serializer(descriptor))));
     }
 
     @Override
     public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
         return delegate.getListState(
-                new ListStateDescriptor<>(
-                        name(descriptor.getName()), elementSerializer(descriptor)));
+                declare(
+                        new ListStateDescriptor<>(
+                                name(descriptor.getName()), elementSerializer(descriptor))));
     }
 
     @Override
     public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
         requireSerializer(descriptor);
         return delegate.getMapState(
-                new MapStateDescriptor<>(
-                        name(descriptor.getName()),
-                        descriptor.getKeySerializer(),
-                        descriptor.getValueSerializer()));
+                declare(
+                        new MapStateDescriptor<>(
+                                name(descriptor.getName()),
+                                descriptor.getKeySerializer(),
+                                descriptor.getValueSerializer())));
+    }
+
+    private <D extends StateDescriptor<?, ?>> D declare(D descriptor) {
+        if (!declared.contains(descriptor)) {
+            declared.add(descriptor);
+        }
+        return descriptor;
     }
 
     @Override
@@ -107,7 +127,7 @@ final class PrefixedStateStore implements KeyedStateStore {
 
     private static <S extends org.apache.flink.api.common.state.State, T>
             org.apache.flink.api.common.typeutils.TypeSerializer<T> serializer(
-                    org.apache.flink.api.common.state.StateDescriptor<S, T> descriptor) {
+                    StateDescriptor<S, T> descriptor) {
         requireSerializer(descriptor);
         return descriptor.getSerializer();
     }
@@ -118,8 +138,7 @@ final class PrefixedStateStore implements KeyedStateStore {
         return descriptor.getElementSerializer();
     }
 
-    private static void requireSerializer(
-            org.apache.flink.api.common.state.StateDescriptor<?, ?> descriptor) {
+    private static void requireSerializer(StateDescriptor<?, ?> descriptor) {
         if (!descriptor.isSerializerInitialized()) {
             throw new IllegalArgumentException(
                     String.format(

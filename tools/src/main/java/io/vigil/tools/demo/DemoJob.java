@@ -110,6 +110,7 @@ final class DemoJob {
                 new LineProtocolFileSink<>(output, InfluxPoints::aggregate),
                 new LineProtocolFileSink<>(output, InfluxPoints::alert),
                 new LineProtocolFileSink<>(output, InfluxPoints::deadLetter),
-                null);
+                null,
+                new LineProtocolFileSink<>(output, InfluxPoints::patternChange));
     }
 }

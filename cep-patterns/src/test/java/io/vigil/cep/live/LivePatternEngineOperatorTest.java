@@ -1,0 +1,219 @@
+package io.vigil.cep.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.cep.config.BurstSpec;
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SilenceSpec;
+import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.model.Alert;
+import io.vigil.model.SensorReading;
+import io.vigil.model.WindowAggregate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pattern sets changed while readings flow: what each change keeps, starts afresh and drops, and
+ * that a restore resumes with the set in force.
+ */
+class LivePatternEngineOperatorTest {
+
+    private static final long S = 1000;
+
+    private static final BurstSpec LOUD = burst("loud", 85.0);
+    private static final BurstSpec VERY_LOUD = burst("very-loud", 95.0);
+    private static final BurstSpec VERY_LOUD_AT_90 = burst("very-loud", 90.0);
+    private static final SilenceSpec SILENT =
+            new SilenceSpec("silent", "warning", List.of("*"), Duration.ofSeconds(30));
+
+    @Test
+    void changesTakeEffectWithoutLosingTheStateOfUnchangedPatterns() throws Exception {
+        try (var harness = harness()) {
+            add(harness, 96, 1, 96, 2, 70, 3);
+            watermark(harness, 3 * S);
+            assertThat(alerts(harness))
+                    .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt)
+                    .containsExactlyInAnyOrder(
+                            tuple("loud", 1 * S, 2 * S), tuple("very-loud", 1 * S, 2 * S));
+
+            // A burst half seen by both patterns when the set changes.
+            add(harness, 96, 4);
+            watermark(harness, 4 * S);
+            update(harness, "v1", LOUD, VERY_LOUD_AT_90, SILENT);
+            add(harness, 96, 5, 70, 6);
+            watermark(harness, 6 * S);
+
+            assertThat(alerts(harness).subList(2, alerts(harness).size()))
+                    .as(
+                            "loud is unchanged and completes the burst it had half seen;"
+                                    + " very-loud changed and starts afresh at 5 s, one reading")
+                    .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple("loud", 4 * S, 5 * S));
+
+            update(harness, "broken", null);
+            update(harness, "v2", VERY_LOUD_AT_90, SILENT);
+            add(harness, 91, 7, 91, 8, 70, 9);
+            watermark(harness, 40 * S);
+
+            assertThat(alerts(harness).subList(3, alerts(harness).size()))
+                    .as("loud removed; very-loud at 90; the added silence watches from v1 on")
+                    .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(
+                            tuple("very-loud", 7 * S, 8 * S), tuple("silent", 9 * S, 39 * S));
+            assertThat(changes(harness))
+                    .extracting(PatternChange::version, PatternChange::accepted, c -> c.hash())
+                    .containsExactly(
+                            tuple(1L, true, "v1"),
+                            tuple(1L, false, "broken"),
+                            tuple(2L, true, "v2"));
+            assertThat(changes(harness).get(1).error()).contains("bad field");
+            assertThat(changes(harness).get(2).patterns()).isEqualTo("very-loud,silent");
+
+            watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.numKeyedStateEntries())
+                    .as("no state left behind, the removed pattern's included")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aRestoreResumesWithTheSetInForceAndItsVersion() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness()) {
+            update(harness, "v1", VERY_LOUD_AT_90);
+            add(harness, 91, 1);
+            watermark(harness, 1 * S);
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (var restored = harness(snapshot)) {
+            update(restored, "v1", VERY_LOUD_AT_90);
+            add(restored, 91, 2, 70, 3);
+            watermark(restored, 3 * S);
+
+            assertThat(alerts(restored))
+                    .as("the restored set, with the burst half seen before the snapshot")
+                    .extracting(Alert::pattern, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple("very-loud", 1 * S, 2 * S));
+            assertThat(changes(restored)).as("the same files are no change").isEmpty();
+
+            update(restored, "v2", LOUD);
+            assertThat(changes(restored))
+                    .extracting(PatternChange::version)
+                    .as("versions continue from the restored one")
+                    .containsExactly(2L);
+        }
+    }
+
+    private static BurstSpec burst(String name, double threshold) {
+        return new BurstSpec(
+                name, "warning", List.of("sound"), threshold, null, 2, Duration.ofSeconds(10));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, SensorReading, PatternSetUpdate, WindowAggregate>
+            harness() throws Exception {
+        return harness(null);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, SensorReading, PatternSetUpdate, WindowAggregate>
+            harness(OperatorSubtaskState restore) throws Exception {
+        var harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new LivePatternEngineOperator(
+                                new PatternConfig(List.of(LOUD, VERY_LOUD)),
+                                "v0",
+                                new Configuration(),
+                                0,
+                                "",
+                                new ReadingAggregateFunction(Set.of())),
+                        SensorReading::key,
+                        (PatternSetUpdate update) -> "",
+                        Types.STRING);
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
+    /** Readings of one microphone: value, second, value, second, ... */
+    private static void add(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness,
+            double... valueAndSecond)
+            throws Exception {
+        for (int i = 0; i < valueAndSecond.length; i += 2) {
+            long timestamp = (long) valueAndSecond[i + 1] * S;
+            harness.processElement1(
+                    new SensorReading(
+                            "plant-a", "mic-1", "sound", timestamp, valueAndSecond[i], "dB"),
+                    timestamp);
+        }
+    }
+
+    private static void watermark(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness,
+            long timestamp)
+            throws Exception {
+        harness.processWatermark1(
+                new org.apache.flink.streaming.api.watermark.Watermark(timestamp));
+    }
+
+    /** An update with the given hash: the patterns, or a validation error when none are given. */
+    private static void update(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness,
+            String hash,
+            PatternSpec... specs)
+            throws Exception {
+        PatternSetUpdate update =
+                specs == null
+                        ? new PatternSetUpdate(hash, "test.yaml", "test.yaml: bad field", null)
+                        : new PatternSetUpdate(
+                                hash,
+                                "test.yaml",
+                                null,
+                                InstantiationUtil.serializeObject(
+                                        new PatternConfig(List.of(specs))));
+        harness.processElement2(update, 0);
+    }
+
+    private static List<Alert> alerts(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness) {
+        return values(harness.getSideOutput(PatternEngineOperator.ALERTS));
+    }
+
+    private static List<PatternChange> changes(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness) {
+        return values(harness.getSideOutput(LivePatternEngineOperator.CHANGES));
+    }
+
+    private static <T> List<T> values(java.util.Collection<StreamRecord<T>> records) {
+        List<T> values = new ArrayList<>();
+        if (records != null) {
+            records.forEach(record -> values.add(record.getValue()));
+        }
+        return values;
+    }
+}

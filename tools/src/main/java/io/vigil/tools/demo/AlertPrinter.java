@@ -76,16 +76,23 @@ public final class AlertPrinter implements Sink<Alert> {
                 alert.message());
     }
 
-    @Override
-    public SinkWriter<Alert> createWriter(WriterInitContext context) {
-        Console target = CONSOLES.get(console);
+    /** The stream of the console {@code name}, registered in this JVM. */
+    static PrintStream console(String name) {
+        Console target = CONSOLES.get(name);
         if (target == null) {
             throw new IllegalStateException(
                     String.format(
-                            "No console '%s' registered in this JVM: AlertPrinter works only on a"
+                            "No console '%s' registered in this JVM: the printers work only on a"
                                     + " mini cluster inside the program that registered it",
-                            console));
+                            name));
         }
+        return target.out();
+    }
+
+    @Override
+    public SinkWriter<Alert> createWriter(WriterInitContext context) {
+        console(console);
+        Console target = CONSOLES.get(console);
         return new SinkWriter<>() {
             @Override
             public void write(Alert alert, Context context) {

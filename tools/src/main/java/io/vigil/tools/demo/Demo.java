@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -98,16 +99,20 @@ final class Demo {
     }
 
     private int runUntilStopped() {
-        Path patterns = vigilHome().resolve(PATTERNS);
-        if (!Files.isRegularFile(patterns)) {
+        Path shipped = vigilHome().resolve(PATTERNS);
+        if (!Files.isRegularFile(shipped)) {
             err.printf(
                     "vigil demo: cannot find the pattern file %s; run ./vigil from the checkout%n",
-                    patterns);
+                    shipped);
             return ExitCode.FAILED;
         }
         int webPort;
         Path output = null;
+        Path patterns;
         try {
+            // A copy to edit while the demo runs: the job puts a valid change in force.
+            patterns = Files.createTempFile("vigil-demo-patterns-", ".yaml");
+            Files.copy(shipped, patterns, StandardCopyOption.REPLACE_EXISTING);
             webPort = webPort();
             if (settings.influxUrl() == null) {
                 output =
@@ -137,6 +142,10 @@ final class Demo {
             cluster = DemoJob.startCluster(webPort);
             job = DemoJob.submit(setup, output, webPort, alerts);
             console.say("Flink web UI: http://localhost:%d", webPort);
+            console.say(
+                    "Patterns: %s (edit it while the demo runs: a valid change takes effect"
+                            + " within seconds, an invalid one is shown and ignored)",
+                    patterns);
             console.say(
                     output != null
                             ? "Writing line protocol to " + output

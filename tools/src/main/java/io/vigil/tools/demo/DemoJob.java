@@ -70,6 +70,12 @@ final class DemoJob {
                 .sinkTo(new AlertPrinter(console, ZoneId.systemDefault()))
                 .uid("print-alerts")
                 .name("Print alerts");
+        if (outputs.patternChanges() != null) {
+            outputs.patternChanges()
+                    .sinkTo(new PatternChangePrinter(console, ZoneId.systemDefault()))
+                    .uid("print-pattern-changes")
+                    .name("Print pattern changes");
+        }
         return env.executeAsync(JOB_NAME);
     }
 

@@ -104,6 +104,15 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
             return this;
         }
 
+        /**
+         * Leaves max_inflight_messages out of the config, so the broker runs with its own default
+         * (20 in Mosquitto 2.0) as a deployment that never touched it would.
+         */
+        public Builder withDefaultMaxInflightMessages() {
+            this.maxInflightMessages = -1;
+            return this;
+        }
+
         /** Mosquitto's max_queued_messages: the bound of a persistent session's queue. */
         public Builder withMaxQueuedMessages(int maxQueuedMessages) {
             this.maxQueuedMessages = maxQueuedMessages;
@@ -249,11 +258,11 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
                 .append("max_queued_messages ")
                 .append(maxQueuedMessages)
                 .append('\n')
-                .append("queue_qos0_messages true\n")
-                .append("max_inflight_messages ")
-                .append(maxInflightMessages)
-                .append('\n')
-                .append("log_dest stderr\n")
+                .append("queue_qos0_messages true\n");
+        if (maxInflightMessages >= 0) {
+            conf.append("max_inflight_messages ").append(maxInflightMessages).append('\n');
+        }
+        conf.append("log_dest stderr\n")
                 .append("log_type error\nlog_type warning\nlog_type notice\n")
                 .append("connection_messages true\n");
         conf.append("\nlistener ").append(plainPort).append(" 127.0.0.1\n");

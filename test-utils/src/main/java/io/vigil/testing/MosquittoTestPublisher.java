@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** Publishes test messages to a plain (anonymous) Mosquitto listener over MQTT 5. */
@@ -94,6 +95,29 @@ public final class MosquittoTestPublisher implements AutoCloseable {
             if (results.size() >= 500) {
                 awaitAll(results);
             }
+        }
+        awaitAll(results);
+    }
+
+    /**
+     * Publishes {@code count} QoS 1 messages {@code prefix + i} as fast as the broker takes them:
+     * up to {@code window} unacknowledged at a time, and waits until the broker has them all.
+     */
+    public void publishFast(String topic, String prefix, int count, int window) throws Exception {
+        Semaphore permits = new Semaphore(window);
+        List<CompletableFuture<Mqtt5PublishResult>> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            permits.acquire();
+            CompletableFuture<Mqtt5PublishResult> result =
+                    client.toAsync()
+                            .publish(
+                                    Mqtt5Publish.builder()
+                                            .topic(topic)
+                                            .payload((prefix + i).getBytes(StandardCharsets.UTF_8))
+                                            .qos(MqttQos.AT_LEAST_ONCE)
+                                            .build());
+            result.whenComplete((ok, error) -> permits.release());
+            results.add(result);
         }
         awaitAll(results);
     }

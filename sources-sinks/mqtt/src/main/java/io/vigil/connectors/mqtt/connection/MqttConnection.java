@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +47,17 @@ public final class MqttConnection implements AutoCloseable {
         /** The first CONNACK arrived; a failure here (say, a refused subscription) fails it. */
         default void connected(MqttProtocolClient client) throws Exception {}
 
-        /** The connection was lost after it had been up; the client reconnects by itself. */
-        default void lost() {}
+        /**
+         * The connection was lost after it had been up; the client reconnects by itself.
+         *
+         * @param byClient the client dropped it itself: the broker broke the protocol (sent more
+         *     than the receive maximum, reused a packet identifier in flight) or a keep-alive timed
+         *     out
+         */
+        default void lost(boolean byClient) {}
+
+        /** A reconnect after a loss was accepted, resuming the session or starting a new one. */
+        default void reconnected(boolean sessionPresent) {}
 
         /** The client is closed, or given up after a failed attempt, and now in this state. */
         default void disposed(MqttClientState finalState) {}
@@ -167,7 +177,9 @@ public final class MqttConnection implements AutoCloseable {
             return;
         }
         state = State.CONNECTED;
-        if (cleanStart || MqttProtocolClient.sessionPresent(context)) {
+        boolean sessionPresent = MqttProtocolClient.sessionPresent(context);
+        listener.reconnected(sessionPresent);
+        if (cleanStart || sessionPresent) {
             LOG.info("MQTT {} {} reconnected to {}", role, clientId, currentUri());
         } else {
             // The client resubscribes by itself (resubscribeIfSessionExpired), but what the
@@ -194,7 +206,7 @@ public final class MqttConnection implements AutoCloseable {
                     clientId,
                     currentUri(),
                     MqttConnections.describe(context.getCause()));
-            listener.lost();
+            listener.lost(context.getSource() == MqttDisconnectSource.CLIENT);
         } else {
             LOG.debug(
                     "MQTT {} {} reconnect attempt {} to {} failed: {}",

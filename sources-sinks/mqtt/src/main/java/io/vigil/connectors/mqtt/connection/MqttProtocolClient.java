@@ -53,7 +53,8 @@ public abstract class MqttProtocolClient {
                 int qos,
                 boolean retain,
                 Map<String, String> userProperties,
-                Runnable acknowledge);
+                Runnable acknowledge,
+                MqttDelivery delivery);
     }
 
     private MqttProtocolClient() {}
@@ -142,7 +143,8 @@ public abstract class MqttProtocolClient {
                                         publish.getQos().getCode(),
                                         publish.isRetain(),
                                         properties,
-                                        publish::acknowledge);
+                                        publish::acknowledge,
+                                        MqttDelivery.of(publish));
                             });
         }
 
@@ -273,7 +275,8 @@ public abstract class MqttProtocolClient {
                                             publish.getQos().getCode(),
                                             publish.isRetain(),
                                             Map.of(),
-                                            publish::acknowledge));
+                                            publish::acknowledge,
+                                            MqttDelivery.of(publish)));
         }
 
         /** MQTT 3.1.1 sessions do not expire unless the broker says so; no receive maximum. */

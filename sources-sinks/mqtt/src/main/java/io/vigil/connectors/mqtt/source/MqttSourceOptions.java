@@ -54,19 +54,21 @@ public final class MqttSourceOptions extends MqttConnectionOptions {
     public static final ConfigOption<Integer> QUEUE_CAPACITY =
             ConfigOptions.key("mqtt.queue-capacity")
                     .intType()
-                    .defaultValue(1000)
+                    .defaultValue(20_000)
                     .withDescription(
                             "Messages the client may hand over to the reader before the reader"
-                                    + " takes them; beyond it the client stops taking messages.");
+                                    + " takes them; beyond it the client stops taking messages."
+                                    + " Keep it at least the receive maximum per session.");
 
     public static final ConfigOption<Integer> RECEIVE_MAXIMUM =
             ConfigOptions.key("mqtt.receive-maximum")
                     .intType()
-                    .defaultValue(65535)
+                    .defaultValue(20_000)
                     .withDescription(
                             "MQTT 5 receive maximum (1 to 65535): QoS 1/2 messages the broker may"
-                                    + " have unacknowledged with one reader, that is, per"
-                                    + " checkpoint interval.");
+                                    + " have unacknowledged with one session, that is, per"
+                                    + " checkpoint interval; also the most a reader asks for"
+                                    + " while acknowledgements are pending (MQTT 3.1.1 too).");
 
     private MqttSourceOptions() {}
 }

@@ -67,13 +67,11 @@ class MqttBrokerRestartITCase {
                 publisher.publishMany(topic, "b", 0, BATCH, 1);
             }
             Await.until(
-                    () -> MqttTestJobs.payloads(key).stream().distinct().count() >= 2 * BATCH,
+                    () -> MqttTestJobs.payloads(key).size() >= 2 * BATCH,
                     Duration.ofSeconds(60),
-                    () ->
-                            "saw "
-                                    + MqttTestJobs.payloads(key).stream().distinct().count()
-                                    + " distinct of "
-                                    + 2 * BATCH);
+                    () -> "saw " + MqttTestJobs.payloads(key).size() + " of " + 2 * BATCH);
+            // Anything resent late (a copy emitted twice) would come within a few checkpoints.
+            Thread.sleep(2_000);
             assertThat(beforeStop)
                     .as("the broker stopped in the middle of the stream")
                     .isLessThan(BATCH);
@@ -86,8 +84,9 @@ class MqttBrokerRestartITCase {
         System.arraycopy(MqttSourceReaderExpectations.expected("a", BATCH), 0, expected, 0, BATCH);
         System.arraycopy(
                 MqttSourceReaderExpectations.expected("b", BATCH), 0, expected, BATCH, BATCH);
-        assertThat(MqttTestJobs.payloads(key).stream().distinct())
-                .containsExactlyInAnyOrder(expected);
+        // Exact, not distinct: the resent copies of messages emitted before the restart must not
+        // be emitted again (there was no Flink rollback).
+        assertThat(MqttTestJobs.payloads(key)).containsExactlyInAnyOrder(expected);
         assertThat(BROKER.log()).contains("restart-" + id + "-0");
     }
 

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.reactivex.FlowableSubscriber;
 import io.vigil.connectors.mqtt.connection.MqttConnection;
+import io.vigil.connectors.mqtt.connection.MqttDelivery;
 import io.vigil.connectors.mqtt.connection.MqttProtocolClient;
 import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
@@ -11,6 +12,8 @@ import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
@@ -35,11 +38,17 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
     private final MqttQos qos;
     private final Consumer<ReceivedMessage> handOver;
     private final Consumer<Throwable> failureHandler;
-    private final Runnable onReconnect;
+    private final Consumer<Boolean> onLost;
+    private final Runnable onSharedResubscribe;
     private final MqttConnection connection;
+    private final boolean shared;
+    // QoS 1/2 messages handed over and not yet acknowledged, by the reader or by a release.
+    private final Set<ReceivedMessage> outstanding = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closing;
     private volatile boolean everConnected;
+    private volatile int sessionGeneration;
+    private volatile MqttProtocolClient protocolClient;
     private Subscription subscription;
     private long unsentDemand;
 
@@ -50,13 +59,16 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
             Optional<byte[]> password,
             Consumer<ReceivedMessage> handOver,
             Consumer<Throwable> failureHandler,
-            Runnable onReconnect) {
+            Consumer<Boolean> onLost,
+            Runnable onSharedResubscribe) {
         this.clientId = clientId;
         this.subscriptionFilters = subscriptionFilters;
         this.qos = MqttQos.fromCode(conf.get(MqttSourceOptions.QOS));
         this.handOver = handOver;
         this.failureHandler = failureHandler;
-        this.onReconnect = onReconnect;
+        this.onLost = onLost;
+        this.onSharedResubscribe = onSharedResubscribe;
+        this.shared = subscriptionFilters.stream().anyMatch(f -> f.startsWith("$share/"));
         this.connection =
                 new MqttConnection(
                         conf,
@@ -66,6 +78,10 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
                         conf.get(MqttSourceOptions.RECEIVE_MAXIMUM),
                         password,
                         this);
+    }
+
+    String clientId() {
+        return clientId;
     }
 
     MqttConnection.State state() {
@@ -122,6 +138,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
      */
     @Override
     public void created(MqttProtocolClient client) {
+        protocolClient = client;
         client.publishes(this::received)
                 .subscribe(
                         new FlowableSubscriber<ReceivedMessage>() {
@@ -162,9 +179,85 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
         client.subscribe(subscriptionFilters, qos).get();
     }
 
+    /**
+     * The HiveMQ client never sends an acknowledgement of a message from an earlier connection, but
+     * holds the message against the receive maximum until it is acknowledged; the broker sends it
+     * again on the next connection (the reader drops that copy, see {@link Redeliveries}). So the
+     * acknowledgements still owed are released now: left alone they would count twice on the next
+     * connection and make the client refuse the broker's traffic (receive maximum exceeded),
+     * reconnect, and so on. Nothing reaches the broker; what a later checkpoint acknowledges is the
+     * resent copy.
+     */
     @Override
-    public void lost() {
-        onReconnect.run();
+    public void lost(boolean byClient) {
+        int released = 0;
+        for (ReceivedMessage message : outstanding) {
+            if (outstanding.remove(message) && message.acknowledge()) {
+                released++;
+            }
+        }
+        LOG.info(
+                "MQTT client {}: released {} acknowledgements of the lost connection; the broker"
+                        + " sends those messages again",
+                clientId,
+                released);
+        onLost.accept(byClient);
+    }
+
+    /**
+     * A broker that lost the session resends nothing; one that kept it may still have lost its
+     * shared subscriptions: Mosquitto (2.0.11) restores a persistent session after its restart
+     * without them and reports the session present, so nothing new would reach this client. Shared
+     * subscriptions get no retained messages, so subscribing again costs nothing.
+     */
+    @Override
+    public void reconnected(boolean sessionPresent) {
+        if (!sessionPresent) {
+            sessionGeneration++;
+            return;
+        }
+        MqttProtocolClient client = protocolClient;
+        if (!shared || client == null) {
+            return;
+        }
+        onSharedResubscribe.run();
+        LOG.warn(
+                "MQTT client {} resumed its session and subscribes to {} again: a broker that"
+                        + " restarted may have restored the session without its shared"
+                        + " subscription (Mosquitto 2.0 does), and messages published between"
+                        + " its start and now reached no reader of the group",
+                clientId,
+                subscriptionFilters);
+        client.subscribe(subscriptionFilters, qos)
+                .whenComplete(
+                        (ok, error) -> {
+                            if (error != null && !closing) {
+                                failureHandler.accept(
+                                        new FlinkRuntimeException(
+                                                String.format(
+                                                        "MQTT client %s could not subscribe to %s"
+                                                                + " again after a reconnect",
+                                                        clientId, subscriptionFilters),
+                                                error));
+                            }
+                        });
+    }
+
+    /** Counts the sessions the broker lost; a resent copy only matches within one. */
+    int sessionGeneration() {
+        return sessionGeneration;
+    }
+
+    /** Acknowledges a message the reader emitted, unless a connection loss released it. */
+    void acknowledge(ReceivedMessage message) {
+        if (outstanding.remove(message)) {
+            message.acknowledge();
+        }
+    }
+
+    /** QoS 1/2 messages handed over and not acknowledged yet. */
+    int outstanding() {
+        return outstanding.size();
     }
 
     /**
@@ -192,11 +285,16 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
             int qos,
             boolean retain,
             Map<String, String> userProperties,
-            Runnable acknowledge) {
+            Runnable acknowledge,
+            MqttDelivery delivery) {
         MqttMessage message =
                 new MqttMessage(
                         topic, payload, qos, retain, userProperties, System.currentTimeMillis());
-        return new ReceivedMessage(message, acknowledge, this);
+        ReceivedMessage received = new ReceivedMessage(message, acknowledge, this, delivery);
+        if (qos > 0) {
+            outstanding.add(received);
+        }
+        return received;
     }
 
     /**

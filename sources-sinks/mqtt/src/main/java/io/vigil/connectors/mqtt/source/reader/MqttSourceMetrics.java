@@ -9,7 +9,8 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 
 /**
  * The reader's metrics, in group {@code mqtt}: messages and bytes received, acknowledgements
- * pending, reconnects, queued messages and the connection state; plus Flink's standard source
+ * pending and their limit, reconnects and protocol errors, resent copies dropped, shared
+ * subscriptions renewed, queued messages and the connection state; plus Flink's standard source
  * metrics numRecordsIn, numBytesIn and pendingRecords.
  */
 @Internal
@@ -18,6 +19,10 @@ final class MqttSourceMetrics {
     private final Counter messagesReceived;
     private final Counter bytesReceived;
     private final Counter reconnects;
+    private final Counter protocolErrors;
+    private final Counter redeliveriesDropped;
+    private final Counter sharedResubscriptions;
+    private final Counter inflightLimitWarnings;
     private final Counter standardBytesIn;
     private final Counter standardRecordsIn;
 
@@ -25,11 +30,17 @@ final class MqttSourceMetrics {
             SourceReaderMetricGroup readerGroup,
             LongSupplier acksPending,
             IntSupplier queued,
-            IntSupplier connectionState) {
+            IntSupplier connectionState,
+            int inflightLimit) {
         MetricGroup group = readerGroup.addGroup("mqtt");
         messagesReceived = group.counter("messagesReceived");
         bytesReceived = group.counter("bytesReceived");
         reconnects = group.counter("reconnects");
+        protocolErrors = group.counter("protocolErrors");
+        redeliveriesDropped = group.counter("redeliveriesDropped");
+        sharedResubscriptions = group.counter("sharedResubscriptions");
+        inflightLimitWarnings = group.counter("inflightLimitWarnings");
+        group.gauge("inflightLimit", () -> inflightLimit);
         group.gauge("acksPending", acksPending::getAsLong);
         group.gauge("queuedMessages", queued::getAsInt);
         group.gauge("connectionState", connectionState::getAsInt);
@@ -48,8 +59,40 @@ final class MqttSourceMetrics {
         }
     }
 
-    void reconnect() {
+    /** A connection loss; {@code byClient}: the client dropped it for a protocol violation. */
+    void connectionLost(boolean byClient) {
         reconnects.inc();
+        if (byClient) {
+            protocolErrors.inc();
+        }
+    }
+
+    void redeliveryDropped() {
+        redeliveriesDropped.inc();
+    }
+
+    void sharedResubscription() {
+        sharedResubscriptions.inc();
+    }
+
+    void inflightLimitWarning() {
+        inflightLimitWarnings.inc();
+    }
+
+    long redeliveriesDropped() {
+        return redeliveriesDropped.getCount();
+    }
+
+    long protocolErrors() {
+        return protocolErrors.getCount();
+    }
+
+    long sharedResubscriptions() {
+        return sharedResubscriptions.getCount();
+    }
+
+    long inflightLimitWarnings() {
+        return inflightLimitWarnings.getCount();
     }
 
     long reconnects() {

@@ -24,6 +24,8 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.util.FlinkRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the messages of its session splits from a bounded hand-over queue and acknowledges each QoS
@@ -34,12 +36,20 @@ import org.apache.flink.util.FlinkRuntimeException;
 @Internal
 public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscriptionSplit> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
+    // Warn when a checkpoint finds this share of the in-flight limit taken.
+    private static final double INFLIGHT_WARN_SHARE = 0.8;
+    private static final long INFLIGHT_WARN_EVERY_MILLIS = 60_000;
+
     private final Configuration conf;
     private final MqttDeserializationSchema<T> deserializer;
     private final SourceReaderContext context;
     private final HandOverQueue<ReceivedMessage> queue;
     private final SessionCredit<MqttSessionClient> credit;
     private final PendingAcks pendingAcks = new PendingAcks();
+    private final Redeliveries redeliveries = new Redeliveries();
+    private final int inflightLimit;
+    private long lastInflightWarning = Long.MIN_VALUE;
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final MqttSourceMetrics metrics;
@@ -54,13 +64,20 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         this.deserializer = deserializer;
         this.context = context;
         this.queue = new HandOverQueue<>(conf.get(MqttSourceOptions.QUEUE_CAPACITY));
-        this.credit = new SessionCredit<>(queue.capacity(), MqttSessionClient::request);
+        this.inflightLimit = conf.get(MqttSourceOptions.RECEIVE_MAXIMUM);
+        this.credit =
+                new SessionCredit<>(
+                        queue.capacity(),
+                        inflightLimit,
+                        MqttSessionClient::outstanding,
+                        MqttSessionClient::request);
         this.metrics =
                 new MqttSourceMetrics(
                         context.metricGroup(),
                         () -> acksPending,
                         queue::size,
-                        this::connectionState);
+                        this::connectionState,
+                        inflightLimit);
     }
 
     @Override
@@ -81,7 +98,8 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
                             MqttSecrets.password(conf, System::getenv),
                             this::handOver,
                             this::fail,
-                            metrics::reconnect);
+                            metrics::connectionLost,
+                            metrics::sharedResubscription);
             client.connect();
             clients.put(split, client);
             credit.add(client);
@@ -130,6 +148,14 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         if (received == null) {
             return InputStatus.NOTHING_AVAILABLE;
         }
+        if (received.needsAcknowledgement() && redeliveries.isResentCopy(received)) {
+            // Emitted on an earlier connection: once more would count it twice in live state.
+            // The copy's acknowledgement is the one the broker waits for now.
+            owe(received);
+            metrics.redeliveryDropped();
+            credit.taken(received.client());
+            return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+        }
         MqttMessage message = received.message();
         T record;
         try {
@@ -145,16 +171,23 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
         }
         metrics.messageTaken(message.getPayload().length, record != null);
         if (received.needsAcknowledgement()) {
-            pendingAcks.add(received.acknowledgement());
-            acksPending = pendingAcks.size();
+            owe(received);
         }
         credit.taken(received.client());
         return queue.size() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
+    /** The broker gets this acknowledgement once the next checkpoint completes. */
+    private void owe(ReceivedMessage received) {
+        MqttSessionClient client = received.client();
+        pendingAcks.add(() -> client.acknowledge(received));
+        acksPending = pendingAcks.size();
+    }
+
     @Override
     public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
         pendingAcks.snapshot(checkpointId);
+        warnIfNearTheInflightLimit(checkpointId);
         List<MqttSubscriptionSplit> splits = new ArrayList<>(clients.keySet());
         splits.sort(Comparator.comparingInt(MqttSubscriptionSplit::index));
         return splits;
@@ -164,6 +197,38 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     public void notifyCheckpointComplete(long checkpointId) {
         pendingAcks.acknowledgeUpTo(checkpointId);
         acksPending = pendingAcks.size();
+        credit.refresh();
+    }
+
+    /**
+     * Messages stay unacknowledged for a checkpoint interval; a session that reaches the in-flight
+     * limit waits for the next checkpoint, and a broker that does not honour the limit (MQTT 3.1.1
+     * has no way to announce it) would overrun the client. Said when a checkpoint finds the limit
+     * nearly taken: the message rate times the checkpoint interval is too high for it.
+     */
+    private void warnIfNearTheInflightLimit(long checkpointId) {
+        for (MqttSessionClient client : clients.values()) {
+            int outstanding = client.outstanding();
+            if (outstanding < INFLIGHT_WARN_SHARE * inflightLimit) {
+                continue;
+            }
+            metrics.inflightLimitWarning();
+            long now = System.currentTimeMillis();
+            if (now - lastInflightWarning >= INFLIGHT_WARN_EVERY_MILLIS) {
+                lastInflightWarning = now;
+                LOG.warn(
+                        "MQTT client {} has {} messages unacknowledged at checkpoint {}, near its"
+                                + " limit of {} (mqtt.receive-maximum): messages per second times"
+                                + " the checkpoint interval is too high; intake is held back to"
+                                + " the limit per checkpoint. Shorten the checkpoint interval,"
+                                + " raise mqtt.receive-maximum and mqtt.queue-capacity, or add"
+                                + " readers",
+                        client.clientId(),
+                        outstanding,
+                        checkpointId,
+                        inflightLimit);
+            }
+        }
     }
 
     @Override
@@ -215,6 +280,22 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
 
     long reconnects() {
         return metrics.reconnects();
+    }
+
+    long protocolErrors() {
+        return metrics.protocolErrors();
+    }
+
+    long redeliveriesDropped() {
+        return metrics.redeliveriesDropped();
+    }
+
+    long sharedResubscriptions() {
+        return metrics.sharedResubscriptions();
+    }
+
+    long inflightLimitWarnings() {
+        return metrics.inflightLimitWarnings();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.vigil.connectors.mqtt.source.reader;
 
+import io.vigil.connectors.mqtt.connection.MqttDelivery;
 import io.vigil.connectors.mqtt.source.MqttMessage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.annotation.Internal;
 
 /** A message handed from the MQTT client thread to the reader, with the way to acknowledge it. */
@@ -10,11 +12,18 @@ final class ReceivedMessage {
     private final MqttMessage message;
     private final Runnable acknowledgement;
     private final MqttSessionClient client;
+    private final MqttDelivery delivery;
+    private final AtomicBoolean acknowledged = new AtomicBoolean();
 
-    ReceivedMessage(MqttMessage message, Runnable acknowledgement, MqttSessionClient client) {
+    ReceivedMessage(
+            MqttMessage message,
+            Runnable acknowledgement,
+            MqttSessionClient client,
+            MqttDelivery delivery) {
         this.message = message;
         this.acknowledgement = acknowledgement;
         this.client = client;
+        this.delivery = delivery;
     }
 
     MqttMessage message() {
@@ -26,11 +35,23 @@ final class ReceivedMessage {
         return message.getQos() > 0;
     }
 
-    Runnable acknowledgement() {
-        return acknowledgement;
+    /**
+     * Runs the client's acknowledgement once; later calls do nothing. Thread-safe: the reader
+     * acknowledges after a checkpoint, the client thread releases after a connection loss.
+     */
+    boolean acknowledge() {
+        if (acknowledged.compareAndSet(false, true)) {
+            acknowledgement.run();
+            return true;
+        }
+        return false;
     }
 
     MqttSessionClient client() {
         return client;
+    }
+
+    MqttDelivery delivery() {
+        return delivery;
     }
 }

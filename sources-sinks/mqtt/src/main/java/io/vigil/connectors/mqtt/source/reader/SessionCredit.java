@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -20,17 +21,41 @@ import org.apache.flink.annotation.Internal;
 final class SessionCredit<S> {
 
     private final int capacity;
+    private final long inflightLimit;
+    private final ToLongFunction<S> unacknowledged;
     private final BiConsumer<S, Long> request;
     private final Map<S, long[]> granted = new LinkedHashMap<>();
     private long total;
 
     /**
      * @param capacity the most messages all sessions together may have asked for and not taken
+     * @param inflightLimit the most messages one session may have asked for and not had
+     *     acknowledged (handed over, queued or emitted): the reader stops asking while
+     *     acknowledgements are pending
+     * @param unacknowledged a session's messages handed over and not acknowledged yet
      * @param request asks a session for that many more messages
      */
-    SessionCredit(int capacity, BiConsumer<S, Long> request) {
+    SessionCredit(
+            int capacity,
+            long inflightLimit,
+            ToLongFunction<S> unacknowledged,
+            BiConsumer<S, Long> request) {
         this.capacity = capacity;
+        this.inflightLimit = inflightLimit;
+        this.unacknowledged = unacknowledged;
         this.request = request;
+    }
+
+    /** SessionCredit without a limit on pending acknowledgements. */
+    SessionCredit(int capacity, BiConsumer<S, Long> request) {
+        this(capacity, Long.MAX_VALUE, session -> 0, request);
+    }
+
+    /** Acknowledgements went out: sessions held back by them may ask for more. */
+    void refresh() {
+        if (!granted.isEmpty()) {
+            topUp(granted.keySet().iterator().next());
+        }
     }
 
     /** Adds a session and hands out the credit that is free now. */
@@ -78,6 +103,8 @@ final class SessionCredit<S> {
             S session = sessions.get((start + i) % sessions.size());
             long[] held = granted.get(session);
             long more = Math.min(share - held[0], capacity - total);
+            // Counted twice while queued (granted and handed over): errs on the safe side.
+            more = Math.min(more, inflightLimit - held[0] - unacknowledged.applyAsLong(session));
             if (more > 0) {
                 held[0] += more;
                 total += more;

@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.connectors.mqtt.connection.MqttConnection;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
-import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
-import io.vigil.connectors.mqtt.source.MqttSourceOptions;
-import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,19 +26,9 @@ class MqttSessionLossITCase {
     void subscribesAgainWhenTheBrokerLostTheSession(MqttProtocolVersion version) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it/lost/" + id;
-        Configuration conf = new Configuration();
-        conf.set(MqttSourceOptions.BROKER_URIS, List.of(BROKER.uri()));
-        conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
-        conf.set(MqttSourceOptions.CLIENT_ID_PREFIX, "lost-" + id);
-        conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
-        conf.set(MqttSourceOptions.RECONNECT_INITIAL_BACKOFF, Duration.ofMillis(100));
-        conf.set(MqttSourceOptions.RECONNECT_MAX_BACKOFF, Duration.ofMillis(500));
         MqttSourceReader<String> reader =
-                new MqttSourceReader<>(
-                        conf,
-                        MqttDeserializationSchema.payloadAsUtf8(),
-                        new TestingReaderContext());
-        reader.addSplits(List.of(new MqttSubscriptionSplit(0)));
+                MqttReconnectRedeliveryITCase.reconnectingReader(
+                        BROKER.uri(), "lost-" + id, topic, version);
         try {
             BROKER.stop();
             BROKER.start();

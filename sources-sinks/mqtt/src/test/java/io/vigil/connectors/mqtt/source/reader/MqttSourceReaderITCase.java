@@ -266,10 +266,11 @@ class MqttSourceReaderITCase {
         publisher.publishMany(topic, "after", 0, 5, 1);
 
         // The first five were never acknowledged (no checkpoint), so the resumed session (kept
-        // across the restart by the broker's persistence) sends them again.
-        List<String> afterRestart = read(reader, 10);
-        assertThat(afterRestart).containsAll(List.of(expected("after", 0, 5)));
-        assertThat(afterRestart).containsAll(List.of(expected("before", 0, 5)));
+        // across the restart by the broker's persistence) sends them again, first; they were
+        // emitted already, so the reader drops them and emits only the new five.
+        List<String> afterRestart = read(reader, 5);
+        assertThat(afterRestart).containsExactlyInAnyOrder(expected("after", 0, 5));
+        assertThat(reader.redeliveriesDropped()).isEqualTo(5);
         assertThat(reader.reconnects()).isEqualTo(1);
         reader.close();
     }

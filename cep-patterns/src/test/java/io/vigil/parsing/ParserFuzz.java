@@ -350,6 +350,11 @@ final class ParserFuzz {
         line(text, "seed", seed);
         line(text, "inputs", inputs);
         line(text, "duration", String.format("%.1f s", duration.toMillis() / 1000.0));
+        // Wall-clock time depends on what else the machine runs; the thread's CPU time does not.
+        line(
+                text,
+                "cpu time of the fuzzing thread",
+                String.format("%.1f s", cpuTime.toMillis() / 1000.0));
         line(
                 text,
                 "inputs per second",

@@ -97,6 +97,7 @@ run_figure() {
     || status=$?
   echo "ended $(date -u +%FT%TZ), load average: $(cut -d' ' -f1-3 /proc/loadavg), exit $status" \
     | tee -a "$out/$figure.txt"
+  [ -s "$out/$figure.stderr.log" ] || rm -f "$out/$figure.stderr.log"
 }
 
 read -r -a extra_esper <<<"${BENCH_ESPER_ARGS:-}"
@@ -118,4 +119,4 @@ for figure in "${figures[@]}"; do
 done
 echo
 echo "== results ($out)"
-grep -h '^RESULT' "$out"/*.txt | tee "$out/summary.txt" || echo "no RESULT line: see $out/*.txt"
+grep -h '^RESULT' $(ls "$out"/*.txt | grep -v '/summary.txt$') | tee "$out/summary.txt" || echo "no RESULT line: see $out/*.txt"

@@ -56,7 +56,9 @@ public final class MqttEndToEnd {
         }
 
         boolean sustained() {
-            return vigilReceived >= published
+            // A step that started with a backlog measures the catching up, not this rate.
+            return backlogBefore <= 0
+                    && vigilReceived >= published
                     && vigilIntake >= 0.95 * rate
                     && protocolErrors == 0
                     && reconnects == 0;

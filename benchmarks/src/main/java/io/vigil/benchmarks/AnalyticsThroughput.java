@@ -107,7 +107,17 @@ public final class AnalyticsThroughput {
         INPUTS.remove(name);
     }
 
+    /** The messages of a prepared fleet. */
+    static RawMessage[] inputOf(Fleet fleet) {
+        return INPUTS.get(fleet.inputName());
+    }
+
     static Fleet prepare(int sensors, Settings settings) {
+        return prepare(sensors, settings.duration, settings.parallelism);
+    }
+
+    /** The simulated fleet of {@code sensors}, held in memory under its input name. */
+    static Fleet prepare(int sensors, Duration duration, int parallelism) {
         if (sensors <= 0 || sensors % DEVICES_PER_SITE != 0) {
             throw new IllegalArgumentException(
                     String.format(
@@ -119,7 +129,7 @@ public final class AnalyticsThroughput {
                 SimulationSpec.builder()
                         .setSites(scale)
                         .setDevicesPerSite(DEVICES_PER_SITE)
-                        .setDuration(settings.duration)
+                        .setDuration(duration)
                         .setSeed(7)
                         .setBursts(scale * 2)
                         .setDrifts(scale)
@@ -129,8 +139,7 @@ public final class AnalyticsThroughput {
                         .build();
         FleetSimulation simulation = FleetSimulation.generate(spec);
         // Each source subtask reads an equal share, so the count is cut to a multiple of it.
-        int kept =
-                simulation.messages().size() - simulation.messages().size() % settings.parallelism;
+        int kept = simulation.messages().size() - simulation.messages().size() % parallelism;
         long readings = 0;
         for (int i = 0; i < kept; i++) {
             readings += simulation.messages().get(i).readings().size();
@@ -226,12 +235,21 @@ public final class AnalyticsThroughput {
                 paired[paired.length - 1]);
     }
 
-    private static double median(double[] sorted) {
+    static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static void printMachine(Settings settings) throws IOException {
+        System.out.println(machine());
+        System.out.printf(
+                "settings: parallelism %d, %d warm-up and %d measured runs of each pipeline per"
+                        + " fleet, patterns %s, heap state backend, no checkpoints%n",
+                settings.parallelism, settings.warmups, settings.runs, settings.patterns);
+    }
+
+    /** One line about the machine: processors, JVM, heap, OS. */
+    static String machine() throws IOException {
         String cpu = "unknown";
         Path cpuInfo = Path.of("/proc/cpuinfo");
         if (Files.isReadable(cpuInfo)) {
@@ -242,8 +260,8 @@ public final class AnalyticsThroughput {
                             .findFirst()
                             .orElse(cpu);
         }
-        System.out.printf(
-                "machine: %d processors (%s), %s %s (%s), max heap %d MiB, %s %s%n",
+        return String.format(
+                "machine: %d processors (%s), %s %s (%s), max heap %d MiB, %s %s",
                 Runtime.getRuntime().availableProcessors(),
                 cpu,
                 System.getProperty("java.vm.name"),
@@ -252,10 +270,6 @@ public final class AnalyticsThroughput {
                 Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("os.name"),
                 System.getProperty("os.arch"));
-        System.out.printf(
-                "settings: parallelism %d, %d warm-up and %d measured runs of each pipeline per"
-                        + " fleet, patterns %s, heap state backend, no checkpoints%n",
-                settings.parallelism, settings.warmups, settings.runs, settings.patterns);
     }
 
     /**

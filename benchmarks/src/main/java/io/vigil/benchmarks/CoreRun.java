@@ -1,0 +1,347 @@
+package io.vigil.benchmarks;
+
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.model.RawMessage;
+import io.vigil.model.WindowAggregate;
+import io.vigil.pipeline.SensorAnalytics;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Runs Vigil's core ({@link SensorAnalytics}) on a mini cluster with the state backend and the
+ * checkpointing of the shipped {@code flink-conf/config.yaml} (RocksDB, incremental checkpoints at
+ * the shipped interval), over an input given as a function of a sequence number, and reports the
+ * readings per second and, from one full checkpoint taken when {@code fullCheckpointAt} of the
+ * input has been read, the state size.
+ */
+final class CoreRun {
+
+    /** Messages read so far, per run: the source's progress, seen from the driver. */
+    private static final Map<String, LongAdder> PROGRESS = new ConcurrentHashMap<>();
+
+    /** The settings taken from the shipped cluster configuration; nothing else of it applies. */
+    private static final List<String> SHIPPED_KEYS =
+            List.of(
+                    "state.backend.type",
+                    "state.backend.rocksdb.timer-service.factory",
+                    "execution.checkpointing.incremental",
+                    "execution.checkpointing.interval",
+                    "execution.checkpointing.mode",
+                    "execution.checkpointing.timeout",
+                    "execution.checkpointing.min-pause",
+                    "execution.checkpointing.unaligned.enabled",
+                    "taskmanager.memory.managed.fraction");
+
+    private CoreRun() {}
+
+    /** Valid readings counted in window aggregates so far, per run. */
+    private static final Map<String, LongAdder> AGGREGATED = new ConcurrentHashMap<>();
+
+    /**
+     * What one run gave. {@code processingMillis}: from the first message read to the moment the
+     * window aggregates had counted every valid reading (polled every 20 ms), so without the job's
+     * deployment and without the wait for the final checkpoint that a finishing job with
+     * checkpoints makes; -1 if the count never got there.
+     */
+    record Outcome(
+            long messages,
+            long processingMillis,
+            long netRuntimeMillis,
+            Map<String, Object> counts,
+            long fullCheckpointBytes,
+            long completedCheckpoints,
+            long failedCheckpoints,
+            String checkpointSummary) {
+
+        /** The time the rates are computed from: the processing time, else the net runtime. */
+        long millis() {
+            return processingMillis > 0 ? processingMillis : netRuntimeMillis;
+        }
+    }
+
+    /** The shipped settings of {@code confDir}/config.yaml that a job on a cluster runs with. */
+    static Configuration shipped(Path confDir, Path checkpoints) {
+        Configuration loaded = GlobalConfiguration.loadConfiguration(confDir.toString());
+        Configuration config = new Configuration();
+        Map<String, String> all = loaded.toMap();
+        for (String key : SHIPPED_KEYS) {
+            if (all.containsKey(key)) {
+                config.setString(key, all.get(key));
+            }
+        }
+        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        return withCheckpointDir(config, checkpoints);
+    }
+
+    /** Heap state, no checkpoints: the in-memory core of figure 1. */
+    static Configuration inMemory() {
+        Configuration config = new Configuration();
+        config.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        config.set(RestOptions.PORT, 0);
+        return config;
+    }
+
+    private static Configuration withCheckpointDir(Configuration config, Path checkpoints) {
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        config.set(RestOptions.PORT, 0);
+        return config;
+    }
+
+    static String describe(Configuration config) {
+        StringBuilder out = new StringBuilder();
+        for (String key : SHIPPED_KEYS) {
+            config.getOptional(stringOption(key))
+                    .ifPresent(
+                            v ->
+                                    out.append(out.length() == 0 ? "" : ", ")
+                                            .append(key)
+                                            .append('=')
+                                            .append(v));
+        }
+        return out.toString();
+    }
+
+    private static ConfigOption<String> stringOption(String key) {
+        return org.apache.flink.configuration.ConfigOptions.key(key).stringType().noDefaultValue();
+    }
+
+    /**
+     * One run of the core over {@code messages} inputs made by {@code input}, on a fresh mini
+     * cluster of {@code parallelism} slots.
+     */
+    static Outcome run(
+            String name,
+            Configuration config,
+            int parallelism,
+            PatternConfig patterns,
+            long messages,
+            MapFunction<Long, RawMessage> input,
+            long validReadings,
+            double fullCheckpointAt)
+            throws Exception {
+        LongAdder progress = new LongAdder();
+        PROGRESS.put(name, progress);
+        LongAdder aggregated = new LongAdder();
+        AGGREGATED.put(name, aggregated);
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(config)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(parallelism)
+                                .build());
+        cluster.start();
+        try {
+            URI rest = cluster.getRestAddress().get();
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createRemoteEnvironment(
+                            rest.getHost(), rest.getPort(), config);
+            env.setParallelism(parallelism);
+            DataStream<RawMessage> source =
+                    env.fromSequence(0, messages - 1)
+                            .map(input)
+                            .returns(TypeInformation.of(RawMessage.class))
+                            .map(new Progress(name))
+                            .returns(TypeInformation.of(RawMessage.class))
+                            .name("Input");
+            SensorAnalytics.Outputs out = new SensorAnalytics(config, patterns).apply(source);
+            out.aggregates()
+                    .map(new Aggregated(name))
+                    .returns(TypeInformation.of(WindowAggregate.class))
+                    .process(new AnalyticsThroughput.Count<>("aggregates"))
+                    .sinkTo(new DiscardingSink<>());
+            out.alerts()
+                    .process(new AnalyticsThroughput.Count<>("alerts"))
+                    .sinkTo(new DiscardingSink<>());
+            out.deadLetters()
+                    .process(new AnalyticsThroughput.Count<>("deadLetters"))
+                    .sinkTo(new DiscardingSink<>());
+            JobClient client = env.executeAsync(name);
+            JobID job = client.getJobID();
+            long fullBytes = -1;
+            int fullAttempts = 0;
+            long threshold = (long) (messages * fullCheckpointAt);
+            long firstRead = -1;
+            long allAggregated = -1;
+            while (!client.getJobStatus().get().isGloballyTerminalState()) {
+                long now = System.nanoTime();
+                if (firstRead < 0 && progress.sum() > 0) {
+                    firstRead = now;
+                }
+                if (allAggregated < 0 && aggregated.sum() >= validReadings) {
+                    allAggregated = now;
+                }
+                if (fullBytes < 0 && fullAttempts < 3 && progress.sum() >= threshold) {
+                    fullAttempts++;
+                    fullBytes = fullCheckpoint(cluster, job);
+                }
+                Thread.sleep(20);
+            }
+            if (allAggregated < 0 && aggregated.sum() >= validReadings) {
+                allAggregated = System.nanoTime();
+            }
+            JobExecutionResult result = client.getJobExecutionResult().get();
+            CheckpointStatsSnapshot stats =
+                    cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
+            return new Outcome(
+                    messages,
+                    firstRead < 0 || allAggregated < 0
+                            ? -1
+                            : Math.max(1, (allAggregated - firstRead) / 1_000_000),
+                    result.getNetRuntime(TimeUnit.MILLISECONDS),
+                    result.getAllAccumulatorResults(),
+                    fullBytes,
+                    stats.getCounts().getNumberOfCompletedCheckpoints(),
+                    stats.getCounts().getNumberOfFailedCheckpoints(),
+                    summary(stats));
+        } finally {
+            cluster.close();
+            PROGRESS.remove(name);
+            AGGREGATED.remove(name);
+        }
+    }
+
+    /** A full (not incremental) checkpoint now; its state size in bytes, or -1 if it failed. */
+    private static long fullCheckpoint(MiniCluster cluster, JobID job) throws Exception {
+        long id;
+        try {
+            id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            System.out.println("full checkpoint failed: " + e);
+            return -1;
+        }
+        AbstractCheckpointStats stats =
+                cluster.getExecutionGraph(job)
+                        .get()
+                        .getCheckpointStatsSnapshot()
+                        .getHistory()
+                        .getCheckpointById(id);
+        return stats == null ? -1 : stats.getStateSize();
+    }
+
+    private static String summary(CheckpointStatsSnapshot stats) {
+        List<CompletedCheckpointStats> completed =
+                stats.getHistory().getCheckpoints().stream()
+                        .filter(CompletedCheckpointStats.class::isInstance)
+                        .map(CompletedCheckpointStats.class::cast)
+                        .sorted(Comparator.comparingLong(AbstractCheckpointStats::getCheckpointId))
+                        .toList();
+        StringBuilder out = new StringBuilder();
+        for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+            if (c instanceof FailedCheckpointStats failed) {
+                out.append(
+                        String.format(
+                                "%n  checkpoint %d failed: %s",
+                                failed.getCheckpointId(), failed.getFailureMessage()));
+            }
+        }
+        for (CompletedCheckpointStats c : completed) {
+            out.append(
+                    String.format(
+                            "%n  checkpoint %d: %s, state %,d B, checkpointed %,d B, %d ms",
+                            c.getCheckpointId(),
+                            c.getProperties().getCheckpointType().getName(),
+                            c.getStateSize(),
+                            c.getCheckpointedSize(),
+                            c.getEndToEndDuration()));
+        }
+        return out.toString();
+    }
+
+    static Path tempDir(String prefix) throws Exception {
+        return Files.createTempDirectory(prefix);
+    }
+
+    static void deleteRecursively(Path dir) throws Exception {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static String perKey(long bytes, long keys) {
+        return bytes < 0 ? "n/a" : String.format("%,.0f", bytes / (double) keys);
+    }
+
+    static Duration interval(Configuration config) {
+        return config.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+    }
+
+    static String backend(Configuration config) {
+        return config.get(StateBackendOptions.STATE_BACKEND);
+    }
+
+    /** Adds each aggregate's reading count to the run's counter, for the driver. */
+    static final class Aggregated implements MapFunction<WindowAggregate, WindowAggregate> {
+        private static final long serialVersionUID = 1L;
+
+        private final String name;
+        private transient LongAdder counter;
+
+        Aggregated(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public WindowAggregate map(WindowAggregate aggregate) {
+            if (counter == null) {
+                counter = AGGREGATED.get(name);
+            }
+            counter.add(aggregate.count());
+            return aggregate;
+        }
+    }
+
+    /** Counts the messages passing by, for the driver (same JVM) to see the progress. */
+    static final class Progress implements MapFunction<RawMessage, RawMessage> {
+        private static final long serialVersionUID = 1L;
+
+        private final String name;
+        private transient LongAdder counter;
+
+        Progress(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public RawMessage map(RawMessage message) {
+            if (counter == null) {
+                counter = PROGRESS.get(name);
+            }
+            counter.increment();
+            return message;
+        }
+    }
+}

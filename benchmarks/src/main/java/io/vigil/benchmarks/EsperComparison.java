@@ -1,0 +1,225 @@
+package io.vigil.benchmarks;
+
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternConfigLoader;
+import io.vigil.model.Alert;
+import io.vigil.model.RawMessage;
+import io.vigil.model.WindowAggregate;
+import io.vigil.parsing.SensorMessageParser;
+import io.vigil.pipeline.SensorAnalytics;
+import io.vigil.pipeline.SensorAnalyticsOptions;
+import io.vigil.testing.CollectingSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 11, figure 1: Vigil's in-memory core against the same analytics in Esper EPL ({@link
+ * EsperBaseline}), on the same simulated fleet as {@link AnalyticsThroughput}, readings/s per core.
+ * First both run a small seeded fleet and their alerts and aggregates are compared (the mismatch
+ * count is printed with examples); then the measured fleet runs alternately, Vigil at parallelism 2
+ * on a mini cluster (heap state, no checkpoints), Esper on one thread.
+ *
+ * <pre>{@code
+ * benchmarks/run.sh io.vigil.benchmarks.EsperComparison --sensors 1000 --runs 3
+ * }</pre>
+ */
+public final class EsperComparison {
+
+    private EsperComparison() {}
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = new Settings();
+        new CommandLine(settings).parseArgs(args);
+        PatternConfig patterns = PatternConfigLoader.load(settings.patterns);
+        System.out.println(AnalyticsThroughput.machine());
+        Configuration config = new Configuration();
+        EsperBaseline esper = esper(patterns, config);
+        System.out.println("EPL:\n" + esper.module());
+
+        ResultComparison check =
+                check(
+                        settings.checkSensors,
+                        settings.checkDuration,
+                        settings.parallelism,
+                        patterns,
+                        esper);
+        System.out.printf(
+                "check on %d sensors, %s, seed 7: %s",
+                settings.checkSensors,
+                settings.checkDuration,
+                check.describe("vigil", "esper", 10));
+
+        AnalyticsThroughput.Fleet fleet =
+                AnalyticsThroughput.prepare(
+                        settings.sensors, settings.duration, settings.parallelism);
+        RawMessage[] messages = AnalyticsThroughput.inputOf(fleet);
+        System.out.printf(
+                "%nfleet: %d sensors, %s of event time, %d messages, %d valid readings%n",
+                settings.sensors, settings.duration, fleet.messages(), fleet.readings());
+        List<Double> vigilPerCore = new ArrayList<>();
+        List<Double> esperPerCore = new ArrayList<>();
+        for (int r = -settings.warmups; r < settings.runs; r++) {
+            String label = r < 0 ? "warm-up" : "run " + (r + 1);
+            // Timed from the first message read to the last reading counted in the aggregates,
+            // as figures 2 and 4 are: without the job's deployment.
+            CoreRun.Outcome vigil =
+                    CoreRun.run(
+                            "in-memory-" + r,
+                            CoreRun.inMemory(),
+                            settings.parallelism,
+                            patterns,
+                            fleet.messages(),
+                            new AnalyticsThroughput.MessageAt(
+                                    fleet.inputName(), fleet.messages(), settings.parallelism),
+                            fleet.readings(),
+                            2.0);
+            double vigilRate = fleet.readings() * 1000.0 / vigil.millis();
+            System.out.printf(
+                    "%-8s vigil  %6d ms (net runtime %d ms) %,12.0f readings/s = %,10.0f per core "
+                            + " %s%n",
+                    label,
+                    vigil.millis(),
+                    vigil.netRuntimeMillis(),
+                    vigilRate,
+                    vigilRate / settings.parallelism,
+                    vigil.counts());
+            long start = System.nanoTime();
+            EsperBaseline.Result result = esper.run(messages);
+            long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+            double esperRate = result.readings() * 1000.0 / millis;
+            System.out.printf(
+                    "%-8s esper  %6d ms %,12.0f readings/s = %,10.0f per core  {alerts=%d,"
+                            + " aggregates=%d, deadLetters=%d, readings=%d}%n",
+                    label,
+                    millis,
+                    esperRate,
+                    esperRate,
+                    result.alerts().size(),
+                    result.aggregates().size(),
+                    result.deadLetters(),
+                    result.readings());
+            long parseMillis = parseOnlyMillis(messages);
+            System.out.printf(
+                    "%-8s parse only (one thread, part of esper's time) %d ms%n",
+                    label, parseMillis);
+            if (r >= 0) {
+                vigilPerCore.add(vigilRate / settings.parallelism);
+                esperPerCore.add(esperRate);
+            }
+        }
+        double vigil = median(vigilPerCore);
+        double esperMedian = median(esperPerCore);
+        System.out.printf(
+                "RESULT esper: vigil %,.0f readings/s per core (median, parallelism %d), esper"
+                    + " %,.0f readings/s per core (median, 1 thread), ratio vigil/esper per core"
+                    + " %.3f (goal >= 1.0); check mismatches %d%n",
+                vigil, settings.parallelism, esperMedian, vigil / esperMedian, check.mismatches());
+        AnalyticsThroughput.removeInput(fleet.inputName());
+    }
+
+    static EsperBaseline esper(PatternConfig patterns, Configuration config) {
+        return new EsperBaseline(
+                patterns,
+                config.get(SensorAnalyticsOptions.WINDOW_SIZE),
+                config.get(SensorAnalyticsOptions.OUT_OF_ORDERNESS),
+                new HashSet<>(config.get(SensorAnalyticsOptions.DECIBEL_METRICS)));
+    }
+
+    /** Vigil and Esper on a small seeded fleet; their results compared. */
+    static ResultComparison check(
+            int sensors,
+            Duration duration,
+            int parallelism,
+            PatternConfig patterns,
+            EsperBaseline esper)
+            throws Exception {
+        AnalyticsThroughput.Fleet fleet =
+                AnalyticsThroughput.prepare(sensors, duration, parallelism);
+        try {
+            Configuration config = new Configuration();
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+            DataStream<RawMessage> messages =
+                    env.fromSequence(0, fleet.messages() - 1)
+                            .map(
+                                    new AnalyticsThroughput.MessageAt(
+                                            fleet.inputName(), fleet.messages(), parallelism))
+                            .returns(TypeInformation.of(RawMessage.class));
+            SensorAnalytics.Outputs out = new SensorAnalytics(config, patterns).apply(messages);
+            CollectingSink<Alert> alerts = new CollectingSink<>();
+            CollectingSink<WindowAggregate> aggregates = new CollectingSink<>();
+            out.alerts().sinkTo(alerts);
+            out.aggregates().sinkTo(aggregates);
+            env.execute("vigil check " + fleet.inputName());
+            EsperBaseline.Result result = esper.run(AnalyticsThroughput.inputOf(fleet));
+            return ResultComparison.of(
+                    alerts.results(), result.alerts(), aggregates.results(), result.aggregates());
+        } finally {
+            AnalyticsThroughput.removeInput(fleet.inputName());
+        }
+    }
+
+    private static long parseOnlyMillis(RawMessage[] messages) {
+        SensorMessageParser parser = SensorMessageParser.withDefaults();
+        long start = System.nanoTime();
+        long readings = 0;
+        for (RawMessage message : messages) {
+            readings += parser.parse(message).readings().size();
+        }
+        if (readings < 0) {
+            throw new IllegalStateException();
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static double median(List<Double> values) {
+        return AnalyticsThroughput.median(
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    }
+
+    /** Command-line settings. */
+    @Command(name = "EsperComparison")
+    static final class Settings {
+        @Option(
+                names = "--sensors",
+                description = "fleet size of the measured runs (multiple of 100)")
+        int sensors = 1000;
+
+        @Option(
+                names = "--duration",
+                converter = AnalyticsThroughput.ShortDuration.class,
+                description = "event time of the measured fleet")
+        Duration duration = Duration.ofMinutes(6);
+
+        @Option(names = "--runs", description = "measured runs of each engine")
+        int runs = 3;
+
+        @Option(names = "--warmups", description = "warm-up runs of each engine")
+        int warmups = 1;
+
+        @Option(names = "--parallelism", description = "Vigil's parallelism (= cores it is given)")
+        int parallelism = 2;
+
+        @Option(names = "--check-sensors", description = "fleet size of the equivalence check")
+        int checkSensors = 100;
+
+        @Option(
+                names = "--check-duration",
+                converter = AnalyticsThroughput.ShortDuration.class,
+                description = "event time of the check fleet")
+        Duration checkDuration = Duration.ofMinutes(6);
+
+        @Option(names = "--patterns", description = "the pattern file")
+        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
+    }
+}

@@ -1,0 +1,184 @@
+package io.vigil.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The job as {@code ./vigil run} runs it (a separate JVM: RocksDB, incremental checkpoints, every
+ * other setting at its shipped default), with a config naming only the broker, InfluxDB, the
+ * patterns and a free REST port; read back through Flink's REST API (the MQTT source's metrics) and
+ * its log.
+ */
+final class VigilProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final Path log;
+    private final int restPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String sourcePath;
+    private String receivedMetric;
+    private String reconnectsMetric;
+
+    private VigilProcess(Process process, Path log, int restPort) {
+        this.process = process;
+        this.log = log;
+        this.restPort = restPort;
+    }
+
+    /** Starts {@code ./vigil run} from the repository root in {@code dir}. */
+    static VigilProcess start(Path dir, String brokerUri, String influxUrl, Path patterns)
+            throws IOException {
+        int restPort = BenchBroker.freePort();
+        Path config = dir.resolve("vigil.yaml");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "job.name: vigil-bench",
+                        "patterns.files: [" + patterns.toAbsolutePath() + "]",
+                        "mqtt.broker-uris: [" + brokerUri + "]",
+                        "mqtt.qos: 1",
+                        "mqtt.client-id-prefix: vigil-bench",
+                        "influxdb.url: " + influxUrl,
+                        "influxdb.database: vigil",
+                        "influxdb.create-database: true",
+                        "rest.port: " + restPort,
+                        ""),
+                StandardCharsets.UTF_8);
+        Path log = dir.resolve("vigil-run.log");
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                                "./vigil",
+                                "run",
+                                "--state-dir",
+                                dir.resolve("state").toString(),
+                                "--config",
+                                config.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
+        builder.environment().put("VIGIL_NO_BUILD", "1");
+        return new VigilProcess(builder.start(), log, restPort);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Waits until the job runs and its MQTT source reports metrics. */
+    void awaitRunning(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("./vigil run ended:\n" + Files.readString(log));
+            }
+            try {
+                if (findSource()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // REST not up yet.
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(
+                "The job did not start in " + timeout + ":\n" + Files.readString(log));
+    }
+
+    private boolean findSource() throws Exception {
+        JsonNode jobs = get("/jobs");
+        for (JsonNode job : jobs.path("jobs")) {
+            if (!"RUNNING".equals(job.path("status").asText())) {
+                continue;
+            }
+            String jobId = job.path("id").asText();
+            for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+                if (!vertex.path("name").asText().contains("MQTT sensors")
+                        || !"RUNNING".equals(vertex.path("status").asText())) {
+                    continue;
+                }
+                String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText();
+                for (JsonNode metric : get(path + "/subtasks/metrics")) {
+                    String id = metric.path("id").asText();
+                    if (id.endsWith("mqtt.messagesReceived")) {
+                        receivedMetric = id;
+                    } else if (id.endsWith("mqtt.reconnects")) {
+                        reconnectsMetric = id;
+                    }
+                }
+                if (receivedMetric != null) {
+                    sourcePath = path;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Messages the job's MQTT readers have received, summed over the readers. */
+    long received() throws Exception {
+        return sum(receivedMetric);
+    }
+
+    /** Reconnects of the job's MQTT readers, summed. */
+    long reconnects() throws Exception {
+        return reconnectsMetric == null ? 0 : sum(reconnectsMetric);
+    }
+
+    private long sum(String metric) throws Exception {
+        JsonNode values =
+                get(
+                        sourcePath
+                                + "/subtasks/metrics?get="
+                                + URLEncoder.encode(metric, StandardCharsets.UTF_8)
+                                + "&agg=sum");
+        for (JsonNode value : values) {
+            return (long) value.path("sum").asDouble();
+        }
+        return 0;
+    }
+
+    /** Lines of the job's log that match {@code regex}. */
+    long count(String regex) throws IOException {
+        Pattern pattern = Pattern.compile(regex);
+        List<String> lines = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+        return lines.stream().filter(line -> pattern.matcher(line).find()).count();
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(path + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // SIGTERM: the JVM's shutdown hooks stop the mini cluster.
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

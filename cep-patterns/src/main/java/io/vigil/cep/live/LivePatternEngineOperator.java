@@ -55,6 +55,7 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     public static final String PATTERN_SET_VERSION = "patternSetVersion";
 
     private final Configuration patternOptions;
+    private final PatternConfig initial;
     private final String initialHash;
 
     private transient ListState<ActiveSet> activeState;
@@ -75,8 +76,8 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             ReadingAggregateFunction aggregate) {
         super(compile(initial, patternOptions), windowMillis, windowLabel, aggregate);
         this.patternOptions = patternOptions;
+        this.initial = initial;
         this.initialHash = initialHash;
-        this.active = ActiveSet.of(0, initialHash, initial);
     }
 
     private static List<PatternProgram> compile(PatternConfig config, Configuration options) {
@@ -104,8 +105,8 @@ public class LivePatternEngineOperator extends PatternEngineOperator
         if (restored != null) {
             active = restored;
             startWith(compile(restored.config(), patternOptions));
-        } else if (active == null) {
-            active = ActiveSet.of(0, initialHash, null);
+        } else {
+            active = ActiveSet.of(0, initialHash, initial);
         }
     }
 

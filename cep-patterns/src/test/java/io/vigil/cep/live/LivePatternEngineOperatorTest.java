@@ -132,13 +132,15 @@ class LivePatternEngineOperatorTest {
             harness(OperatorSubtaskState restore) throws Exception {
         var harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new LivePatternEngineOperator(
-                                new PatternConfig(List.of(LOUD, VERY_LOUD)),
-                                "v0",
-                                new Configuration(),
-                                0,
-                                "",
-                                new ReadingAggregateFunction(Set.of())),
+                        // Serialized as on its way to a TaskManager: transient fields are gone.
+                        InstantiationUtil.clone(
+                                new LivePatternEngineOperator(
+                                        new PatternConfig(List.of(LOUD, VERY_LOUD)),
+                                        "v0",
+                                        new Configuration(),
+                                        0,
+                                        "",
+                                        new ReadingAggregateFunction(Set.of()))),
                         SensorReading::key,
                         (PatternSetUpdate update) -> "",
                         Types.STRING);

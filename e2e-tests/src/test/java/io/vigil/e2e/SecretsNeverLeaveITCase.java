@@ -8,6 +8,7 @@ import io.vigil.job.JobSetup;
 import io.vigil.job.SensorAnalyticsJob;
 import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.LogCapture;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.net.ServerSocket;
@@ -17,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobID;
@@ -134,15 +134,8 @@ class SecretsNeverLeaveITCase {
         JobClient job = submit(cluster, setup);
         try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
             Await.until(
-                    () -> {
-                        probe.publish("sensors/probe", "probe", 1);
-                        return !INFLUXDB.query(
-                                        database,
-                                        "SELECT count(payload) FROM dead_letters WHERE topic ="
-                                                + " 'sensors/probe'")
-                                .isEmpty();
-                    },
-                    Duration.ofSeconds(90),
+                    ReaderProbe.deadLetterArrived(probe, INFLUXDB, database, "sensors/probe"),
+                    ReaderProbe.TIMEOUT,
                     () -> "no dead letter reached InfluxDB: the job did not log in");
             probe.publish("sensors/site-a/dev-1/temperature", "21.5", 1);
             exposed.addAll(restAnswers(cluster, job.getJobID()));

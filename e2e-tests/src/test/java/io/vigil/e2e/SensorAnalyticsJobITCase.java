@@ -14,7 +14,6 @@ import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.tools.simulator.Episode;
 import io.vigil.tools.simulator.FleetSimulation;
-import io.vigil.tools.simulator.MqttFleetPublisher;
 import io.vigil.tools.simulator.SimulatedMessage;
 import io.vigil.tools.simulator.SimulationSpec;
 import java.nio.charset.StandardCharsets;
@@ -181,10 +180,10 @@ class SensorAnalyticsJobITCase {
         try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri());
                 MosquittoTestSubscriber alerts =
                         MosquittoTestSubscriber.subscribe(MOSQUITTO.uri(), "alerts/#")) {
-            awaitSubscribed(probe, database);
+            ReaderProbe.awaitSubscribed(probe, INFLUXDB, database, "sensors/probe");
             List<SimulatedMessage> messages = simulation.messages();
             int half = messages.size() / 2;
-            publish(messages.subList(0, half));
+            FleetMessages.publish(MOSQUITTO.uri(), messages.subList(0, half));
             if (killTaskManager) {
                 // Let a few checkpoints complete, then take away a TaskManager with its tasks.
                 Thread.sleep(3_000);
@@ -195,7 +194,7 @@ class SensorAnalyticsJobITCase {
                         Duration.ofSeconds(60),
                         () -> "the job did not restart after losing a TaskManager");
             }
-            publish(messages.subList(half, messages.size()));
+            FleetMessages.publish(MOSQUITTO.uri(), messages.subList(half, messages.size()));
             // 90 s after the fleet: past every window and burst, less than the silence time,
             // so the end of the data is no silence.
             ClockTicks.publish(probe, simulation.spec().endMillis() + 90_000);
@@ -218,47 +217,21 @@ class SensorAnalyticsJobITCase {
         }
     }
 
-    /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
-    private static void awaitSubscribed(MosquittoTestPublisher probe, String database)
-            throws Exception {
-        Await.until(
-                () -> {
-                    probe.publish("sensors/probe", "probe", 1);
-                    return count(
-                                    database,
-                                    "SELECT count(payload) FROM dead_letters WHERE topic ="
-                                            + " 'sensors/probe'")
-                            > 0;
-                },
-                Duration.ofSeconds(90),
-                () -> "no reader subscribed");
-    }
-
-    private static void publish(List<SimulatedMessage> messages) {
-        MqttFleetPublisher.Report report =
-                MqttFleetPublisher.builder()
-                        .setBrokerUri(MOSQUITTO.uri())
-                        .setQos(1)
-                        .setPacing(MqttFleetPublisher.Pacing.unlimited())
-                        .build()
-                        .publish(messages);
-        assertThat(report.isComplete()).as(report.toString()).isTrue();
-    }
-
     private static void awaitEverythingWritten(String database) throws Exception {
         int windows = GroundTruth.expectedAggregates(simulation).size();
         int alerts =
                 simulation.episodes().size() - simulation.episodes(Episode.Kind.MALFORMED).size();
         Await.until(
                 () ->
-                        count(
+                        INFLUXDB.count(
                                                 database,
                                                 "SELECT count(\"count\") FROM sensor_aggregates"
                                                         + " WHERE site != '"
                                                         + CLOCK_SITE
                                                         + "'")
                                         >= windows
-                                && count(database, "SELECT count(peak) FROM alerts") >= alerts,
+                                && INFLUXDB.count(database, "SELECT count(peak) FROM alerts")
+                                        >= alerts,
                 Duration.ofMinutes(4),
                 () ->
                         String.format(
@@ -266,9 +239,10 @@ class SensorAnalyticsJobITCase {
                                         + " readings among the dead letters)",
                                 windows,
                                 alerts,
-                                count(database, "SELECT count(\"count\") FROM sensor_aggregates"),
-                                count(database, "SELECT count(peak) FROM alerts"),
-                                count(
+                                INFLUXDB.count(
+                                        database, "SELECT count(\"count\") FROM sensor_aggregates"),
+                                INFLUXDB.count(database, "SELECT count(peak) FROM alerts"),
+                                INFLUXDB.count(
                                         database,
                                         "SELECT count(payload) FROM dead_letters WHERE reason ="
                                                 + " 'late'")));
@@ -389,14 +363,5 @@ class SensorAnalyticsJobITCase {
             keys.merge(row.get("reason") + " " + row.get("topic"), 1, Integer::sum);
         }
         return keys;
-    }
-
-    private static long count(String database, String influxql) {
-        try {
-            List<Map<String, Object>> rows = INFLUXDB.query(database, influxql);
-            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
-        } catch (IllegalStateException databaseNotThereYet) {
-            return 0;
-        }
     }
 }

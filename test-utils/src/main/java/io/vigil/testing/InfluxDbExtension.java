@@ -279,6 +279,20 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
         }
     }
 
+    /**
+     * The {@code count} of a {@code SELECT count(...)} query's first row, for waiting on a job's
+     * writes: 0 when no point matches, and also while the query fails (as it does until the job has
+     * created the database).
+     */
+    public long count(String database, String influxql) {
+        try {
+            List<Map<String, Object>> rows = query(database, influxql);
+            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
+        } catch (IllegalStateException databaseNotThereYet) {
+            return 0;
+        }
+    }
+
     private static String error(QueryResult result) {
         if (result.getError() != null) {
             return result.getError();

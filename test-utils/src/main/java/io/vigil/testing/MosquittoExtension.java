@@ -50,6 +50,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     private int mutualTlsPort;
     private int wrongHostTlsPort;
     private Process process;
+    private MosquittoTestPublisher publisher;
 
     /** A broker with the anonymous listener only. */
     public MosquittoExtension() {
@@ -152,9 +153,29 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
+            closePublisher();
             stop();
         } finally {
             deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * One publisher on the anonymous listener for the test class: connected on first use, closed in
+     * {@code afterAll}. It does not reconnect after {@link #stop()}; a test that restarts the
+     * broker connects its own.
+     */
+    public synchronized MosquittoTestPublisher publisher() {
+        if (publisher == null) {
+            publisher = MosquittoTestPublisher.connect(uri());
+        }
+        return publisher;
+    }
+
+    private synchronized void closePublisher() {
+        if (publisher != null) {
+            publisher.close();
+            publisher = null;
         }
     }
 

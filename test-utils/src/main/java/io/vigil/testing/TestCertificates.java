@@ -99,22 +99,14 @@ public final class TestCertificates {
 
     private void selfSigned(String name, String commonName)
             throws IOException, InterruptedException {
-        openssl(
-                "req",
+        newKey(
+                name,
+                commonName,
                 "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                name + ".key",
                 "-out",
                 name + ".pem",
                 "-days",
                 "2",
-                "-subj",
-                "/CN=" + commonName,
                 "-addext",
                 "basicConstraints=critical,CA:TRUE",
                 "-addext",
@@ -124,19 +116,7 @@ public final class TestCertificates {
     private void signed(String name, String commonName, String extensions)
             throws IOException, InterruptedException {
         Files.writeString(dir.resolve(name + ".ext"), extensions, StandardCharsets.US_ASCII);
-        openssl(
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".csr",
-                "-subj",
-                "/CN=" + commonName);
+        newKey(name, commonName, "-out", name + ".csr");
         openssl(
                 "x509",
                 "-req",
@@ -153,6 +133,30 @@ public final class TestCertificates {
                 "2",
                 "-extfile",
                 name + ".ext");
+    }
+
+    /**
+     * {@code openssl req} with a new EC P-256 key, unencrypted, in {@code name.key}, for the
+     * subject {@code /CN=commonName}, and {@code more} arguments (a CSR or a self-signed
+     * certificate).
+     */
+    private void newKey(String name, String commonName, String... more)
+            throws IOException, InterruptedException {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "req",
+                                "-newkey",
+                                "ec",
+                                "-pkeyopt",
+                                "ec_paramgen_curve:prime256v1",
+                                "-nodes",
+                                "-keyout",
+                                name + ".key",
+                                "-subj",
+                                "/CN=" + commonName));
+        args.addAll(Arrays.asList(more));
+        openssl(args.toArray(new String[0]));
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {

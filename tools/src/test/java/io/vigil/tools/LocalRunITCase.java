@@ -2,6 +2,7 @@ package io.vigil.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

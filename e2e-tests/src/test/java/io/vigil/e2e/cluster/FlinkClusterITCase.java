@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.e2e.ClockTicks;
+import io.vigil.e2e.FleetMessages;
 import io.vigil.e2e.GroundTruth;
+import io.vigil.e2e.ReaderProbe;
 import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.tools.simulator.Episode;
 import io.vigil.tools.simulator.FleetSimulation;
-import io.vigil.tools.simulator.MqttFleetPublisher;
 import io.vigil.tools.simulator.SimulatedMessage;
 import io.vigil.tools.simulator.SimulationSpec;
 import java.io.IOException;
@@ -110,9 +111,9 @@ class FlinkClusterITCase {
             awaitSubscribed(probe, database, "sensors/probe");
             List<SimulatedMessage> messages = simulation.messages();
             int half = messages.size() / 2;
-            publish(messages.subList(0, half));
+            FleetMessages.publish(MOSQUITTO.uri(), messages.subList(0, half));
             await(
-                    () -> count(database, "SELECT count(peak) FROM alerts") > 0,
+                    () -> INFLUXDB.count(database, "SELECT count(peak) FROM alerts") > 0,
                     Duration.ofSeconds(60),
                     () -> "no alert from the first half of the simulation");
             await(
@@ -129,7 +130,7 @@ class FlinkClusterITCase {
                     Duration.ofSeconds(120),
                     () -> "the job did not recover from a checkpoint after losing a TaskManager");
 
-            publish(messages.subList(half, messages.size()));
+            FleetMessages.publish(MOSQUITTO.uri(), messages.subList(half, messages.size()));
             ClockTicks.publish(probe, simulation.spec().endMillis() + 90_000);
             int windows = GroundTruth.expectedAggregates(simulation).size();
             int alerts =
@@ -137,16 +138,17 @@ class FlinkClusterITCase {
                             - simulation.episodes(Episode.Kind.MALFORMED).size();
             await(
                     () ->
-                            count(database, AGGREGATE_COUNT) >= windows
-                                    && count(database, "SELECT count(peak) FROM alerts") >= alerts,
+                            INFLUXDB.count(database, AGGREGATE_COUNT) >= windows
+                                    && INFLUXDB.count(database, "SELECT count(peak) FROM alerts")
+                                            >= alerts,
                     Duration.ofSeconds(120),
                     () ->
                             String.format(
                                     "expected %d aggregates and %d alerts, have %d and %d",
                                     windows,
                                     alerts,
-                                    count(database, AGGREGATE_COUNT),
-                                    count(database, "SELECT count(peak) FROM alerts")));
+                                    INFLUXDB.count(database, AGGREGATE_COUNT),
+                                    INFLUXDB.count(database, "SELECT count(peak) FROM alerts")));
             // Anything the job would wrongly add comes within a few checkpoints.
             Thread.sleep(3_000);
 
@@ -189,7 +191,7 @@ class FlinkClusterITCase {
             probe.publish("sensors/marker", "after the first loud readings", 1);
             await(
                     () ->
-                            count(
+                            INFLUXDB.count(
                                             database,
                                             "SELECT count(payload) FROM dead_letters WHERE topic ="
                                                     + " 'sensors/marker'")
@@ -199,7 +201,7 @@ class FlinkClusterITCase {
             savepoint = cluster.stopWithSavepoint(before, tmp.resolve("savepoints"));
         }
         cluster.awaitJobStatus(before, JobStatus.FINISHED);
-        assertThat(count(database, "SELECT count(peak) FROM alerts"))
+        assertThat(INFLUXDB.count(database, "SELECT count(peak) FROM alerts"))
                 .as("no alert from two loud readings")
                 .isZero();
 
@@ -214,8 +216,8 @@ class FlinkClusterITCase {
             ClockTicks.publish(probe, t0 + 60_000);
             await(
                     () ->
-                            count(database, "SELECT count(peak) FROM alerts") > 0
-                                    && count(
+                            INFLUXDB.count(database, "SELECT count(peak) FROM alerts") > 0
+                                    && INFLUXDB.count(
                                                     database,
                                                     "SELECT count(\"count\") FROM"
                                                             + " sensor_aggregates WHERE device ="
@@ -229,7 +231,7 @@ class FlinkClusterITCase {
             // second dead letter (with a new arrival time), and redelivered loud readings could
             // pass for restored state.
             assertThat(
-                            count(
+                            INFLUXDB.count(
                                     database,
                                     "SELECT count(payload) FROM dead_letters WHERE topic ="
                                             + " 'sensors/marker'"))
@@ -316,41 +318,13 @@ class FlinkClusterITCase {
         return String.format("{\"ts\": %d, \"value\": %s, \"unit\": \"dB\"}", ts, value);
     }
 
-    /** Until a reader has subscribed, messages would reach nobody: probe with dead letters. */
+    /** As {@link ReaderProbe#awaitSubscribed}, with the JobManager's log on a timeout. */
     private static void awaitSubscribed(
             MosquittoTestPublisher probe, String database, String probeTopic) throws Exception {
         await(
-                () -> {
-                    probe.publish(probeTopic, "probe", 1);
-                    return count(
-                                    database,
-                                    "SELECT count(payload) FROM dead_letters WHERE topic = '"
-                                            + probeTopic
-                                            + "'")
-                            > 0;
-                },
-                Duration.ofSeconds(90),
+                ReaderProbe.deadLetterArrived(probe, INFLUXDB, database, probeTopic),
+                ReaderProbe.TIMEOUT,
                 () -> "no reader subscribed");
-    }
-
-    private static void publish(List<SimulatedMessage> messages) {
-        MqttFleetPublisher.Report report =
-                MqttFleetPublisher.builder()
-                        .setBrokerUri(MOSQUITTO.uri())
-                        .setQos(1)
-                        .setPacing(MqttFleetPublisher.Pacing.unlimited())
-                        .build()
-                        .publish(messages);
-        assertThat(report.isComplete()).as(report.toString()).isTrue();
-    }
-
-    private static long count(String database, String influxql) {
-        try {
-            List<Map<String, Object>> rows = INFLUXDB.query(database, influxql);
-            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
-        } catch (IllegalStateException databaseNotThereYet) {
-            return 0;
-        }
     }
 
     /** Waits as {@link Await#until} does, and shows the JobManager's log when it times out. */

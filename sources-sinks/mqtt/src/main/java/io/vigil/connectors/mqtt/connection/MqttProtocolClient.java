@@ -1,5 +1,6 @@
 package io.vigil.connectors.mqtt.connection;
 
+import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -7,6 +8,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext;
+import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuth;
+import com.hivemq.client.mqtt.mqtt3.message.auth.Mqtt3SimpleAuthBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
@@ -17,6 +20,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5MessageException;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuthBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -25,13 +30,15 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.reactivex.Flowable;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
@@ -57,7 +64,12 @@ public abstract class MqttProtocolClient {
                 MqttDelivery delivery);
     }
 
-    private MqttProtocolClient() {}
+    /** The client of either version, for what the versions have in common. */
+    private final MqttClient client;
+
+    private MqttProtocolClient(MqttClient client) {
+        this.client = client;
+    }
 
     /** Builds the client of {@code version} from a builder that already has id and transport. */
     static MqttProtocolClient create(MqttProtocolVersion version, MqttClientBuilder builder) {
@@ -108,19 +120,41 @@ public abstract class MqttProtocolClient {
 
     abstract CompletableFuture<Void> disconnect();
 
-    abstract MqttClientState state();
+    final MqttClientState state() {
+        return client.getState();
+    }
 
-    private static FlinkRuntimeException refused(String filter, Object code) {
-        return new FlinkRuntimeException(
-                String.format(
-                        "The broker refused the subscription %s%s",
-                        filter, code == null ? "" : ": " + code));
+    /**
+     * Fails naming the first filter whose SUBACK code (in the order of {@code filters}) is a
+     * refusal, with what {@code reason} says of the code.
+     */
+    private static <C> void requireGranted(
+            List<String> filters, List<C> codes, Predicate<C> refused, Function<C, String> reason) {
+        for (int i = 0; i < codes.size(); i++) {
+            if (refused.test(codes.get(i))) {
+                throw new FlinkRuntimeException(
+                        String.format(
+                                "The broker refused the subscription %s%s",
+                                filters.get(i), reason.apply(codes.get(i))));
+            }
+        }
+    }
+
+    /** The login of the connection settings: a user name, with a password when one is set. */
+    private record Login(String user, Optional<byte[]> password) {
+
+        /** Empty when no user name is set: then the client sends no login at all. */
+        static Optional<Login> of(Configuration conf, Optional<byte[]> password) {
+            return conf.getOptional(MqttConnectionOptions.USERNAME)
+                    .map(user -> new Login(user, password));
+        }
     }
 
     private static final class V5 extends MqttProtocolClient {
         private final Mqtt5AsyncClient client;
 
         V5(Mqtt5AsyncClient client) {
+            super(client);
             this.client = client;
         }
 
@@ -163,43 +197,39 @@ public abstract class MqttProtocolClient {
                             .restrictions()
                             .receiveMaximum(receiveMaximum)
                             .maximumPacketSize(MqttConnections.maxPacketSize(conf))
-                            .applyRestrictions();
-            Optional<String> username = conf.getOptional(MqttConnectionOptions.USERNAME);
-            if (username.isPresent()) {
-                connect =
-                        password.isPresent()
-                                ? connect.simpleAuth()
-                                        .username(username.get())
-                                        .password(password.get())
-                                        .applySimpleAuth()
-                                : connect.simpleAuth().username(username.get()).applySimpleAuth();
-            }
+                            .applyRestrictions()
+                            .simpleAuth(Login.of(conf, password).map(V5::auth).orElse(null));
             return connect.send().thenApply(ack -> ack.isSessionPresent());
+        }
+
+        private static Mqtt5SimpleAuth auth(Login login) {
+            Mqtt5SimpleAuthBuilder.Complete auth = Mqtt5SimpleAuth.builder().username(login.user());
+            return login.password().map(auth::password).orElse(auth).build();
         }
 
         @Override
         public CompletableFuture<Void> subscribe(List<String> filters, MqttQos qos) {
-            List<Mqtt5Subscription> subscriptions = new ArrayList<>();
-            for (String filter : filters) {
-                subscriptions.add(
-                        Mqtt5Subscription.builder()
-                                .topicFilter(filter)
-                                .qos(qos)
-                                .retainHandling(
-                                        Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
-                                .build());
-            }
+            List<Mqtt5Subscription> subscriptions =
+                    filters.stream()
+                            .map(
+                                    filter ->
+                                            Mqtt5Subscription.builder()
+                                                    .topicFilter(filter)
+                                                    .qos(qos)
+                                                    .retainHandling(
+                                                            Mqtt5RetainHandling
+                                                                    .SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                                                    .build())
+                            .collect(Collectors.toList());
             return client.subscribe(
                             Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build())
                     .thenAccept(
-                            subAck -> {
-                                List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
-                                for (int i = 0; i < codes.size(); i++) {
-                                    if (codes.get(i).isError()) {
-                                        throw refused(filters.get(i), codes.get(i));
-                                    }
-                                }
-                            });
+                            subAck ->
+                                    requireGranted(
+                                            filters,
+                                            subAck.getReasonCodes(),
+                                            Mqtt5SubAckReasonCode::isError,
+                                            code -> ": " + code));
         }
 
         @Override
@@ -249,17 +279,13 @@ public abstract class MqttProtocolClient {
         CompletableFuture<Void> disconnect() {
             return client.disconnect();
         }
-
-        @Override
-        MqttClientState state() {
-            return client.getState();
-        }
     }
 
     private static final class V3 extends MqttProtocolClient {
         private final Mqtt3AsyncClient client;
 
         V3(Mqtt3AsyncClient client) {
+            super(client);
             this.client = client;
         }
 
@@ -289,37 +315,31 @@ public abstract class MqttProtocolClient {
             Mqtt3ConnectBuilder.Send<CompletableFuture<Mqtt3ConnAck>> connect =
                     client.connectWith()
                             .cleanSession(cleanStart)
-                            .keepAlive(MqttConnections.keepAliveSeconds(conf));
-            Optional<String> username = conf.getOptional(MqttConnectionOptions.USERNAME);
-            if (username.isPresent()) {
-                connect =
-                        password.isPresent()
-                                ? connect.simpleAuth()
-                                        .username(username.get())
-                                        .password(password.get())
-                                        .applySimpleAuth()
-                                : connect.simpleAuth().username(username.get()).applySimpleAuth();
-            }
+                            .keepAlive(MqttConnections.keepAliveSeconds(conf))
+                            .simpleAuth(Login.of(conf, password).map(V3::auth).orElse(null));
             return connect.send().thenApply(ack -> ack.isSessionPresent());
+        }
+
+        private static Mqtt3SimpleAuth auth(Login login) {
+            Mqtt3SimpleAuthBuilder.Complete auth = Mqtt3SimpleAuth.builder().username(login.user());
+            return login.password().map(auth::password).orElse(auth).build();
         }
 
         @Override
         public CompletableFuture<Void> subscribe(List<String> filters, MqttQos qos) {
-            List<Mqtt3Subscription> subscriptions = new ArrayList<>();
-            for (String filter : filters) {
-                subscriptions.add(Mqtt3Subscription.builder().topicFilter(filter).qos(qos).build());
-            }
+            List<Mqtt3Subscription> subscriptions =
+                    filters.stream()
+                            .map(f -> Mqtt3Subscription.builder().topicFilter(f).qos(qos).build())
+                            .collect(Collectors.toList());
             return client.subscribe(
                             Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build())
                     .thenAccept(
-                            subAck -> {
-                                List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
-                                for (int i = 0; i < codes.size(); i++) {
-                                    if (codes.get(i) == Mqtt3SubAckReturnCode.FAILURE) {
-                                        throw refused(filters.get(i), null);
-                                    }
-                                }
-                            });
+                            subAck ->
+                                    requireGranted(
+                                            filters,
+                                            subAck.getReturnCodes(),
+                                            code -> code == Mqtt3SubAckReturnCode.FAILURE,
+                                            code -> ""));
         }
 
         @Override
@@ -338,11 +358,6 @@ public abstract class MqttProtocolClient {
         @Override
         CompletableFuture<Void> disconnect() {
             return client.disconnect();
-        }
-
-        @Override
-        MqttClientState state() {
-            return client.getState();
         }
     }
 }

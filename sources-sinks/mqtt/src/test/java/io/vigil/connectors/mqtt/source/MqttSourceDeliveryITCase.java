@@ -7,7 +7,6 @@ import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
-import io.vigil.testing.MosquittoTestPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +18,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,18 +30,6 @@ class MqttSourceDeliveryITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
-
-    private static MosquittoTestPublisher publisher;
-
-    @BeforeAll
-    static void connectPublisher() {
-        publisher = MosquittoTestPublisher.connect(BROKER.uri());
-    }
-
-    @AfterAll
-    static void closePublisher() {
-        publisher.close();
-    }
 
     private static MqttSource<MqttMessage> source(
             String prefix, MqttProtocolVersion version, int qos, String... filters) {
@@ -94,7 +79,8 @@ class MqttSourceDeliveryITCase {
                 for (int qos = 0; qos <= 2; qos++) {
                     String name = version + "-" + qos;
                     for (int i = 0; i < 20; i++) {
-                        publisher.publish("it/qos/" + id + "/" + name, name + "#" + i, qos);
+                        BROKER.publisher()
+                                .publish("it/qos/" + id + "/" + name, name + "#" + i, qos);
                     }
                 }
             }
@@ -147,7 +133,8 @@ class MqttSourceDeliveryITCase {
             assertThat(System.nanoTime()).as("all six sources subscribed").isLessThan(deadline);
             for (MqttProtocolVersion version : MqttProtocolVersion.values()) {
                 for (int qos = 0; qos <= 2; qos++) {
-                    publisher.publish("it/qos/" + id + "/" + version + "-" + qos, "probe-" + i, 1);
+                    BROKER.publisher()
+                            .publish("it/qos/" + id + "/" + version + "-" + qos, "probe-" + i, 1);
                 }
             }
             i++;
@@ -171,7 +158,7 @@ class MqttSourceDeliveryITCase {
         String id = id();
         String key = "wild-" + id;
         String base = "it/wild/" + id;
-        publisher.publish(base + "/retained/r1", "kept", 1, true, Map.of());
+        BROKER.publisher().publish(base + "/retained/r1", "kept", 1, true, Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.fromSource(
@@ -191,13 +178,18 @@ class MqttSourceDeliveryITCase {
                     () -> MqttTestJobs.results(key).size() >= 1,
                     Duration.ofSeconds(30),
                     () -> "the retained message never came");
-            publisher.publish(base + "/pump-1/pressure", "no: other metric", 1);
-            publisher.publish(base + "/pump-1/x/temperature", "no: + is one level", 1);
-            publisher.publish(base + "/pump-1/temperature", "yes: +", 1);
-            publisher.publish(base + "/alarms", "yes: # matches the parent", 1);
-            publisher.publish(
-                    base + "/alarms/a/b/c", "yes: # many levels", 1, false, Map.of("unit", "dB"));
-            publisher.publish(base + "/pump-1/temperature", "end", 1);
+            BROKER.publisher().publish(base + "/pump-1/pressure", "no: other metric", 1);
+            BROKER.publisher().publish(base + "/pump-1/x/temperature", "no: + is one level", 1);
+            BROKER.publisher().publish(base + "/pump-1/temperature", "yes: +", 1);
+            BROKER.publisher().publish(base + "/alarms", "yes: # matches the parent", 1);
+            BROKER.publisher()
+                    .publish(
+                            base + "/alarms/a/b/c",
+                            "yes: # many levels",
+                            1,
+                            false,
+                            Map.of("unit", "dB"));
+            BROKER.publisher().publish(base + "/pump-1/temperature", "end", 1);
             Await.until(
                     () ->
                             MqttTestJobs.<MqttMessage>results(key).stream()

@@ -7,7 +7,6 @@ import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
-import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +23,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,18 +39,6 @@ class MqttSourceFailoverITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
-
-    private static MosquittoTestPublisher publisher;
-
-    @BeforeAll
-    static void connectPublisher() {
-        publisher = MosquittoTestPublisher.connect(BROKER.uri());
-    }
-
-    @AfterAll
-    static void closePublisher() {
-        publisher.close();
-    }
 
     @ParameterizedTest(name = "{0} at parallelism {1}")
     @CsvSource({"MQTT_5, 1", "MQTT_3_1_1, 2"})
@@ -88,8 +73,8 @@ class MqttSourceFailoverITCase {
 
         JobClient job = env.executeAsync("failover");
         try {
-            MqttTestJobs.probeUntilSubscribed(publisher, topic, key, parallelism);
-            publisher.publishMany(topic, "m", 0, MESSAGES, 1);
+            MqttTestJobs.probeUntilSubscribed(BROKER.publisher(), topic, key, parallelism);
+            BROKER.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
             Await.until(
                     () -> MqttTestJobs.payloads(key).stream().distinct().count() >= MESSAGES,
                     Duration.ofSeconds(120),

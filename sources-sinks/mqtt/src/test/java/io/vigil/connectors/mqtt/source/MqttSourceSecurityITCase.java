@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
-import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,18 +36,6 @@ class MqttSourceSecurityITCase {
             MosquittoExtension.builder().withPasswordListener(USER, PASSWORD).withTls().build();
 
     @TempDir static Path secrets;
-
-    private static MosquittoTestPublisher publisher;
-
-    @BeforeAll
-    static void connectPublisher() {
-        publisher = MosquittoTestPublisher.connect(BROKER.uri());
-    }
-
-    @AfterAll
-    static void closePublisher() {
-        publisher.close();
-    }
 
     private static Path passwordFile(String password) throws Exception {
         Path file = secrets.resolve(UUID.randomUUID().toString());
@@ -83,7 +68,7 @@ class MqttSourceSecurityITCase {
                 .sinkTo(new CollectingSink<>(key));
         JobClient job = env.executeAsync("security");
         try {
-            MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 1);
+            MqttTestJobs.probeUntilSubscribed(BROKER.publisher(), topic, key, 1);
         } finally {
             job.cancel().get();
         }

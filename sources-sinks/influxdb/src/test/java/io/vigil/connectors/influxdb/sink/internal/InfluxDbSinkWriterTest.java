@@ -28,6 +28,7 @@ import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -271,19 +272,25 @@ class InfluxDbSinkWriterTest {
                 .hasRootCauseInstanceOf(ConnectException.class);
     }
 
-    @Test
-    void handsPointsDroppedForAFieldTypeConflictToTheHandlerAndGoesOn() throws Exception {
-        writer(stringAt1("x"));
-        client.thenRespond(400, PARTIAL_WRITE_OF_X_AS_STRING);
-
+    /**
+     * Writes points 0 to 2 and flushes; expects the batch, then one request with one dead letter,
+     * and returns the assertion on that dead letter's line.
+     */
+    private AbstractStringAssert<?> assertOneDeadLetterAfterWritingThreePoints() throws Exception {
         fixture.write(0, 3);
         fixture.flush();
 
         List<ScriptedInfluxDbClient.Request> requests = client.requests();
         assertThat(requests).hasSize(2);
-        assertThat(requests.get(1).lines())
-                .singleElement()
-                .asString()
+        return assertThat(requests.get(1).lines()).singleElement().asString();
+    }
+
+    @Test
+    void handsPointsDroppedForAFieldTypeConflictToTheHandlerAndGoesOn() throws Exception {
+        writer(stringAt1("x"));
+        client.thenRespond(400, PARTIAL_WRITE_OF_X_AS_STRING);
+
+        assertOneDeadLetterAfterWritingThreePoints()
                 .startsWith("dead_letters,reason=rejected-by-sink,topic=m count=1i,error=")
                 .contains("payload=\"m x=\\\"text\\\" 1001000000\"");
         assertThat(fixture.counter("failedPoints")).isEqualTo(1);
@@ -407,14 +414,7 @@ class InfluxDbSinkWriterTest {
         client.thenRespond(
                 400, "{\"error\":\"partial write: points beyond retention policy dropped=2\"}");
 
-        fixture.write(0, 3);
-        fixture.flush();
-
-        List<ScriptedInfluxDbClient.Request> requests = client.requests();
-        assertThat(requests).hasSize(2);
-        assertThat(requests.get(1).lines())
-                .singleElement()
-                .asString()
+        assertOneDeadLetterAfterWritingThreePoints()
                 .startsWith("dead_letters,reason=rejected-by-sink count=2i,")
                 .contains("beyond retention policy");
         assertThat(fixture.counter("failedPoints")).isEqualTo(2);

@@ -175,14 +175,15 @@ class MqttSinkWriterITCase {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong"));
     }
 
-    @Test
-    void publishesWithTheRightPasswordFromAFile() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttProtocolVersion.class)
+    void publishesWithTheRightPasswordFromAFile(MqttProtocolVersion version) throws Exception {
         Path file = secrets.resolve(UUID.randomUUID().toString());
         Files.writeString(file, PASSWORD + "\n");
         try (MqttSinkWriter<String> writer =
                 writer(
                         BROKER.passwordUri(),
-                        MqttProtocolVersion.MQTT_5,
+                        version,
                         b -> b.setUsername(USER).setPasswordFile(file.toString()))) {
             writer.write("it/sink-writer/login|ok", NO_CONTEXT);
             writer.flush(false);

@@ -18,6 +18,20 @@ public final class VigilJobOptions {
                     .defaultValue("vigil")
                     .withDescription("Name of the Flink job, as shown in the web UI.");
 
+    /** Where the sensor messages come from. */
+    public enum SourceType {
+        MQTT,
+        KAFKA
+    }
+
+    public static final ConfigOption<SourceType> SOURCE_TYPE =
+            ConfigOptions.key("source.type")
+                    .enumType(SourceType.class)
+                    .defaultValue(SourceType.MQTT)
+                    .withDescription(
+                            "mqtt: subscribe to the broker (mqtt.*); kafka: read the records an"
+                                    + " MQTT-to-Kafka bridge wrote (kafka.*).");
+
     public static final ConfigOption<List<String>> PATTERN_FILES =
             ConfigOptions.key("patterns.files")
                     .stringType()

@@ -56,7 +56,8 @@ class ShadedJarITCase {
                                 "io/moquette/",
                                 "com/hivemq/embedded/",
                                 "io/vigil/testing/",
-                                "kafka/",
+                                "kafka/server/",
+                                "kafka/Kafka.class",
                                 "scala/"))
                 .isEmpty();
     }

@@ -105,6 +105,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and (gt (int .Values.flink.jobManager.replicas) 1) (not .Values.flink.highAvailability.enabled) }}
 {{- fail "flink.jobManager.replicas > 1 needs flink.highAvailability.enabled" }}
 {{- end }}
+{{- if not (has .Values.vigil.source (list "mqtt" "kafka")) }}
+{{- fail (printf "vigil.source must be mqtt or kafka, not %q" .Values.vigil.source) }}
+{{- end }}
+{{- if eq .Values.vigil.source "kafka" }}
+{{- if not .Values.vigil.kafka.bootstrapServers }}
+{{- fail "vigil.source kafka needs vigil.kafka.bootstrapServers" }}
+{{- end }}
+{{- if eq (empty .Values.vigil.kafka.topics) (empty .Values.vigil.kafka.topicPattern) }}
+{{- fail "vigil.source kafka needs exactly one of vigil.kafka.topics and vigil.kafka.topicPattern" }}
+{{- end }}
+{{- if and .Values.vigil.kafka.sasl.mechanism (or (not .Values.vigil.kafka.sasl.username) (not .Values.vigil.kafka.sasl.existingSecret)) }}
+{{- fail "vigil.kafka.sasl.mechanism needs vigil.kafka.sasl.username and vigil.kafka.sasl.existingSecret" }}
+{{- end }}
+{{- end }}
 {{- if not (has .Values.job.upgradeMode (list "savepoint" "last-state" "stateless")) }}
 {{- fail (printf "job.upgradeMode must be savepoint, last-state or stateless, not %q" .Values.job.upgradeMode) }}
 {{- end }}

@@ -8,6 +8,7 @@ import io.vigil.job.JobSetup;
 import io.vigil.job.SensorAnalyticsJob;
 import io.vigil.testing.Await;
 import io.vigil.testing.InfluxDbExtension;
+import io.vigil.testing.KafkaBroker;
 import io.vigil.testing.LogCapture;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
@@ -16,10 +17,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -27,6 +31,10 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,12 +51,18 @@ class SecretsNeverLeaveITCase {
     private static final String MQTT_PASSWORD = "mqtt-Pw-7f3a91";
     private static final String INFLUX_PASSWORD = "influx-Pw-c4e2b8";
     private static final String URL_SECRET = "url-Pw-5d0e66";
+    private static final String KAFKA_PASSWORD = "kafka-Pw-2b7e40";
+    private static final String WRONG_KAFKA_PASSWORD = "kafka-Wrong-8a13f2";
     private static final String DEFAULT_PATTERNS =
             Path.of("../cep-patterns/patterns/default.yaml").toString();
 
     @RegisterExtension
     static final MosquittoExtension MOSQUITTO =
             MosquittoExtension.builder().withPasswordListener("vigil", MQTT_PASSWORD).build();
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA =
+            KafkaBroker.builder().withSaslListener("vigil", KAFKA_PASSWORD).build();
 
     @RegisterExtension
     static final InfluxDbExtension INFLUXDB =
@@ -74,6 +88,95 @@ class SecretsNeverLeaveITCase {
                 .anyMatch(s -> s.startsWith("io.vigil."))
                 .anyMatch(s -> s.contains("\"execution-config\""))
                 .anyMatch(s -> s.contains("Cannot connect"));
+    }
+
+    /**
+     * The Kafka input with a SCRAM login (password from a file), then a job with a wrong password:
+     * neither password shows in a log line at DEBUG or above, an exception or a REST answer.
+     */
+    @Test
+    void noKafkaPasswordInAnyLogLineExceptionOrRestConfiguration() throws Exception {
+        KAFKA.createTopic("mqtt-secrets", 1);
+        List<String> exposed = new ArrayList<>();
+        try (LogCapture log = LogCapture.start(Level.DEBUG);
+                MiniCluster cluster = startCluster()) {
+            String database = "vigil_kafka_secrets";
+            JobClient job = submit(cluster, kafkaSetup(database, KAFKA_PASSWORD));
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(
+                            Map.of(
+                                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    KAFKA.bootstrapServers()),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
+                producer.send(
+                                new ProducerRecord<>(
+                                        "mqtt-secrets",
+                                        "sensors/probe".getBytes(StandardCharsets.UTF_8),
+                                        "probe".getBytes(StandardCharsets.UTF_8)))
+                        .get();
+            }
+            Await.until(
+                    () ->
+                            !INFLUXDB.query(
+                                            database,
+                                            "SELECT count(payload) FROM dead_letters WHERE topic ="
+                                                    + " 'sensors/probe'")
+                                    .isEmpty(),
+                    Duration.ofSeconds(90),
+                    () -> "no dead letter reached InfluxDB: the job did not log in to Kafka");
+            exposed.addAll(restAnswers(cluster, job.getJobID()));
+            job.cancel().get();
+
+            JobClient refused =
+                    submit(cluster, kafkaSetup("vigil_kafka_refused", WRONG_KAFKA_PASSWORD));
+            Await.until(
+                    () ->
+                            log.lines().stream()
+                                    .anyMatch(l -> l.text().contains("Authentication failed")),
+                    Duration.ofSeconds(90),
+                    () -> "the wrong password was not refused");
+            exposed.addAll(restAnswers(cluster, refused.getJobID()));
+            if (!refused.getJobStatus().get().isGloballyTerminalState()) {
+                refused.cancel().get();
+            }
+            cluster.requestJobResult(refused.getJobID())
+                    .get()
+                    .getSerializedThrowable()
+                    .ifPresent(t -> exposed.add(ExceptionUtils.stringifyException(t)));
+            log.lines().forEach(line -> exposed.add(line.logger() + ": " + line.text()));
+        }
+
+        for (String secret : List.of(KAFKA_PASSWORD, WRONG_KAFKA_PASSWORD)) {
+            assertThat(exposed).as("where %s shows", secret).noneMatch(s -> s.contains(secret));
+        }
+        assertThat(exposed)
+                .as("the run was seen: the consumer's config and the refused login")
+                .anyMatch(s -> s.contains("sasl.jaas.config = [hidden]"))
+                .anyMatch(s -> s.contains("Authentication failed"));
+    }
+
+    private JobSetup kafkaSetup(String database, String password) throws Exception {
+        return JobSetup.fromArgs(
+                new String[] {
+                    "--source.type", "kafka",
+                    "--kafka.bootstrap-servers", KAFKA.saslBootstrapServers(),
+                    "--kafka.topics", "mqtt-secrets",
+                    "--kafka.group-id", database,
+                    "--kafka.starting-offsets", "earliest",
+                    "--kafka.sasl.mechanism", "SCRAM-SHA-256",
+                    "--kafka.sasl.username", "vigil",
+                    "--kafka.sasl.password-file", passwordFile(database, password),
+                    "--alerts.mqtt.enabled", "false",
+                    "--influxdb.url", INFLUXDB.url(),
+                    "--influxdb.username", "admin",
+                    "--influxdb.password-file", passwordFile("influx", INFLUX_PASSWORD),
+                    "--influxdb.database", database,
+                    "--influxdb.create-database", "true",
+                    "--patterns.files", DEFAULT_PATTERNS,
+                    "--restart-strategy.type", "none",
+                    "--execution.checkpointing.interval", "1s"
+                });
     }
 
     /**
@@ -155,7 +258,11 @@ class SecretsNeverLeaveITCase {
                             "--mqtt.broker-uris",
                             "tcp://vigil@127.0.0.1:" + closed,
                             "--influxdb.url",
-                            INFLUXDB.url()
+                            INFLUXDB.url(),
+                            // The database must exist, or the InfluxDB sinks may fail the job
+                            // before the MQTT source's connect error, which this target is for.
+                            "--influxdb.create-database",
+                            "true"
                         },
                         new String[] {
                             "--mqtt.broker-uris",

@@ -305,7 +305,7 @@ class SensorAnalyticsJobITCase {
      * differ in their last bits, because a window sums its readings in arrival order, and the order
      * in which two readings of one window arrive differs between runs.
      */
-    private static void assertSamePoints(
+    static void assertSamePoints(
             List<Map<String, Object>> actual, List<Map<String, Object>> expected) {
         // InfluxDB orders points of one timestamp by series, which may differ between databases.
         Map<String, Map<String, Object>> actualById = byId(actual);
@@ -357,7 +357,7 @@ class SensorAnalyticsJobITCase {
         return keys;
     }
 
-    private static Map<String, Integer> deadLetterKeys(List<Map<String, Object>> rows) {
+    static Map<String, Integer> deadLetterKeys(List<Map<String, Object>> rows) {
         Map<String, Integer> keys = new TreeMap<>();
         for (Map<String, Object> row : rows) {
             keys.merge(row.get("reason") + " " + row.get("topic"), 1, Integer::sum);

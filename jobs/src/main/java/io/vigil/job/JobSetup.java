@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -42,6 +43,7 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
     private static final List<Class<?>> OPTION_CLASSES =
             List.of(
                     VigilJobOptions.class,
+                    KafkaInputOptions.class,
                     MqttSourceOptions.class,
                     MqttSinkOptions.class,
                     InfluxDbSinkOptions.class,
@@ -86,6 +88,16 @@ public record JobSetup(Configuration config, PatternConfig patterns) {
         }
         if (!config.contains(MqttSourceOptions.CLIENT_ID_PREFIX)) {
             config.set(MqttSourceOptions.CLIENT_ID_PREFIX, DEFAULT_CLIENT_ID_PREFIX);
+        }
+        if (config.get(VigilJobOptions.SOURCE_TYPE) == VigilJobOptions.SourceType.KAFKA) {
+            List<String> errors = KafkaInput.check(config);
+            if (!errors.isEmpty()) {
+                String origin = file == null ? "command line" : file.toString();
+                throw new JobConfigException(
+                        errors.stream()
+                                .map(e -> origin + ": " + e)
+                                .collect(Collectors.joining(System.lineSeparator())));
+            }
         }
         List<String> files = config.get(VigilJobOptions.PATTERN_FILES);
         if (files == null || files.isEmpty()) {

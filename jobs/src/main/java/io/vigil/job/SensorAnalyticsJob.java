@@ -26,13 +26,14 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FlinkRuntimeException;
 
 /**
- * Vigil's Flink job: sensor readings from MQTT; window aggregates, alerts and dead letters to
- * InfluxDB; alerts also back to MQTT.
+ * Vigil's Flink job: sensor readings from MQTT (or from Kafka, as an MQTT bridge wrote them);
+ * window aggregates, alerts and dead letters to InfluxDB; alerts also back to MQTT.
  *
  * <p>{@code main} only loads the configuration and wires the real connectors; {@link #wire} takes
  * the source and sinks as arguments, so tests run the same job on bounded sources and collecting
@@ -74,17 +75,19 @@ public final class SensorAnalyticsJob {
             StreamExecutionEnvironment env, JobSetup setup, Connectors connectors) {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             // The MQTT source acknowledges messages only on completed checkpoints: without
-            // checkpoints nothing would ever be acknowledged. Decided on the environment, where the
+            // checkpoints nothing would ever be acknowledged (and Kafka offsets would never be
+            // kept). Decided on the environment, where the
             // cluster's configuration is merged in, so that a cluster's own interval is not
             // overridden.
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
+        boolean kafka = connectors.source() instanceof KafkaSource;
         DataStream<RawMessage> messages =
                 env.fromSource(
                                 connectors.source(),
                                 WatermarkStrategy.noWatermarks(),
-                                "MQTT sensors")
-                        .uid("mqtt-source");
+                                kafka ? "Kafka sensors" : "MQTT sensors")
+                        .uid(kafka ? "kafka-source" : "mqtt-source");
         SensorAnalytics analytics = new SensorAnalytics(setup.config(), setup.patterns());
         Duration watchInterval = setup.config().get(VigilJobOptions.PATTERN_WATCH_INTERVAL);
         SensorAnalytics.Outputs out;
@@ -124,12 +127,20 @@ public final class SensorAnalyticsJob {
 
     /** The real connectors, configured from the job's configuration. */
     public static Connectors connectors(Configuration config) {
-        Configuration mqtt = withTruststorePassword(config, System::getenv);
-        MqttSource<RawMessage> source =
-                MqttSource.<RawMessage>builder()
-                        .setConfiguration(mqtt)
-                        .setDeserializer(new RawMessageDeserializer())
-                        .build();
+        boolean kafka = config.get(VigilJobOptions.SOURCE_TYPE) == VigilJobOptions.SourceType.KAFKA;
+        // With the Kafka input, MQTT is only needed for alerts (the MQTT settings are then
+        // checked by the sink alone).
+        Configuration mqtt =
+                !kafka || config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
+                        ? withTruststorePassword(config, System::getenv)
+                        : config;
+        Source<RawMessage, ?, ?> source =
+                kafka
+                        ? KafkaInput.source(config, System::getenv)
+                        : MqttSource.<RawMessage>builder()
+                                .setConfiguration(mqtt)
+                                .setDeserializer(new RawMessageDeserializer())
+                                .build();
         Sink<Alert> publisher =
                 config.get(VigilJobOptions.ALERTS_MQTT_ENABLED)
                         ? MqttSink.<Alert>builder()

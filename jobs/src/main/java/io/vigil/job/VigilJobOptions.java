@@ -28,6 +28,20 @@ public final class VigilJobOptions {
                                     + " takes effect without a restart, an invalid one is"
                                     + " rejected. 0 turns watching off.");
 
+    /** Where the sensor messages come from. */
+    public enum SourceType {
+        MQTT,
+        KAFKA
+    }
+
+    public static final ConfigOption<SourceType> SOURCE_TYPE =
+            ConfigOptions.key("source.type")
+                    .enumType(SourceType.class)
+                    .defaultValue(SourceType.MQTT)
+                    .withDescription(
+                            "mqtt: subscribe to the broker (mqtt.*); kafka: read the records an"
+                                    + " MQTT-to-Kafka bridge wrote (kafka.*).");
+
     public static final ConfigOption<List<String>> PATTERN_FILES =
             ConfigOptions.key("patterns.files")
                     .stringType()

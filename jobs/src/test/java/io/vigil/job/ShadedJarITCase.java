@@ -42,7 +42,10 @@ class ShadedJarITCase {
                         "io/vigil/connectors/mqtt/source/MqttSource.class",
                         "io/vigil/connectors/influxdb/sink/InfluxDbSink.class",
                         "com/hivemq/client/mqtt/MqttClient.class",
-                        "org/influxdb/InfluxDB.class");
+                        "org/influxdb/InfluxDB.class",
+                        "io/vigil/job/KafkaInput.class",
+                        "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                        "org/apache/kafka/clients/consumer/KafkaConsumer.class");
     }
 
     @Test
@@ -52,7 +55,10 @@ class ShadedJarITCase {
                                 "io/vigil/tools/",
                                 "io/moquette/",
                                 "com/hivemq/embedded/",
-                                "io/vigil/testing/"))
+                                "io/vigil/testing/",
+                                "kafka/server/",
+                                "kafka/Kafka.class",
+                                "scala/"))
                 .isEmpty();
     }
 
@@ -65,7 +71,8 @@ class ShadedJarITCase {
                                 "org/apache/flink/api/common/",
                                 "org/apache/flink/configuration/",
                                 "org/apache/logging/",
-                                "org/slf4j/"))
+                                "org/slf4j/",
+                                "org/apache/commons/lang3/"))
                 .isEmpty();
     }
 

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
 import io.vigil.job.JobConfigLoader;
 import io.vigil.job.JobSetup;
+import io.vigil.job.KafkaInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,7 +70,7 @@ class HelmChartTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all"})
+    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all", "kafka"})
     void lintPassesStrictly(String scenario, @TempDir Path workDir) {
         Path valuesFile = "default".equals(scenario) ? null : ciValues(scenario);
 
@@ -80,7 +82,7 @@ class HelmChartTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all"})
+    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all", "kafka"})
     void rendersOnlyKnownKindsWithValidNamesAndChartLabels(String scenario) {
         List<JsonNode> documents = render(scenarioValues(scenario), Map.of());
 
@@ -289,7 +291,7 @@ class HelmChartTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all"})
+    @ValueSource(strings = {"default", "mosquitto", "influxdb", "grafana", "all", "kafka"})
     void jobConfigLoadsWithTheJobsLoaderAndHoldsNoSecret(String scenario, @TempDir Path dir)
             throws Exception {
         List<JsonNode> documents = render(scenarioValues(scenario), Map.of());
@@ -385,6 +387,55 @@ class HelmChartTest {
         JsonNode config = jobConfig(documents);
         assertThat(config.path("influxdb.token-env").asText()).isEqualTo("VIGIL_INFLUXDB_TOKEN");
         assertThat(config.has("influxdb.password-env")).isFalse();
+    }
+
+    @Test
+    void kafkaValuesGiveTheJobAKafkaInputWithItsSecretsFromSecrets(@TempDir Path dir)
+            throws Exception {
+        List<JsonNode> documents = render(List.of(ciValues("kafka")), Map.of());
+        Path file = dir.resolve("vigil.yaml");
+        Files.writeString(
+                file,
+                named(documents, "ConfigMap", FULLNAME + "-config")
+                        .path("data")
+                        .path("vigil.yaml")
+                        .asText());
+        Configuration config =
+                Configuration.fromMap(
+                        new JobConfigLoader(JobSetup::isKnownKey, JobSetup.SECRET_KEYS)
+                                .load(file, List.of()));
+
+        assertThat(KafkaInput.check(config)).as("the job's own checks").isEmpty();
+        assertThat(config.toMap())
+                .containsEntry("source.type", "kafka")
+                .containsEntry("kafka.bootstrap-servers", "kafka-0.kafka:9093,kafka-1.kafka:9093")
+                .containsEntry("kafka.topics", "mqtt-sensors")
+                .containsEntry("kafka.group-id", "vigil-prod")
+                .containsEntry("kafka.sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("kafka.sasl.username", "vigil")
+                .containsEntry("kafka.sasl.password-env", "VIGIL_KAFKA_PASSWORD")
+                .containsEntry("kafka.tls.enabled", "true")
+                .containsEntry("kafka.tls.truststore.path", "/opt/vigil/kafka-tls/ca.crt")
+                .containsEntry("kafka.tls.truststore.type", "PEM");
+        assertSecretRef(flinkEnv(documents).get("VIGIL_KAFKA_PASSWORD"), "vigil-kafka", "password");
+        JsonNode volume =
+                stream(
+                                single(documents, "FlinkDeployment")
+                                        .path("spec")
+                                        .path("podTemplate")
+                                        .path("spec")
+                                        .path("volumes"))
+                        .filter(v -> "vigil-kafka-tls".equals(v.path("name").asText()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("kafka-ca");
+        assertThat(flinkContainer(documents).path("volumeMounts").toString())
+                .contains("/opt/vigil/kafka-tls");
+        assertThat(ofKind(documents, "Secret")).isEmpty();
+
+        JsonNode mqttOnly = jobConfig(render(Map.of()));
+        assertThat(mqttOnly.has("source.type")).isFalse();
+        assertThat(flinkEnv(render(Map.of()))).doesNotContainKey("VIGIL_KAFKA_PASSWORD");
     }
 
     @Test
@@ -488,6 +539,27 @@ class HelmChartTest {
                         Map.of("job.upgradeMode", "savepiont"),
                         "job.upgradeMode must be savepoint, last-state or stateless, not"
                                 + " \"savepiont\""),
+                Arguments.of(
+                        Map.of("vigil.source", "kafka"),
+                        "vigil.source kafka needs vigil.kafka.bootstrapServers"),
+                Arguments.of(
+                        Map.of(
+                                "vigil.source", "kafka",
+                                "vigil.kafka.bootstrapServers", "k:9092",
+                                "vigil.kafka.topics[0]", "a",
+                                "vigil.kafka.topicPattern", "b.*"),
+                        "needs exactly one of vigil.kafka.topics and vigil.kafka.topicPattern"),
+                Arguments.of(
+                        Map.of(
+                                "vigil.source", "kafka",
+                                "vigil.kafka.bootstrapServers", "k:9092",
+                                "vigil.kafka.topics[0]", "a",
+                                "vigil.kafka.sasl.mechanism", "PLAIN"),
+                        "vigil.kafka.sasl.mechanism needs vigil.kafka.sasl.username and"
+                                + " vigil.kafka.sasl.existingSecret"),
+                Arguments.of(
+                        Map.of("vigil.source", "amqp"),
+                        "vigil.source must be mqtt or kafka, not \"amqp\""),
                 Arguments.of(
                         Map.of("flink.highAvailability.storageDir", ""),
                         "flink.highAvailability.storageDir is required with HA"));

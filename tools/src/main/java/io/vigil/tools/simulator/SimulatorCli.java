@@ -47,7 +47,7 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "simulate",
         header = "publish a simulated fleet with injected anomalies and its ground truth",
-        customSynopsis = "simulate --broker URI [options]",
+        customSynopsis = "simulate --broker URI | --kafka SERVERS [options]",
         description = "Publishes a simulated sensor fleet to MQTT and writes its ground truth.",
         optionListHeading = "%nOptions:%n",
         sortOptions = false,
@@ -69,6 +69,20 @@ public final class SimulatorCli implements Callable<Integer> {
 
     @Option(names = "--broker", paramLabel = "URI", descriptionKey = "broker-uri")
     private String broker;
+
+    @Option(
+            names = "--kafka",
+            paramLabel = "SERVERS",
+            description =
+                    "Write to Kafka instead of MQTT, as an MQTT-to-Kafka bridge does (MQTT topic as"
+                            + " the record key): bootstrap servers host:port[,host:port].")
+    private String kafka;
+
+    @Option(
+            names = "--kafka-topic",
+            paramLabel = "TOPIC",
+            description = "The Kafka topic to write to with --kafka (default: ${DEFAULT-VALUE}).")
+    private String kafkaTopic = "mqtt-sensors";
 
     @Option(names = "--sites", paramLabel = "N")
     private int sites = SimulatorOptions.SITES.defaultValue();
@@ -181,9 +195,12 @@ public final class SimulatorCli implements Callable<Integer> {
         }
         FleetSimulation simulation;
         MqttFleetPublisher publisher = null;
+        KafkaFleetPublisher kafkaPublisher = null;
         try {
             simulation = FleetSimulation.generate(spec());
-            if (!dryRun) {
+            if (!dryRun && kafka != null) {
+                kafkaPublisher = kafkaPublisher();
+            } else if (!dryRun) {
                 publisher = publisher();
             }
         } catch (IllegalArgumentException e) {
@@ -199,7 +216,40 @@ public final class SimulatorCli implements Callable<Integer> {
             }
             out.printf("ground truth: %d episodes in %s%n", simulation.episodes().size(), labels);
         }
+        if (kafkaPublisher != null) {
+            return publish(kafkaPublisher, simulation);
+        }
         return publisher == null ? ExitCode.OK : publish(publisher, simulation);
+    }
+
+    private int publish(KafkaFleetPublisher publisher, FleetSimulation simulation) {
+        try {
+            MqttFleetPublisher.Report report = publisher.publish(simulation);
+            if (!report.isComplete()) {
+                err.printf(
+                        "simulate: %d of %d records failed or were not acknowledged%s%n",
+                        report.total() - report.acked(),
+                        report.total(),
+                        report.firstError() == null ? "" : "; first error: " + report.firstError());
+                return ExitCode.FAILED;
+            }
+            return ExitCode.OK;
+        } catch (FlinkRuntimeException e) {
+            err.println("simulate: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+    }
+
+    private KafkaFleetPublisher kafkaPublisher() {
+        if (broker != null) {
+            throw new IllegalArgumentException("--broker and --kafka cannot be used together");
+        }
+        return KafkaFleetPublisher.builder()
+                .setBootstrapServers(kafka)
+                .setTopic(kafkaTopic)
+                .setPacing(pacing())
+                .setProgress(out)
+                .build();
     }
 
     private int publish(MqttFleetPublisher publisher, FleetSimulation simulation) {

@@ -90,7 +90,7 @@ run_figure() {
   echo "== $figure: io.vigil.benchmarks.$class $*" | tee "$out/$figure.txt"
   {
     echo "started $(date -u +%FT%TZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-    [ $smoke = 1 ] && echo "SMOKE RUN: tiny sizes, to show that it works; not a measurement"
+    if [ $smoke = 1 ]; then echo "SMOKE RUN: tiny sizes, to show that it works; not a measurement"; fi
   } | tee -a "$out/$figure.txt"
   local status=0
   run_class "io.vigil.benchmarks.$class" "$@" 2>"$out/$figure.stderr.log" | tee -a "$out/$figure.txt" \

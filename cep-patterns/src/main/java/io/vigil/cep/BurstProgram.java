@@ -120,11 +120,7 @@ final class BurstProgram implements PatternProgram {
                                 || !current.previousAbove
                                 || timestamp - current.lastTimestamp > withinMillis);
         next.previousAbove = above;
-        next.lastTimestamp = timestamp;
-        if (next.cleanupAt == BurstState.NONE) {
-            next.cleanupAt = timestamp + retentionMillis;
-            context.registerEventTimeTimer(next.cleanupAt);
-        }
+        next.touch(timestamp, retentionMillis, context);
         state.update(next);
         matcher.process(new ScoredReading(reading, inForce, startsRun), timestamp, alerts);
     }
@@ -133,29 +129,21 @@ final class BurstProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
         BurstState current = state.value();
-        if (current == null || current.cleanupAt != timestamp) {
+        if (current == null || !current.isCleanupTimer(timestamp)) {
             return;
         }
-        // One cleanup timer per key, moved lazily: cheaper than a timer per reading.
-        long quietUntil = current.lastTimestamp + retentionMillis;
-        if (quietUntil <= timestamp) {
+        if (current.expires(timestamp, retentionMillis, context)) {
             state.clear();
             matcher.forgetIdleKey();
         } else {
-            current.cleanupAt = quietUntil;
-            context.registerEventTimeTimer(quietUntil);
             state.update(current);
         }
     }
 
     /** The scoring state of one key. A POJO: Flink serializes it without Kryo. */
-    public static final class BurstState {
-        static final long NONE = Long.MIN_VALUE;
-
+    public static final class BurstState extends RetainedKeyState {
         public boolean previousAbove;
         public double baseline;
-        public long lastTimestamp;
-        public long cleanupAt = NONE;
 
         public BurstState() {}
     }

@@ -97,11 +97,7 @@ final class DriftProgram implements PatternProgram {
         next.minimaTimes = times;
         next.minimaValues = values;
         next.previousValue = value;
-        next.lastTimestamp = timestamp;
-        if (next.cleanupAt == DriftState.NONE) {
-            next.cleanupAt = timestamp + withinMillis;
-            context.registerEventTimeTimer(next.cleanupAt);
-        }
+        next.touch(timestamp, withinMillis, context);
         state.update(next);
         matcher.process(new RiseStep(reading, keepsUp, mayComplete), timestamp, alerts);
     }
@@ -110,29 +106,22 @@ final class DriftProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
         DriftState current = state.value();
-        if (current == null || current.cleanupAt != timestamp) {
+        if (current == null || !current.isCleanupTimer(timestamp)) {
             return;
         }
-        long quietUntil = current.lastTimestamp + withinMillis;
-        if (quietUntil <= timestamp) {
+        if (current.expires(timestamp, withinMillis, context)) {
             state.clear();
             matcher.forgetIdleKey();
         } else {
-            current.cleanupAt = quietUntil;
-            context.registerEventTimeTimer(quietUntil);
             state.update(current);
         }
     }
 
     /** The marking state of one key. A POJO: Flink serializes it without Kryo. */
-    public static final class DriftState {
-        static final long NONE = Long.MIN_VALUE;
-
+    public static final class DriftState extends RetainedKeyState {
         public double previousValue;
         public long[] minimaTimes = new long[0];
         public double[] minimaValues = new double[0];
-        public long lastTimestamp;
-        public long cleanupAt = NONE;
 
         public DriftState() {}
     }

@@ -85,7 +85,7 @@ class LivePatternsITCase {
                     new TestStreamEnvironment(cluster, setup.config(), 2, List.of(), List.of());
             SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
             JobClient job = env.executeAsync("live-patterns");
-            awaitSubscribed(publisher);
+            ReaderProbe.awaitSubscribed(publisher, INFLUXDB, DATABASE, "sensors/probe");
             long t0 = (System.currentTimeMillis() / MINUTE - 30) * MINUTE;
 
             phase(publisher, t0);
@@ -183,16 +183,6 @@ class LivePatternsITCase {
         return "patterns:\n" + patterns;
     }
 
-    private static void awaitSubscribed(MosquittoTestPublisher probe) throws Exception {
-        Await.until(
-                () -> {
-                    probe.publish("sensors/probe", "probe", 1);
-                    return count("SELECT count(payload) FROM dead_letters") > 0;
-                },
-                Duration.ofSeconds(90),
-                () -> "no reader subscribed");
-    }
-
     private static void awaitCount(String influxql, long expected) throws Exception {
         Await.until(
                 () -> count(influxql) >= expected,
@@ -203,11 +193,6 @@ class LivePatternsITCase {
     }
 
     private static long count(String influxql) {
-        try {
-            List<Map<String, Object>> rows = INFLUXDB.query(DATABASE, influxql);
-            return rows.isEmpty() ? 0 : ((Number) rows.get(0).get("count")).longValue();
-        } catch (IllegalStateException databaseNotThereYet) {
-            return 0;
-        }
+        return INFLUXDB.count(DATABASE, influxql);
     }
 }

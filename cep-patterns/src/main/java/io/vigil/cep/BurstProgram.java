@@ -30,7 +30,9 @@ final class BurstProgram implements PatternProgram {
     private final double baselineWeight;
     private final long withinMillis;
     private final long retentionMillis;
+    private final Double clearLevel;
     private final CepMatcher<ScoredReading> matcher;
+    private final AlertLifecycle lifecycle;
 
     private transient ValueState<BurstState> state;
     private transient CepMatcher.Matches<ScoredReading> alerts;
@@ -42,6 +44,8 @@ final class BurstProgram implements PatternProgram {
         this.baselineWeight = baselineWeight;
         this.withinMillis = pattern.spec.within().toMillis();
         this.retentionMillis = retentionMillis;
+        this.clearLevel = pattern.spec.clearLevel();
+        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1);
         this.matcher =
                 new CepMatcher<>(
                         pattern.pattern(),
@@ -80,18 +84,24 @@ final class BurstProgram implements PatternProgram {
                                                 .createSerializer(
                                                         TypeInformation.of(BurstState.class))));
         matcher.open(context);
+        lifecycle.open(context);
         alerts =
                 new CepMatcher.Matches<>() {
                     @Override
-                    public void matched(Map<String, List<ScoredReading>> match, long timestamp) {
-                        context.emit(pattern.alert(BurstPattern.loudReadings(match)), timestamp);
+                    public void matched(Map<String, List<ScoredReading>> match, long timestamp)
+                            throws Exception {
+                        lifecycle.detected(
+                                pattern.alert(BurstPattern.loudReadings(match)),
+                                timestamp,
+                                context);
                     }
 
                     @Override
-                    public void timedOut(Map<String, List<ScoredReading>> match, long timestamp) {
+                    public void timedOut(Map<String, List<ScoredReading>> match, long timestamp)
+                            throws Exception {
                         List<ScoredReading> loud = BurstPattern.loudReadings(match);
                         if (loud.size() >= pattern.spec.minEvents()) {
-                            context.emit(pattern.alert(loud), timestamp);
+                            lifecycle.detected(pattern.alert(loud), timestamp, context);
                         }
                     }
                 };
@@ -123,11 +133,13 @@ final class BurstProgram implements PatternProgram {
         next.touch(timestamp, retentionMillis, context);
         state.update(next);
         matcher.process(new ScoredReading(reading, inForce, startsRun), timestamp, alerts);
+        lifecycle.observed(reading, clearLevel == null ? !above : value <= clearLevel, context);
     }
 
     @Override
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
+        lifecycle.onEventTime(timestamp, context);
         BurstState current = state.value();
         if (current == null || !current.isCleanupTimer(timestamp)) {
             return;

@@ -277,15 +277,22 @@ class BurstPatternTest {
                             relative ? null : 85.0,
                             relative ? 0.5 * (2 + random.nextInt(8)) : null,
                             1 + random.nextInt(4),
-                            Duration.ofSeconds(3 + random.nextInt(15)));
+                            Duration.ofSeconds(3 + random.nextInt(15)),
+                            null,
+                            TestPatterns.randomAlertSettings(random));
             List<SensorReading> readings = RandomReadings.noise(random, 80, 6, 80, 20);
             try (EngineHarness harness = new EngineHarness(new BurstPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
+                LifecycleModel.Expected expected = expectedBursts(spec, readings);
                 assertOutput(harness.alerts())
                         .as("seed %d, %s", seed, spec)
-                        .hasRemainingAlertsInAnyOrder(expectedBursts(spec, readings));
-                assertThat(harness.numKeyedStateEntries()).isZero();
+                        .hasRemainingAlertsInAnyOrder(expected.firing());
+                assertOutput(harness.resolved())
+                        .as("seed %d, %s: resolved", seed, spec)
+                        .hasRemainingAlertsInAnyOrder(expected.resolved());
+                // What remains is the state of an alert still firing, or cooling down, at the end.
+                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
                 alerts += harness.alerts().size();
             }
         }
@@ -293,7 +300,7 @@ class BurstPatternTest {
     }
 
     /** The rules in {@link BurstPattern}'s Javadoc, written out plainly. */
-    private static List<ExpectedAlert> expectedBursts(
+    private static LifecycleModel.Expected expectedBursts(
             BurstSpec spec, List<SensorReading> readings) {
         int n = readings.size();
         long within = spec.within().toMillis();
@@ -313,7 +320,7 @@ class BurstPatternTest {
             }
             loud[i] = value > threshold;
         }
-        List<ExpectedAlert> alerts = new ArrayList<>();
+        List<LifecycleModel.Detection> detections = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long start = readings.get(i).timestamp();
             boolean startsRun =
@@ -331,14 +338,15 @@ class BurstPatternTest {
                 j++;
             }
             if (j - i >= spec.minEvents()) {
-                alerts.add(
-                        alert().startedAt(start)
-                                .endedAt(readings.get(j - 1).timestamp())
-                                .events(j - i)
-                                .peak(peak));
+                detections.add(new LifecycleModel.Detection(i, j - 1, j - i, peak));
             }
         }
-        return alerts;
+        // A burst's alert resolves at a reading that is not loud.
+        boolean[] clear = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            clear[i] = !loud[i];
+        }
+        return LifecycleModel.expect(readings, clear, detections, spec.alerting());
     }
 
     @Test

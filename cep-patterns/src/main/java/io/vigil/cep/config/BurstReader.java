@@ -8,9 +8,10 @@ final class BurstReader extends PatternReader {
 
     static final String THRESHOLD = "threshold";
     static final String ABOVE_BASELINE = "above-baseline";
+    static final String CLEAR_LEVEL = "clear-level";
 
     BurstReader() {
-        super(BurstSpec.TYPE, THRESHOLD, ABOVE_BASELINE, MIN_EVENTS, WITHIN);
+        super(BurstSpec.TYPE, THRESHOLD, ABOVE_BASELINE, MIN_EVENTS, WITHIN, CLEAR_LEVEL);
     }
 
     @Override
@@ -34,6 +35,21 @@ final class BurstReader extends PatternReader {
                     fields.line(ABOVE_BASELINE));
         }
         aboveBaseline.ifPresent(v -> fields.check(ABOVE_BASELINE, v > 0, "must be above 0"));
+        Optional<Double> clearLevel = fields.number(CLEAR_LEVEL, false);
+        if (clearLevel.isPresent() && fields.has(ABOVE_BASELINE)) {
+            fields.error(
+                    CLEAR_LEVEL,
+                    "goes with an absolute 'threshold' only; an 'above-baseline' burst clears at"
+                            + " the first reading that is not above its threshold",
+                    fields.line(CLEAR_LEVEL));
+        }
+        if (clearLevel.isPresent() && threshold.isPresent()) {
+            fields.check(
+                    CLEAR_LEVEL,
+                    clearLevel.get() <= threshold.get(),
+                    "must be at or below 'threshold' (the alert resolves when a reading comes"
+                            + " back down to it)");
+        }
         Optional<Integer> minEvents = fields.integer(MIN_EVENTS, 1);
         Optional<Duration> within = fields.duration(WITHIN);
         if (minEvents.isEmpty() || within.isEmpty()) {
@@ -47,6 +63,8 @@ final class BurstReader extends PatternReader {
                         threshold.orElse(null),
                         aboveBaseline.orElse(null),
                         minEvents.get(),
-                        within.get()));
+                        within.get(),
+                        clearLevel.orElse(null),
+                        common.alerting()));
     }
 }

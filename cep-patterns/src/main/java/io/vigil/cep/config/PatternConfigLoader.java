@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -56,8 +57,17 @@ public final class PatternConfigLoader {
     static final String TYPE = "type";
     static final String METRICS = "metrics";
     static final String SEVERITY = "severity";
+    static final String CLEAR_FOR = "clear-for";
+    static final String COOLDOWN = "cooldown";
+    static final String REPEAT_AFTER = "repeat-after";
+    static final String ESCALATE_AFTER = "escalate-after";
+    static final String ESCALATE_TO = "escalate-to";
 
     private static final List<String> COMMON_FIELDS = List.of(NAME, TYPE, METRICS, SEVERITY);
+
+    /** How every pattern's alerts live; listed after the fields of the pattern's type. */
+    private static final List<String> ALERT_FIELDS =
+            List.of(CLEAR_FOR, COOLDOWN, REPEAT_AFTER, ESCALATE_AFTER, ESCALATE_TO);
 
     /** Names become an InfluxDB tag and an MQTT topic level ({@code alerts/.../{pattern}}). */
     private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -227,9 +237,54 @@ public final class PatternConfigLoader {
             // A pattern without a valid name has had its error reported, so the spec that carries
             // its position instead is dropped below with every other pattern that has an error.
             PatternReader.Common common =
-                    new PatternReader.Common(name.orElse(id), severity, metrics);
+                    new PatternReader.Common(
+                            name.orElse(id), severity, metrics, alerting(fields, severity));
             return reader.flatMap(r -> r.read(common, fields))
                     .filter(spec -> fileErrors.count() == errorsBefore);
+        }
+
+        /** The alert lifecycle fields every pattern has; errors are reported through fields. */
+        private AlertSettings alerting(FieldReader fields, String severity) {
+            Duration clearFor = fields.optionalDuration(CLEAR_FOR).orElse(Duration.ZERO);
+            Duration cooldown = fields.optionalDuration(COOLDOWN).orElse(Duration.ZERO);
+            Duration repeatAfter = fields.optionalDuration(REPEAT_AFTER).orElse(null);
+            Duration escalateAfter = fields.optionalDuration(ESCALATE_AFTER).orElse(null);
+            String escalateTo = fields.string(ESCALATE_TO, false).orElse(null);
+            if (escalateTo != null && escalateTo.isBlank()) {
+                fields.error(ESCALATE_TO, "must not be blank", fields.line(ESCALATE_TO));
+                return AlertSettings.DEFAULTS;
+            }
+            if (fields.has(ESCALATE_AFTER) != fields.has(ESCALATE_TO)) {
+                String missing = fields.has(ESCALATE_AFTER) ? ESCALATE_TO : ESCALATE_AFTER;
+                String given = fields.has(ESCALATE_AFTER) ? ESCALATE_AFTER : ESCALATE_TO;
+                fields.error(
+                        missing,
+                        String.format(
+                                "missing; '%s' and '%s' go together (after how long the alert"
+                                        + " takes which severity)",
+                                ESCALATE_AFTER, ESCALATE_TO),
+                        fields.line(given));
+                return AlertSettings.DEFAULTS;
+            }
+            if (escalateTo != null && escalateTo.equals(severity)) {
+                fields.error(
+                        ESCALATE_TO,
+                        String.format(
+                                "is the pattern's severity '%s' already; name the severity the"
+                                        + " alert escalates to",
+                                severity),
+                        fields.line(ESCALATE_TO));
+                return AlertSettings.DEFAULTS;
+            }
+            if (escalateAfter == null && fields.has(ESCALATE_AFTER)) {
+                return AlertSettings.DEFAULTS; // reported by optionalDuration
+            }
+            return new AlertSettings(
+                    clearFor,
+                    cooldown,
+                    repeatAfter,
+                    escalateAfter,
+                    escalateAfter == null ? null : escalateTo);
         }
 
         /** Reports a name that is missing, not a string, malformed or already taken. */
@@ -273,6 +328,7 @@ public final class PatternConfigLoader {
             // The type is wrong or missing: flag only keys that no type knows.
             READERS.forEach(r -> allowed.addAll(r.fields()));
         }
+        allowed.addAll(ALERT_FIELDS);
         return List.copyOf(allowed);
     }
 }

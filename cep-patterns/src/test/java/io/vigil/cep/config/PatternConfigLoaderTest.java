@@ -416,7 +416,8 @@ class PatternConfigLoaderTest {
                 .isEqualTo(
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
                                 + " pattern are: name, type, metrics, severity, threshold,"
-                                + " above-baseline, min-events, within (line 6)");
+                                + " above-baseline, min-events, within, clear-level, clear-for,"
+                                + " cooldown, repeat-after, escalate-after, escalate-to (line 6)");
     }
 
     @Test
@@ -441,14 +442,17 @@ class PatternConfigLoaderTest {
                                 "nmae",
                                 "unknown field (did you mean 'name'?); the fields of a pattern"
                                         + " are: name, type, metrics, severity, threshold,"
-                                        + " above-baseline, min-events, within, tolerance,"
-                                        + " min-rise, after (line 2)"),
+                                        + " above-baseline, min-events, within, clear-level,"
+                                        + " tolerance, min-rise, after, clear-for, cooldown,"
+                                        + " repeat-after, escalate-after, escalate-to (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
                                     + " name, type, metrics, severity, threshold, above-baseline,"
-                                    + " min-events, within, tolerance, min-rise, after (line 3)"));
+                                    + " min-events, within, clear-level, tolerance, min-rise,"
+                                    + " after, clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 3)"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.vigil.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One event in the life of an alert raised by a pattern for one key: the pattern's name and type,
  * its severity, the key, the event time the alert started at, the number of readings and the peak
@@ -55,10 +57,12 @@ public record Alert(
     }
 
     /** The event time from the start of the alert to {@code endedAt}. */
+    @JsonIgnore
     public long durationMillis() {
         return endedAt - startedAt;
     }
 
+    @JsonIgnore
     public boolean isFiring() {
         return state == AlertState.FIRING;
     }

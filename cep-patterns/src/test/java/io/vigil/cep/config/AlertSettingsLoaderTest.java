@@ -55,6 +55,19 @@ class AlertSettingsLoaderTest {
     }
 
     @Test
+    void theExampleFileLoadsWithTheDefaults() {
+        PatternConfig config =
+                PatternConfigLoader.load(
+                        Path.of("patterns/default.yaml"),
+                        Path.of("patterns/examples/held-sound-alert.yaml"));
+
+        BurstSpec held = (BurstSpec) config.patterns().get(3);
+        assertThat(held.name()).isEqualTo("sound-burst-held");
+        assertThat(held.clearLevel()).isEqualTo(80.0);
+        assertThat(held.alerting().escalateTo()).isEqualTo("critical");
+    }
+
+    @Test
     void reportsEachMistakeWithItsPatternFieldAndLine() {
         Path file =
                 write(

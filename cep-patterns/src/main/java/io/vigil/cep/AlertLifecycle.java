@@ -47,6 +47,7 @@ final class AlertLifecycle implements Serializable {
     private final PatternSpec spec;
     private final AlertSettings settings;
     private final long reportDelayMillis;
+    private final boolean lowestIsPeak;
 
     private transient ValueState<LifecycleState> state;
 
@@ -55,9 +56,18 @@ final class AlertLifecycle implements Serializable {
      *     may report a detection: the end of the cooldown is remembered that much longer
      */
     AlertLifecycle(PatternSpec spec, long reportDelayMillis) {
+        this(spec, reportDelayMillis, false);
+    }
+
+    /**
+     * @param lowestIsPeak whether the pattern's peak is its lowest value (a burst below a
+     *     threshold, a falling drift): an alert then absorbs the lowest peak of its detections
+     */
+    AlertLifecycle(PatternSpec spec, long reportDelayMillis, boolean lowestIsPeak) {
         this.spec = spec;
         this.settings = spec.alerting();
         this.reportDelayMillis = reportDelayMillis;
+        this.lowestIsPeak = lowestIsPeak;
     }
 
     void open(ProgramContext context) {
@@ -88,7 +98,10 @@ final class AlertLifecycle implements Serializable {
         if (current != null && current.firing) {
             current.endedAt = Math.max(current.endedAt, detection.endedAt());
             current.events += detection.events();
-            current.peak = Math.max(current.peak, detection.peak());
+            current.peak =
+                    lowestIsPeak
+                            ? Math.min(current.peak, detection.peak())
+                            : Math.max(current.peak, detection.peak());
             state.update(current);
             return;
         }

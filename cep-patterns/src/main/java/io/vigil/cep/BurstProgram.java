@@ -1,5 +1,6 @@
 package io.vigil.cep;
 
+import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.engine.CepMatcher;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
@@ -25,12 +26,10 @@ final class BurstProgram implements PatternProgram {
     private static final long serialVersionUID = 1L;
 
     private final BurstPattern pattern;
-    private final Double threshold;
-    private final Double aboveBaseline;
+    private final BurstSpec spec;
     private final double baselineWeight;
     private final long withinMillis;
     private final long retentionMillis;
-    private final Double clearLevel;
     private final CepMatcher<ScoredReading> matcher;
     private final AlertLifecycle lifecycle;
 
@@ -39,13 +38,11 @@ final class BurstProgram implements PatternProgram {
 
     BurstProgram(BurstPattern pattern, double baselineWeight, long retentionMillis) {
         this.pattern = pattern;
-        this.threshold = pattern.spec.threshold();
-        this.aboveBaseline = pattern.spec.aboveBaseline();
+        this.spec = pattern.spec;
         this.baselineWeight = baselineWeight;
         this.withinMillis = pattern.spec.within().toMillis();
         this.retentionMillis = retentionMillis;
-        this.clearLevel = pattern.spec.clearLevel();
-        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1);
+        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1, pattern.spec.below());
         this.matcher =
                 new CepMatcher<>(
                         pattern.pattern(),
@@ -113,27 +110,27 @@ final class BurstProgram implements PatternProgram {
         BurstState next = current == null ? new BurstState() : current;
         double value = reading.value();
         double inForce;
-        if (aboveBaseline == null) {
-            inForce = threshold;
+        if (!spec.isRelativeToBaseline()) {
+            inForce = spec.threshold();
         } else {
             double base = current == null ? value : next.baseline;
-            inForce = base + aboveBaseline;
-            if (value <= inForce) {
+            inForce = spec.relativeThreshold(base);
+            if (!spec.breaches(value, inForce)) {
                 next.baseline = current == null ? value : base + baselineWeight * (value - base);
             }
         }
-        boolean above = value > inForce;
+        boolean beyond = spec.breaches(value, inForce);
         long timestamp = reading.timestamp();
         boolean startsRun =
-                above
+                beyond
                         && (current == null
                                 || !current.previousAbove
                                 || timestamp - current.lastTimestamp > withinMillis);
-        next.previousAbove = above;
+        next.previousAbove = beyond;
         next.touch(timestamp, retentionMillis, context);
         state.update(next);
-        matcher.process(new ScoredReading(reading, inForce, startsRun), timestamp, alerts);
-        lifecycle.observed(reading, clearLevel == null ? !above : value <= clearLevel, context);
+        matcher.process(new ScoredReading(reading, inForce, beyond, startsRun), timestamp, alerts);
+        lifecycle.observed(reading, spec.clears(value, inForce), context);
     }
 
     @Override

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.cep.config.AlertSettings;
 import io.vigil.cep.config.BurstSpec;
+import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.model.AlertState;
 import io.vigil.model.SensorReading;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -146,6 +149,39 @@ class AlertLifecycleTest {
         }
     }
 
+    @Test
+    void aLevelBelowAThresholdFiresAndResolvesAtTheClearLevelAbove() throws Exception {
+        PatternConfig config = PatternConfigLoader.load(Path.of("patterns/examples/fuel-low.yaml"));
+        BurstSpec fuel = (BurstSpec) config.patterns().get(0);
+        try (EngineHarness harness = new EngineHarness(new BurstPattern(fuel))) {
+            // 9, 8, 7.5 % (below 10 for 3 readings), 12 % (not below, not yet clear), 20 %.
+            harness.add(fuel(60, 11), fuel(120, 9), fuel(180, 8), fuel(240, 7.5), fuel(300, 12));
+            harness.add(fuel(360, 9.5), fuel(420, 20));
+            harness.watermark(3600 * S);
+
+            assertOutput(harness.events())
+                    .nextAlert(
+                            alert().state(AlertState.FIRING)
+                                    .startedAt(120 * S)
+                                    .endedAt(240 * S)
+                                    .events(3)
+                                    .peak(7.5))
+                    .nextAlert(
+                            alert().state(AlertState.RESOLVED)
+                                    .startedAt(120 * S)
+                                    .endedAt(420 * S)
+                                    .events(3)
+                                    .peak(7.5))
+                    .hasNoMoreAlerts();
+            assertThat(harness.events().get(0).message())
+                    .isEqualTo("3 readings below 10.0 % over 120.0 s, lowest 7.5");
+        }
+    }
+
+    private static SensorReading fuel(long seconds, double percent) {
+        return new SensorReading("depot-1", "tank-4", "fuel-level", seconds * S, percent, "%");
+    }
+
     private static BurstSpec burst(Double clearLevel, AlertSettings settings) {
         return new BurstSpec(
                 "loud",
@@ -155,6 +191,7 @@ class AlertLifecycleTest {
                 null,
                 3,
                 Duration.ofSeconds(10),
+                false,
                 clearLevel,
                 settings);
     }

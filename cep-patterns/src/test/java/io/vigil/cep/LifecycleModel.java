@@ -38,6 +38,16 @@ final class LifecycleModel {
             boolean[] clear,
             List<Detection> detections,
             AlertSettings settings) {
+        return expect(readings, clear, detections, settings, false);
+    }
+
+    /** As above; with {@code lowestIsPeak} an alert's peak is the lowest of its detections'. */
+    static Expected expect(
+            List<SensorReading> readings,
+            boolean[] clear,
+            List<Detection> detections,
+            AlertSettings settings,
+            boolean lowestIsPeak) {
         List<ExpectedAlert> firing = new ArrayList<>();
         List<ExpectedAlert> resolved = new ArrayList<>();
         Open open = null;
@@ -45,7 +55,7 @@ final class LifecycleModel {
         for (Detection d : detections) {
             if (open != null) {
                 if (open.resolvedBy == -1 || d.last() < open.resolvedBy) {
-                    open.absorb(d);
+                    open.absorb(d, lowestIsPeak);
                     continue;
                 }
                 resolvedAt = readings.get(open.resolvedBy).timestamp();
@@ -105,9 +115,13 @@ final class LifecycleModel {
             this.peak = d.peak();
         }
 
-        void absorb(Detection d) {
+        void absorb(Detection d, boolean lowestIsPeak) {
             events += d.events();
-            peak = peak == null || d.peak() == null ? null : Math.max(peak, d.peak());
+            if (peak == null || d.peak() == null) {
+                peak = null;
+            } else {
+                peak = lowestIsPeak ? Math.min(peak, d.peak()) : Math.max(peak, d.peak());
+            }
         }
 
         ExpectedAlert resolved(long at) {

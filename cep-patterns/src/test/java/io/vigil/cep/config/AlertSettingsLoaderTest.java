@@ -127,7 +127,8 @@ class AlertSettingsLoaderTest {
                         org.assertj.core.groups.Tuple.tuple("d", "escalate-to", 29),
                         org.assertj.core.groups.Tuple.tuple("e", "cooldown", 34),
                         org.assertj.core.groups.Tuple.tuple("e", "repeat-after", 35));
-        assertThat(e.errors().get(0).message()).contains("absolute 'threshold' only");
+        assertThat(e.errors().get(0).message())
+                .contains("absolute 'threshold' ('above') or 'below' only");
         assertThat(e.errors().get(1).message()).contains("at or below 'threshold'");
         assertThat(e.errors().get(2).message())
                 .contains("'escalate-after' and 'escalate-to' go together");

@@ -49,7 +49,7 @@ class PatternConfigLoaderTest {
         BurstSpec burst = (BurstSpec) byFile.get(BASELINE_EXAMPLE).get(0);
         assertThat(burst.isRelativeToBaseline()).isTrue();
         assertThat(burst.threshold()).isNull();
-        assertThat(burst.aboveBaseline()).isEqualTo(20.0);
+        assertThat(burst.baselineMargin()).isEqualTo(20.0);
         assertThat(burst.minEvents()).isEqualTo(4);
         assertThat(burst.within()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -415,8 +415,9 @@ class PatternConfigLoaderTest {
         assertThat(error.message())
                 .isEqualTo(
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
-                                + " pattern are: name, type, metrics, severity, threshold,"
-                                + " above-baseline, min-events, within, clear-level, clear-for,"
+                                + " pattern are: name, type, metrics, severity, threshold, above,"
+                                + " below, above-baseline, below-baseline, min-events, within,"
+                                + " clear-level, clear-for,"
                                 + " cooldown, repeat-after, escalate-after, escalate-to (line 6)");
     }
 
@@ -441,18 +442,20 @@ class PatternConfigLoaderTest {
                                 "#1",
                                 "nmae",
                                 "unknown field (did you mean 'name'?); the fields of a pattern"
-                                        + " are: name, type, metrics, severity, threshold,"
-                                        + " above-baseline, min-events, within, clear-level,"
+                                        + " are: name, type, metrics, severity, threshold, above,"
+                                        + " below, above-baseline, below-baseline, min-events,"
+                                        + " within, clear-level,"
                                         + " tolerance, min-rise, after, clear-for, cooldown,"
                                         + " repeat-after, escalate-after, escalate-to (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
-                                    + " name, type, metrics, severity, threshold, above-baseline,"
-                                    + " min-events, within, clear-level, tolerance, min-rise,"
-                                    + " after, clear-for, cooldown, repeat-after, escalate-after,"
-                                    + " escalate-to (line 3)"));
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, tolerance, min-rise, after, clear-for,"
+                                    + " cooldown, repeat-after, escalate-after, escalate-to (line"
+                                    + " 3)"));
     }
 
     @Test
@@ -565,7 +568,9 @@ class PatternConfigLoaderTest {
         assertThat(error.pattern()).isEqualTo("loud");
         assertThat(error.field()).isEqualTo("threshold");
         assertThat(error.message())
-                .startsWith("missing; a 'burst' pattern needs either 'threshold'")
+                .startsWith(
+                        "missing; a 'burst' pattern needs one of 'threshold' (or 'above') or"
+                                + " 'below'")
                 .endsWith("(line 2)");
     }
 
@@ -575,7 +580,10 @@ class PatternConfigLoaderTest {
 
         assertThat(error.field()).isEqualTo("above-baseline");
         assertThat(error.message())
-                .isEqualTo("give either 'threshold' or 'above-baseline', not both (line 6)");
+                .isEqualTo(
+                        "give one of 'threshold' (or 'above'), 'below', 'above-baseline',"
+                                + " 'below-baseline', not both 'threshold' and 'above-baseline'"
+                                + " (line 6)");
     }
 
     @ParameterizedTest(name = "min-events: {0}")

@@ -441,21 +441,21 @@ class PatternConfigLoaderTest {
                         tuple(
                                 "#1",
                                 "nmae",
-                                "unknown field (did you mean 'name'?); the fields of a pattern"
-                                        + " are: name, type, metrics, severity, threshold, above,"
-                                        + " below, above-baseline, below-baseline, min-events,"
-                                        + " within, clear-level,"
-                                        + " tolerance, min-rise, after, clear-for, cooldown,"
-                                        + " repeat-after, escalate-after, escalate-to (line 2)"),
+                                "unknown field (did you mean 'name'?); the fields of a pattern are:"
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
                                     + " name, type, metrics, severity, threshold, above, below,"
                                     + " above-baseline, below-baseline, min-events, within,"
-                                    + " clear-level, tolerance, min-rise, after, clear-for,"
-                                    + " cooldown, repeat-after, escalate-after, escalate-to (line"
-                                    + " 3)"));
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 3)"));
     }
 
     @Test

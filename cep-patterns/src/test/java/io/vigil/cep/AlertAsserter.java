@@ -112,6 +112,10 @@ final class AlertAsserter {
             return with("device", Alert::device, device);
         }
 
+        ExpectedAlert metric(String metric) {
+            return with("metric", Alert::metric, metric);
+        }
+
         ExpectedAlert severity(String severity) {
             return with("severity", Alert::severity, severity);
         }

@@ -63,16 +63,7 @@ class PatternConfigLoaderTest {
                 (SequenceSpec)
                         PatternConfigLoader.load(DEFAULT_FILE, SEQUENCE_EXAMPLE).patterns().get(3);
 
-        assertThat(sequence)
-                .isEqualTo(
-                        new SequenceSpec(
-                                "hot-then-loud",
-                                "critical",
-                                Duration.ofMinutes(5),
-                                List.of(
-                                        new Step(
-                                                "temperature", true, 80, 1, Contiguity.FOLLOWED_BY),
-                                        new Step("sound", true, 85, 3, Contiguity.FOLLOWED_BY))));
+        assertThat(sequence).isEqualTo(TestPatterns.HOT_THEN_LOUD);
         assertThat(sequence.metrics()).containsExactly("temperature", "sound");
     }
 

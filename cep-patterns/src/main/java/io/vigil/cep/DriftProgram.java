@@ -105,16 +105,7 @@ final class DriftProgram implements PatternProgram {
     @Override
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
-        DriftState current = state.value();
-        if (current == null || !current.isCleanupTimer(timestamp)) {
-            return;
-        }
-        if (current.expires(timestamp, withinMillis, context)) {
-            state.clear();
-            matcher.forgetIdleKey();
-        } else {
-            state.update(current);
-        }
+        RetainedKeyState.onTimer(timestamp, state, withinMillis, matcher, context);
     }
 
     /** The marking state of one key. A POJO: Flink serializes it without Kryo. */

@@ -182,16 +182,7 @@ final class SequenceProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         // Times out partial matches; none completes by time passing (the pattern ends in a step).
         matcher.advanceTime(timestamp, matches);
-        SequenceState current = state.value();
-        if (current == null || !current.isCleanupTimer(timestamp)) {
-            return;
-        }
-        if (current.expires(timestamp, retentionMillis, context)) {
-            state.clear();
-            matcher.forgetIdleKey();
-        } else {
-            state.update(current);
-        }
+        RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
     }
 
     /** The scoring state of one device. A POJO: Flink serializes it without Kryo. */

@@ -3,6 +3,7 @@ package io.vigil.cep;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SequenceSpec;
 import io.vigil.cep.config.SilenceSpec;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -28,6 +29,9 @@ public final class AlertPatterns {
         }
         if (spec instanceof DriftSpec drift) {
             return new DriftPattern(drift);
+        }
+        if (spec instanceof SequenceSpec sequence) {
+            return new SequencePattern(sequence);
         }
         if (spec instanceof SilenceSpec silence) {
             return new SilencePattern(

@@ -111,16 +111,7 @@ final class DriftProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
         lifecycle.onEventTime(timestamp, context);
-        DriftState current = state.value();
-        if (current == null || !current.isCleanupTimer(timestamp)) {
-            return;
-        }
-        if (current.expires(timestamp, withinMillis, context)) {
-            state.clear();
-            matcher.forgetIdleKey();
-        } else {
-            state.update(current);
-        }
+        RetainedKeyState.onTimer(timestamp, state, withinMillis, matcher, context);
     }
 
     /** The marking state of one key. A POJO: Flink serializes it without Kryo. */

@@ -13,6 +13,8 @@ class VigilCliTest {
     private static final Path DEFAULT_FILE = Path.of("../cep-patterns/patterns/default.yaml");
     private static final Path BASELINE_EXAMPLE =
             Path.of("../cep-patterns/patterns/examples/baseline-burst.yaml");
+    private static final Path SEQUENCE_EXAMPLE =
+            Path.of("../cep-patterns/patterns/examples/hot-then-loud.yaml");
 
     @TempDir Path dir;
 
@@ -20,7 +22,12 @@ class VigilCliTest {
 
     @Test
     void validatePrintsEachFilesPatternsAndExitsZero() {
-        int code = run("validate", DEFAULT_FILE.toString(), BASELINE_EXAMPLE.toString());
+        int code =
+                run(
+                        "validate",
+                        DEFAULT_FILE.toString(),
+                        BASELINE_EXAMPLE.toString(),
+                        SEQUENCE_EXAMPLE.toString());
 
         assertThat(code).isEqualTo(ExitCode.OK);
         assertThat(out())
@@ -30,7 +37,10 @@ class VigilCliTest {
                                 + " (3 patterns: sound-burst, thermal-drift, sensor-silence)\n"
                                 + "OK: "
                                 + BASELINE_EXAMPLE
-                                + " (1 pattern: sound-burst-over-baseline)\n");
+                                + " (1 pattern: sound-burst-over-baseline)\n"
+                                + "OK: "
+                                + SEQUENCE_EXAMPLE
+                                + " (1 pattern: hot-then-loud)\n");
         assertThat(err()).isEmpty();
     }
 

@@ -47,7 +47,11 @@ public final class PatternConfigLoader {
 
     /** One reader per pattern type, in the order the docs list the types. */
     private static final List<PatternReader> READERS =
-            List.of(new BurstReader(), new DriftReader(), new SilenceReader());
+            List.of(
+                    new BurstReader(),
+                    new DriftReader(),
+                    new SilenceReader(),
+                    new SequenceReader());
 
     /** The pattern types a file may use, in the order the docs list them. */
     public static final List<String> TYPES = READERS.stream().map(PatternReader::type).toList();
@@ -229,7 +233,10 @@ public final class PatternConfigLoader {
                                 givenType.get(), String.join(", ", TYPES)),
                         fields.line(TYPE));
             }
-            List<String> metrics = fields.metrics(METRICS);
+            List<String> metrics =
+                    reader.map(PatternReader::hasMetrics).orElse(true)
+                            ? fields.metrics(METRICS)
+                            : List.of();
             String severity = fields.string(SEVERITY, false).orElse(DEFAULT_SEVERITY);
             if (severity.isBlank()) {
                 fields.error(SEVERITY, "must not be blank", fields.line(SEVERITY));
@@ -323,6 +330,9 @@ public final class PatternConfigLoader {
     private static List<String> allowedFields(Optional<PatternReader> reader) {
         Set<String> allowed = new LinkedHashSet<>(COMMON_FIELDS);
         if (reader.isPresent()) {
+            if (!reader.get().hasMetrics()) {
+                allowed.remove(METRICS);
+            }
             allowed.addAll(reader.get().fields());
         } else {
             // The type is wrong or missing: flag only keys that no type knows.

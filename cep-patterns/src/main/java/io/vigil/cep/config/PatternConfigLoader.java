@@ -47,7 +47,12 @@ public final class PatternConfigLoader {
 
     /** One reader per pattern type, in the order the docs list the types. */
     private static final List<PatternReader> READERS =
-            List.of(new BurstReader(), new DriftReader(), new SilenceReader());
+            List.of(
+                    new BurstReader(),
+                    new DriftReader(),
+                    new SilenceReader(),
+                    new RateReader(),
+                    new FlatlineReader());
 
     /** The pattern types a file may use, in the order the docs list them. */
     public static final List<String> TYPES = READERS.stream().map(PatternReader::type).toList();

@@ -105,10 +105,10 @@ final class FlatlineProgram implements PatternProgram {
             SensorReading reading, FlatlineState stretch, long from, int events, double peak) {
         String message =
                 String.format(
-                        "%d readings between %s and %s%s over %s",
+                        "%d readings from %s to %s%s over %s",
                         stretch.count,
-                        AlertText.number(stretch.min),
-                        AlertText.number(stretch.max),
+                        AlertText.significant(stretch.min, 6),
+                        AlertText.significant(stretch.max, 6),
                         AlertText.unit(reading.unit()),
                         AlertText.seconds(reading.timestamp() - stretch.startedAt));
         return PatternAlerts.alert(spec, reading, from, reading.timestamp(), events, peak, message);

@@ -127,13 +127,13 @@ final class RateProgram implements PatternProgram {
         double slope = change / millis * perMillis;
         String message =
                 String.format(
-                        "%s at %s%s per %s (max-rate %s) over %s, from %s to %s",
+                        "%s at %s%s per %s over %s (max-rate %s), from %s to %s",
                         change > 0 ? Direction.RISING.fieldValue() : Direction.FALLING.fieldValue(),
-                        AlertText.number(Math.abs(slope)),
+                        AlertText.significant(Math.abs(slope), 3),
                         AlertText.unit(reading.unit()),
                         Durations.format(spec.per()),
-                        AlertText.number(spec.maxRate()),
                         AlertText.seconds(millis),
+                        AlertText.significant(spec.maxRate(), 6),
                         AlertText.number(oldestValue),
                         AlertText.number(reading.value()));
         return PatternAlerts.alert(

@@ -389,8 +389,8 @@ class PatternConfigLoaderTest {
         assertThat(error.field()).isEqualTo("type");
         assertThat(error.message())
                 .isEqualTo(
-                        "unknown pattern type 'spike'; known types: burst, drift, silence (line"
-                                + " 3)");
+                        "unknown pattern type 'spike'; known types: burst, drift, silence, rate,"
+                                + " flatline (line 3)");
     }
 
     @Test
@@ -440,18 +440,20 @@ class PatternConfigLoaderTest {
                         tuple(
                                 "#1",
                                 "nmae",
-                                "unknown field (did you mean 'name'?); the fields of a pattern"
-                                        + " are: name, type, metrics, severity, threshold,"
-                                        + " above-baseline, min-events, within, clear-level,"
-                                        + " tolerance, min-rise, after, clear-for, cooldown,"
-                                        + " repeat-after, escalate-after, escalate-to (line 2)"),
+                                "unknown field (did you mean 'name'?); the fields of a pattern are:"
+                                    + " name, type, metrics, severity, threshold, above-baseline,"
+                                    + " min-events, within, clear-level, tolerance, min-rise,"
+                                    + " after, max-rate, per, over, direction, epsilon, for,"
+                                    + " max-gap, clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
                                     + " name, type, metrics, severity, threshold, above-baseline,"
                                     + " min-events, within, clear-level, tolerance, min-rise,"
-                                    + " after, clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " after, max-rate, per, over, direction, epsilon, for,"
+                                    + " max-gap, clear-for, cooldown, repeat-after, escalate-after,"
                                     + " escalate-to (line 3)"));
     }
 

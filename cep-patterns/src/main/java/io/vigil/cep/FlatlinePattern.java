@@ -32,8 +32,7 @@ import io.vigil.cep.engine.PatternProgram;
  * <p>A stretch is fixed by where it starts, not the longest run of readings within a band ending at
  * each reading: after a reading leaves the band, the stretch that it starts may leave out earlier
  * readings that were within {@code epsilon} of it. That keeps a key's state to a few numbers
- * whatever the length of the stretch, and a stuck sensor is found at most {@code min-events - 1}
- * readings (or {@code for}) after its value settled.
+ * whatever the length of the stretch.
  *
  * <p>Implementation: {@link FlatlineProgram}, plain keyed state rather than Flink CEP: an NFA would
  * keep a partial match per reading of a stretch and look into them for its band, where the program

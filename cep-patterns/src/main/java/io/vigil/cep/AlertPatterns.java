@@ -2,7 +2,9 @@ package io.vigil.cep;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
+import io.vigil.cep.config.FlatlineSpec;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.RateSpec;
 import io.vigil.cep.config.SequenceSpec;
 import io.vigil.cep.config.SilenceSpec;
 import org.apache.flink.configuration.Configuration;
@@ -36,6 +38,12 @@ public final class AlertPatterns {
         if (spec instanceof SilenceSpec silence) {
             return new SilencePattern(
                     silence, config.get(PatternOptions.SILENCE_PROCESSING_TIME_GRACE));
+        }
+        if (spec instanceof RateSpec rate) {
+            return new RatePattern(rate);
+        }
+        if (spec instanceof FlatlineSpec flatline) {
+            return new FlatlinePattern(flatline);
         }
         throw new IllegalArgumentException(
                 String.format(

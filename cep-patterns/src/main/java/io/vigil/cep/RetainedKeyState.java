@@ -45,7 +45,9 @@ public abstract class RetainedKeyState {
         long quietUntil = current.lastTimestamp + retentionMillis;
         if (quietUntil <= timestamp) {
             state.clear();
-            matcher.forgetIdleKey();
+            if (matcher != null) {
+                matcher.forgetIdleKey();
+            }
         } else {
             current.cleanupAt = quietUntil;
             context.registerEventTimeTimer(quietUntil);

@@ -190,6 +190,11 @@ final class FieldReader {
         return Optional.of(n);
     }
 
+    /** An optional whole number of at least {@code min}: empty when not given (or wrong). */
+    Optional<Integer> optionalInteger(String field, int min) {
+        return value(field, false).flatMap(value -> integer(field, value, min));
+    }
+
     /** A required positive duration. */
     Optional<Duration> duration(String field) {
         return value(field, true).flatMap(value -> duration(field, value));

@@ -51,6 +51,8 @@ public final class PatternConfigLoader {
                     new BurstReader(),
                     new DriftReader(),
                     new SilenceReader(),
+                    new RateReader(),
+                    new FlatlineReader(),
                     new SequenceReader());
 
     /** The pattern types a file may use, in the order the docs list them. */

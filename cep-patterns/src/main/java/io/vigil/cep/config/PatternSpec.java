@@ -5,7 +5,7 @@ import java.util.List;
 
 /** One validated pattern from a pattern config file; one implementation per pattern type. */
 public sealed interface PatternSpec extends Serializable
-        permits BurstSpec, DriftSpec, SilenceSpec, SequenceSpec {
+        permits BurstSpec, DriftSpec, SilenceSpec, RateSpec, FlatlineSpec, SequenceSpec {
 
     /** Matches every metric when listed in {@link #metrics()}. */
     String ANY_METRIC = "*";
@@ -13,7 +13,10 @@ public sealed interface PatternSpec extends Serializable
     /** Unique across all loaded files. */
     String name();
 
-    /** {@code burst}, {@code drift}, {@code silence} or {@code sequence}. */
+    /**
+     * {@code burst}, {@code drift}, {@code silence}, {@code rate}, {@code flatline} or {@code
+     * sequence}.
+     */
     String type();
 
     /** Free text carried into alerts, e.g. {@code warning} or {@code critical}. */

@@ -548,8 +548,8 @@ class PatternConfigLoaderTest {
         assertThat(error.field()).isEqualTo("type");
         assertThat(error.message())
                 .isEqualTo(
-                        "unknown pattern type 'spike'; known types: burst, drift, silence, sequence"
-                                + " (line 3)");
+                        "unknown pattern type 'spike'; known types: burst, drift, silence, rate,"
+                                + " flatline, sequence (line 3)");
     }
 
     @Test
@@ -601,20 +601,22 @@ class PatternConfigLoaderTest {
                                 "#1",
                                 "nmae",
                                 "unknown field (did you mean 'name'?); the fields of a pattern are:"
-                                        + " name, type, metrics, severity, threshold, above, below,"
-                                        + " above-baseline, below-baseline, min-events, within,"
-                                        + " clear-level, direction, tolerance, min-rise, min-fall,"
-                                        + " after, steps, clear-for, cooldown, repeat-after,"
-                                        + " escalate-after, escalate-to (line 2)"),
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
+                                    + " clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
-                                        + " name, type, metrics, severity, threshold, above, below,"
-                                        + " above-baseline, below-baseline, min-events, within,"
-                                        + " clear-level, direction, tolerance, min-rise, min-fall,"
-                                        + " after, steps, clear-for, cooldown, repeat-after,"
-                                        + " escalate-after, escalate-to (line 3)"));
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
+                                    + " clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to (line 3)"));
     }
 
     @Test

@@ -102,7 +102,7 @@ class DashboardChecksTest {
                                 panel(1, hardCoded, target(GOOD_QUERY).replace(DS, hardCoded)),
                                 """
                                 "annotations": {"list": [{"name": "a", "datasource": %s,
-                                  "query": "SELECT \\"message\\" FROM \\"alerts\\" WHERE $timeFilter"}]}
+                                  "query": "SELECT \\"message\\" FROM \\"alerts\\" WHERE \\"state\\" = 'firing' AND $timeFilter"}]}
                                 """
                                         .formatted(hardCoded))
                         .replace(VARIABLES, VARIABLES.replace(DS, hardCoded));

@@ -110,7 +110,7 @@ class DemoITCase {
                                         .endsWith("Stopped. The line protocol is in " + output));
         List<String> lines = Files.readAllLines(output);
         assertThat(lines).doesNotContain("stale line of an earlier run");
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("alerts,device="));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("alerts,alert_id="));
         assertThat(lines)
                 .anySatisfy(line -> assertThat(line).startsWith("sensor_aggregates,device="));
         assertThat(err).as(transcript()).noneMatch(line -> line.startsWith("vigil demo:"));

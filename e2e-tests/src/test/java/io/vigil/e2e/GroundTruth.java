@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Checks what a run of the job left in InfluxDB against the simulator's ground truth: every window
- * aggregate recomputed from the readings sent, and exactly one alert per injected episode (with
- * {@code cep-patterns/patterns/default.yaml}).
+ * aggregate recomputed from the readings sent, exactly one alert per injected episode (with {@code
+ * cep-patterns/patterns/default.yaml}) and when each of them resolved.
  */
 public final class GroundTruth {
 
@@ -78,6 +78,75 @@ public final class GroundTruth {
                 assertThat(row.get("leq")).as(e.getKey()).isNull();
             }
         }
+    }
+
+    /** The rows of firing events among the rows of the {@code alerts} measurement. */
+    public static List<Map<String, Object>> firing(List<Map<String, Object>> alertRows) {
+        return alertRows.stream().filter(row -> "firing".equals(row.get("state"))).toList();
+    }
+
+    /**
+     * Every alert of an episode resolved exactly once, at the first reading of its key after the
+     * episode (a burst at its first reading at or below the threshold, a drift at its first reading
+     * that falls, a silence at the reading that ended the gap), with {@code duration_ms} = {@code
+     * ended_at - started_at}; no resolved event is left over. This holds when the fleet's keys keep
+     * sending after their episodes: every episode ends at least 30 s before the simulation does, so
+     * no alert is left firing.
+     *
+     * @param alertRows every row of the {@code alerts} measurement, firing and resolved
+     */
+    public static void assertEveryAlertResolvedAfterItsEpisode(
+            FleetSimulation simulation, List<Map<String, Object>> alertRows) {
+        Map<String, List<SensorReading>> byKey = new TreeMap<>();
+        for (SensorReading r : simulation.readings()) {
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        }
+        byKey.values().forEach(rs -> rs.sort(Comparator.comparingLong(SensorReading::timestamp)));
+        List<Map<String, Object>> firing = firing(alertRows);
+        List<Map<String, Object>> resolved =
+                new ArrayList<>(
+                        alertRows.stream()
+                                .filter(row -> "resolved".equals(row.get("state")))
+                                .toList());
+        assertThat(resolved.size() + firing.size()).isEqualTo(alertRows.size());
+        for (Episode episode : simulation.episodes()) {
+            if (episode.kind() == Episode.Kind.MALFORMED) {
+                continue;
+            }
+            Map<String, Object> fired =
+                    firing.stream().filter(row -> matches(row, episode)).findFirst().orElseThrow();
+            Object id = fired.get("alert_id");
+            List<Map<String, Object>> ends =
+                    resolved.stream().filter(row -> id.equals(row.get("alert_id"))).toList();
+            assertThat(ends).as("one resolved event for %s", episode).hasSize(1);
+            Map<String, Object> end = ends.get(0);
+            resolved.remove(end);
+            long after =
+                    episode.kind() == Episode.Kind.SILENCE
+                            ? episode.startedAt()
+                            : episode.endedAt();
+            long resolvedAt =
+                    byKey.get(episode.key()).stream()
+                            .mapToLong(SensorReading::timestamp)
+                            .filter(ts -> ts > after)
+                            .findFirst()
+                            .orElseThrow();
+            long startedAt = (long) number(fired, "started_at");
+            for (String tag : List.of("site", "device", "metric", "pattern", "severity")) {
+                assertThat(end.get(tag)).as("%s of %s", tag, end).isEqualTo(fired.get(tag));
+            }
+            assertThat(number(end, "started_at")).as("%s", end).isEqualTo(startedAt);
+            assertThat(number(end, "ended_at")).as("%s", end).isEqualTo(resolvedAt);
+            assertThat(number(end, "time")).as("%s", end).isEqualTo(resolvedAt);
+            assertThat(number(end, "firing")).as("%s", end).isZero();
+            assertThat(number(end, "duration_ms"))
+                    .as("%s", end)
+                    .isEqualTo(resolvedAt - startedAt)
+                    .isPositive();
+            assertThat(number(fired, "firing")).as("%s", fired).isEqualTo(1);
+            assertThat(fired.get("duration_ms")).as("%s", fired).isNull();
+        }
+        assertThat(resolved).as("resolved events without an episode's alert").isEmpty();
     }
 
     public static void assertAlertsMatchTheEpisodes(

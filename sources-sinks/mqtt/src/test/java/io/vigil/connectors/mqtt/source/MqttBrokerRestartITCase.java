@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
-import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MqttTestBroker;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
@@ -15,20 +15,23 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The broker stops and starts again (with persistence) while the job reads. */
-class MqttBrokerRestartITCase {
+/**
+ * The broker, Mosquitto or HiveMQ, stops and starts again (with persistence) while the job reads.
+ */
+class MqttBrokerRestartITCase extends MqttBrokersTestBase {
 
     private static final int BATCH = 1000;
 
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 1);
 
-    @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
-
-    @Test
-    void reconnectsAfterABrokerRestartAndLosesNoQos1Message() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokers")
+    void reconnectsAfterABrokerRestartAndLosesNoQos1Message(MqttTestBroker broker)
+            throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String key = "restart-" + id;
         String topic = "it/restart/" + id;
@@ -37,7 +40,7 @@ class MqttBrokerRestartITCase {
         env.enableCheckpointing(200);
         env.fromSource(
                         MqttSource.<MqttMessage>builder()
-                                .setBrokerUris(BROKER.uri())
+                                .setBrokerUris(broker.uri())
                                 .setTopicFilters(topic)
                                 .setClientIdPrefix("restart-" + id)
                                 .setReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
@@ -51,7 +54,7 @@ class MqttBrokerRestartITCase {
 
         JobClient job = env.executeAsync("broker restart");
         try {
-            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(broker.uri())) {
                 MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 1);
                 publisher.publishMany(topic, "a", 0, BATCH, 1);
             }
@@ -60,10 +63,10 @@ class MqttBrokerRestartITCase {
                     Duration.ofSeconds(30),
                     () -> "the job did not start reading");
             int beforeStop = MqttTestJobs.payloads(key).size();
-            BROKER.stop();
+            broker.stop();
             Thread.sleep(1000);
-            BROKER.start();
-            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+            broker.start();
+            try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(broker.uri())) {
                 publisher.publishMany(topic, "b", 0, BATCH, 1);
             }
             Await.until(
@@ -87,7 +90,7 @@ class MqttBrokerRestartITCase {
         // Exact, not distinct: the resent copies of messages emitted before the restart must not
         // be emitted again (there was no Flink rollback).
         assertThat(MqttTestJobs.payloads(key)).containsExactlyInAnyOrder(expected);
-        assertThat(BROKER.log()).contains("restart-" + id + "-0");
+        assertThat(broker.log()).contains("restart-" + id + "-0");
     }
 
     /** Keeps part of the first batch unread (and unacknowledged) when the broker stops. */

@@ -14,6 +14,7 @@ import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MqttTestBroker;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -54,7 +55,7 @@ class MqttBrokerBehaviourITCase {
     @Nested
     class Mosquitto extends Cases {
         Mosquitto() {
-            super(MOSQUITTO, 20, MESSAGES, false);
+            super(MOSQUITTO, 20, MESSAGES, false, 2);
         }
 
         @Override
@@ -81,7 +82,7 @@ class MqttBrokerBehaviourITCase {
     @Nested
     class HiveMq extends Cases {
         HiveMq() {
-            super(HIVEMQ, 50, 50, true);
+            super(HIVEMQ, 50, 50, true, 1);
         }
 
         @Override
@@ -101,21 +102,25 @@ class MqttBrokerBehaviourITCase {
         private final int mqtt311Window;
         private final int mqtt5Window;
         private final boolean keepsSharedSubscriptions;
+        private final int readersThatGetMessages;
 
         /**
          * @param mqtt311Window unacknowledged messages the broker sends an MQTT 3.1.1 reader
          * @param mqtt5Window the same for an MQTT 5 reader with the default receive maximum
          * @param keepsSharedSubscriptions whether a restored session still has them
+         * @param readersThatGetMessages how many of two sharing readers get messages
          */
         Cases(
                 MqttTestBroker broker,
                 int mqtt311Window,
                 int mqtt5Window,
-                boolean keepsSharedSubscriptions) {
+                boolean keepsSharedSubscriptions,
+                int readersThatGetMessages) {
             this.broker = broker;
             this.mqtt311Window = mqtt311Window;
             this.mqtt5Window = mqtt5Window;
             this.keepsSharedSubscriptions = keepsSharedSubscriptions;
+            this.readersThatGetMessages = readersThatGetMessages;
         }
 
         /**
@@ -190,6 +195,52 @@ class MqttBrokerBehaviourITCase {
                 int window,
                 int first,
                 int after);
+
+        /**
+         * Two readers of one shared subscription that acknowledge when a checkpoint completes
+         * (every 200 ms here): how many of the readers get messages.
+         */
+        @Test
+        void dealsASharedSubscriptionToReadersThatAcknowledgeAtCheckpoints() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/shared-deal/" + id;
+            List<MqttSourceReader<String>> readers = new ArrayList<>();
+            List<TestingReaderOutput<String>> outputs = new ArrayList<>();
+            try {
+                for (int r = 0; r < 2; r++) {
+                    readers.add(
+                            MqttReconnectRedeliveryITCase.reconnectingReader(
+                                    broker.uri(),
+                                    "shared-deal-" + id,
+                                    topic,
+                                    MqttProtocolVersion.MQTT_5,
+                                    r,
+                                    true));
+                    outputs.add(new TestingReaderOutput<>());
+                }
+                broker.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
+                long deadline = System.currentTimeMillis() + 30_000;
+                for (long checkpoint = 1;
+                        outputs.get(0).getEmittedRecords().size()
+                                        + outputs.get(1).getEmittedRecords().size()
+                                < MESSAGES;
+                        checkpoint++) {
+                    assertThat(System.currentTimeMillis()).as("all read").isLessThan(deadline);
+                    for (int r = 0; r < 2; r++) {
+                        MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 100);
+                        readers.get(r).snapshotState(checkpoint);
+                        readers.get(r).notifyCheckpointComplete(checkpoint);
+                    }
+                }
+                long readersWithMessages =
+                        outputs.stream().filter(o -> !o.getEmittedRecords().isEmpty()).count();
+                assertThat(readersWithMessages).isEqualTo(readersThatGetMessages);
+            } finally {
+                for (MqttSourceReader<String> reader : readers) {
+                    reader.close();
+                }
+            }
+        }
 
         /**
          * A persistent MQTT 5 session with a shared subscription, the broker restarted: does the

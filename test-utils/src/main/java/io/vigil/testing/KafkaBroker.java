@@ -83,20 +83,22 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("kafka-");
+        server = new ServerProcess("Kafka", dir.resolve("kafka.out"));
         plainPort = ServerProcess.freePort();
         controllerPort = ServerProcess.freePort();
         saslPort = saslUser == null ? 0 : ServerProcess.freePort();
         Files.writeString(dir.resolve("server.properties"), config(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
         format();
-        server = new ServerProcess("Kafka", dir.resolve("kafka.out"));
         start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
-            stop();
+            if (server != null) {
+                stop();
+            }
         } finally {
             ServerProcess.deleteRecursively(dir);
         }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,10 +45,10 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        dir = Files.createTempDirectory(name.toLowerCase(java.util.Locale.ROOT) + "-");
+        dir = Files.createTempDirectory(name.toLowerCase(Locale.ROOT) + "-");
+        server = new ServerProcess(name, dir.resolve("broker.log"));
         port = ServerProcess.freePort();
         prepare(dir, port);
-        server = new ServerProcess(name, dir.resolve("broker.log"));
         start();
     }
 
@@ -55,7 +56,9 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
     public void afterAll(ExtensionContext context) throws Exception {
         try {
             closePublisher();
-            stop();
+            if (server != null) {
+                stop();
+            }
         } finally {
             ServerProcess.deleteRecursively(dir);
         }

@@ -21,6 +21,7 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
     private final String name;
     private final Duration startTimeout;
 
+    private String startedIn;
     private Path dir;
     private int port;
     private ServerProcess server;
@@ -43,8 +44,16 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
     /** Every port the broker listens on, each checked before {@link #start()} returns. */
     abstract int[] ports();
 
+    /**
+     * Starts the broker for the class that registers it. JUnit calls this again for each of its
+     * {@code @Nested} classes, which share that broker.
+     */
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (startedIn != null) {
+            return;
+        }
+        startedIn = context.getUniqueId();
         dir = Files.createTempDirectory(name.toLowerCase(Locale.ROOT) + "-");
         server = new ServerProcess(name, dir.resolve("broker.log"));
         port = ServerProcess.freePort();
@@ -54,6 +63,10 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (!context.getUniqueId().equals(startedIn)) {
+            return;
+        }
+        startedIn = null;
         try {
             closePublisher();
             if (server != null) {

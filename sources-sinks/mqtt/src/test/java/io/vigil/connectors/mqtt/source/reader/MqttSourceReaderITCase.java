@@ -57,7 +57,7 @@ class MqttSourceReaderITCase {
         return conf;
     }
 
-    private static MqttSourceReader<String> open(Configuration conf) {
+    static MqttSourceReader<String> open(Configuration conf) {
         return open(conf, 1);
     }
 

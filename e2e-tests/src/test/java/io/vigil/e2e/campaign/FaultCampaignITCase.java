@@ -241,23 +241,19 @@ class FaultCampaignITCase {
         int taskManager = taskManagerWithTasks(fault);
         long restoredBefore = cluster.checkpoints(job).restored();
         Path checkpoints = cluster.checkpointDirectory(job);
-        long next = latestCheckpointOnDisk(checkpoints) + 1;
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        Path metadata = null;
-        long metadataSeen = 0;
-        while (metadata == null) {
-            for (long n = next; n <= next + 1; n++) {
-                Path candidate = checkpoints.resolve("chk-" + n).resolve("_metadata");
-                if (Files.exists(candidate)) {
-                    metadata = candidate;
-                    metadataSeen = System.nanoTime();
-                }
-            }
+        long latest = latestCheckpointOnDisk(checkpoints);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long completed = latest;
+        // Ids of failed or aborted checkpoints are used up too: any later one will do.
+        while (completed == latest) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("No checkpoint completed within 2 minutes");
+                throw new IllegalStateException("No checkpoint completed within 5 minutes");
             }
-            LockSupport.parkNanos(100_000);
+            LockSupport.parkNanos(200_000);
+            completed = latestCheckpointOnDisk(checkpoints);
         }
+        long metadataSeen = System.nanoTime();
+        Path metadata = checkpoints.resolve("chk-" + completed).resolve("_metadata");
         long killedAfterMicros = (System.nanoTime() - metadataSeen) / 1_000;
         cluster.killTaskManager(taskManager);
         cluster.startTaskManager();

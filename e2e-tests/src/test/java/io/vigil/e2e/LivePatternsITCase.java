@@ -3,6 +3,7 @@ package io.vigil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.vigil.e2e.cluster.FlinkProcessCluster;
 import io.vigil.job.JobSetup;
 import io.vigil.job.SensorAnalyticsJob;
 import io.vigil.testing.Await;
@@ -12,8 +13,10 @@ import io.vigil.testing.MosquittoTestPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -24,15 +27,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pattern files edited while the job runs (real Mosquitto, mini cluster at parallelism 2, real
- * InfluxDB): a threshold changed and a pattern added, an invalid file, a pattern removed. Each
+ * Pattern files edited while the job runs (real Mosquitto, real InfluxDB), once on a mini cluster
+ * and once on the real process cluster (JobManager and TaskManager JVMs, the shaded jar submitted
+ * over REST): a threshold changed and a pattern added, an invalid file, a pattern removed. Each
  * phase's alerts are those of the set in force, the job never restarts, every change is a {@code
  * pattern_changes} point, and the aggregates count every reading.
  */
 class LivePatternsITCase {
 
     private static final long MINUTE = 60_000;
-    private static final String DATABASE = "vigil_live";
 
     @RegisterExtension
     static final MosquittoExtension MOSQUITTO =
@@ -43,7 +46,8 @@ class LivePatternsITCase {
     @TempDir Path tmp;
 
     @Test
-    void editedPatternFilesTakeEffectWithoutARestart() throws Exception {
+    void onAMiniClusterEditedPatternFilesTakeEffectWithoutARestart() throws Exception {
+        String database = "vigil_live";
         Path patterns = tmp.resolve("patterns.yaml");
         Files.writeString(patterns, file(burst("loud", 85)));
         MiniCluster cluster =
@@ -54,64 +58,93 @@ class LivePatternsITCase {
                                 .withRandomPorts()
                                 .build());
         cluster.start();
-        try (cluster;
-                MosquittoTestPublisher publisher =
-                        MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+        try (cluster) {
             JobSetup setup =
                     JobSetup.fromArgs(
-                            new String[] {
-                                "--mqtt.broker-uris",
-                                MOSQUITTO.uri(),
-                                "--mqtt.qos",
-                                "1",
-                                "--mqtt.client-id-prefix",
-                                "vigil-live",
-                                "--influxdb.url",
-                                INFLUXDB.url(),
-                                "--influxdb.database",
-                                DATABASE,
-                                "--influxdb.create-database",
-                                "true",
-                                "--patterns.files",
-                                patterns.toString(),
-                                "--patterns.watch-interval",
-                                "500ms",
-                                "--execution.checkpointing.interval",
-                                "1s",
-                                "--execution.checkpointing.dir",
-                                tmp.resolve("checkpoints").toUri().toString()
-                            });
+                            jobArgs(database, "vigil-live", patterns).toArray(new String[0]));
             TestStreamEnvironment env =
                     new TestStreamEnvironment(cluster, setup.config(), 2, List.of(), List.of());
             SensorAnalyticsJob.wire(env, setup, SensorAnalyticsJob.connectors(setup.config()));
             JobClient job = env.executeAsync("live-patterns");
-            ReaderProbe.awaitSubscribed(publisher, INFLUXDB, DATABASE, "sensors/probe");
+
+            editPatternsWhileReadingsFlow(database, patterns);
+
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            assertThat(
+                            cluster.getExecutionGraph(job.getJobID())
+                                    .get()
+                                    .getStatusTimestamp(JobStatus.RESTARTING))
+                    .as("never restarted")
+                    .isZero();
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void onTheProcessClusterEditedPatternFilesTakeEffectWithoutARestart() throws Exception {
+        String database = "vigil_live_cluster";
+        Path patterns = tmp.resolve("patterns.yaml");
+        Files.writeString(patterns, file(burst("loud", 85)));
+        try (FlinkProcessCluster cluster =
+                FlinkProcessCluster.builder()
+                        .setWorkDir(Files.createDirectories(tmp.resolve("flink")))
+                        .setTaskManagers(1)
+                        .setSlotsPerTaskManager(2)
+                        .setCheckpointInterval(Duration.ofSeconds(2))
+                        .build()
+                        .start()) {
+            String jarId = cluster.uploadJar(jobJar());
+            List<String> args = new ArrayList<>(jobArgs(database, "vigil-live-cluster", patterns));
+            args.addAll(List.of("--parallelism.default", "2"));
+            JobID job = cluster.run(jarId, args);
+
+            editPatternsWhileReadingsFlow(database, patterns);
+
+            assertThat(cluster.jobStatus(job)).isEqualTo(JobStatus.RUNNING);
+            assertThat(cluster.checkpoints(job).restored())
+                    .as("never restored from a checkpoint: no restart")
+                    .isZero();
+            assertThat(cluster.failures(job)).as("no failure").isEmpty();
+            cluster.cancel(job);
+        }
+    }
+
+    /**
+     * Four phases of readings with the set in force changed between them; checks the alerts of each
+     * phase, the {@code pattern_changes} points and that every reading was aggregated once.
+     */
+    private void editPatternsWhileReadingsFlow(String database, Path patterns) throws Exception {
+        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+            ReaderProbe.awaitSubscribed(publisher, INFLUXDB, database, "sensors/probe");
             long t0 = (System.currentTimeMillis() / MINUTE - 30) * MINUTE;
 
             phase(publisher, t0);
-            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 2);
+            awaitCount(database, "SELECT count(peak) FROM alerts WHERE state = 'firing'", 2);
 
             Files.writeString(patterns, file(burst("loud", 93) + burst("very-loud", 95)));
-            awaitCount("SELECT count(version) FROM pattern_changes", 1);
+            awaitCount(database, "SELECT count(version) FROM pattern_changes", 1);
             phase(publisher, t0 + MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 4);
+            awaitCount(database, "SELECT count(peak) FROM alerts WHERE state = 'firing'", 4);
 
             Files.writeString(patterns, file(burst("loud", 93).replace("threshold", "treshold")));
-            awaitCount("SELECT count(version) FROM pattern_changes", 2);
+            awaitCount(database, "SELECT count(version) FROM pattern_changes", 2);
             phase(publisher, t0 + 2 * MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 6);
+            awaitCount(database, "SELECT count(peak) FROM alerts WHERE state = 'firing'", 6);
 
             Files.writeString(patterns, file(burst("very-loud", 95)));
-            awaitCount("SELECT count(version) FROM pattern_changes", 3);
+            awaitCount(database, "SELECT count(version) FROM pattern_changes", 3);
             phase(publisher, t0 + 3 * MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 7);
+            awaitCount(database, "SELECT count(peak) FROM alerts WHERE state = 'firing'", 7);
             // Past the last window: every aggregate is written.
             ClockTicks.publish(publisher, t0 + 5 * MINUTE);
-            awaitCount("SELECT count(\"count\") FROM sensor_aggregates WHERE site = 'plant-a'", 8);
+            awaitCount(
+                    database,
+                    "SELECT count(\"count\") FROM sensor_aggregates WHERE site = 'plant-a'",
+                    8);
             // Anything wrongly added would come within a few checkpoints.
             Thread.sleep(3_000);
 
-            assertThat(INFLUXDB.query(DATABASE, "SELECT * FROM alerts WHERE state = 'firing'"))
+            assertThat(INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'"))
                     .extracting(
                             row -> row.get("pattern"),
                             row -> row.get("device"),
@@ -126,7 +159,7 @@ class LivePatternsITCase {
                             tuple("very-loud", "mic-2", 2 * MINUTE + 1_000),
                             tuple("very-loud", "mic-2", 3 * MINUTE + 1_000));
             List<Map<String, Object>> changes =
-                    INFLUXDB.query(DATABASE, "SELECT * FROM pattern_changes");
+                    INFLUXDB.query(database, "SELECT * FROM pattern_changes");
             assertThat(changes)
                     .extracting(
                             row -> row.get("outcome"),
@@ -139,21 +172,43 @@ class LivePatternsITCase {
             assertThat((String) changes.get(1).get("error")).contains("treshold");
             assertThat(
                             INFLUXDB.query(
-                                    DATABASE,
+                                    database,
                                     "SELECT sum(\"count\") FROM sensor_aggregates"
                                             + " WHERE site = 'plant-a'"))
                     .extracting(row -> ((Number) row.get("sum")).longValue())
                     .as("every reading of the four phases aggregated once")
                     .containsExactly(24L);
-            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            assertThat(
-                            cluster.getExecutionGraph(job.getJobID())
-                                    .get()
-                                    .getStatusTimestamp(JobStatus.RESTARTING))
-                    .as("never restarted")
-                    .isZero();
-            job.cancel().get();
         }
+    }
+
+    private List<String> jobArgs(String database, String clientIdPrefix, Path patterns) {
+        return List.of(
+                "--mqtt.broker-uris",
+                MOSQUITTO.uri(),
+                "--mqtt.qos",
+                "1",
+                "--mqtt.client-id-prefix",
+                clientIdPrefix,
+                "--influxdb.url",
+                INFLUXDB.url(),
+                "--influxdb.database",
+                database,
+                "--influxdb.create-database",
+                "true",
+                "--patterns.files",
+                patterns.toString(),
+                "--patterns.watch-interval",
+                "500ms",
+                "--execution.checkpointing.interval",
+                "1s",
+                "--execution.checkpointing.dir",
+                tmp.resolve("checkpoints").toUri().toString());
+    }
+
+    private static Path jobJar() {
+        Path jar = Path.of(System.getProperty("vigil.job.jar"));
+        assertThat(jar).as("the job jar for flink run, built by the jobs module").isRegularFile();
+        return jar;
     }
 
     /** A burst at 90 on mic-1 and at 96 on mic-2, then the clock past it. */
@@ -183,16 +238,14 @@ class LivePatternsITCase {
         return "patterns:\n" + patterns;
     }
 
-    private static void awaitCount(String influxql, long expected) throws Exception {
+    private static void awaitCount(String database, String influxql, long expected)
+            throws Exception {
         Await.until(
-                () -> count(influxql) >= expected,
+                () -> INFLUXDB.count(database, influxql) >= expected,
                 Duration.ofSeconds(60),
                 () ->
                         String.format(
-                                "%s: expected %d, got %d", influxql, expected, count(influxql)));
-    }
-
-    private static long count(String influxql) {
-        return INFLUXDB.count(DATABASE, influxql);
+                                "%s: expected %d, got %d",
+                                influxql, expected, INFLUXDB.count(database, influxql)));
     }
 }

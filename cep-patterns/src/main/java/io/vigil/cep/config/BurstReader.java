@@ -1,6 +1,7 @@
 package io.vigil.cep.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a {@code burst} pattern into a {@link BurstSpec}. */
@@ -11,6 +12,14 @@ final class BurstReader extends PatternReader {
 
     BurstReader() {
         super(BurstSpec.TYPE, THRESHOLD, ABOVE_BASELINE, MIN_EVENTS, WITHIN);
+    }
+
+    /** An override's threshold replaces the pattern's above-baseline, and the other way round. */
+    @Override
+    List<String> replacedBy(String field) {
+        return field.equals(THRESHOLD) || field.equals(ABOVE_BASELINE)
+                ? List.of(THRESHOLD, ABOVE_BASELINE)
+                : List.of(field);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vigil.cep.config.YamlNode.Scalar;
 import io.vigil.cep.config.YamlNode.ScalarKind;
 import io.vigil.cep.config.YamlNode.Sequence;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,6 +25,9 @@ final class FieldReader {
     private final FileErrors errors;
     private final String pattern;
     private final String owner;
+    // What error messages put before a field's key: "" for a pattern's own fields,
+    // "overrides[2]." for the fields of an entry of a list of mappings.
+    private final String prefix;
     // Fields that an unknown key looks like a typo of: their "missing" would say it twice.
     private final Set<String> misspelt = new HashSet<>();
 
@@ -32,10 +36,34 @@ final class FieldReader {
      * @param owner what holds the fields, for messages, e.g. {@code a 'burst' pattern}
      */
     FieldReader(Mapping mapping, FileErrors errors, String pattern, String owner) {
+        this(mapping, errors, pattern, owner, "");
+    }
+
+    private FieldReader(
+            Mapping mapping, FileErrors errors, String pattern, String owner, String prefix) {
         this.mapping = mapping;
         this.errors = errors;
         this.pattern = pattern;
         this.owner = owner;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The fields of {@code other} as this reader names them: same pattern, owner and prefix, e.g.
+     * to read an entry's fields together with fields taken over from elsewhere.
+     */
+    FieldReader reading(Mapping other) {
+        return new FieldReader(other, errors, pattern, owner, prefix);
+    }
+
+    /** The mapping whose fields this reads. */
+    Mapping mapping() {
+        return mapping;
+    }
+
+    /** The field as errors name it, e.g. {@code overrides[2].threshold}. */
+    String path(String field) {
+        return prefix + field;
     }
 
     /** The text of the field when it is a string, without reporting anything. */
@@ -52,7 +80,16 @@ final class FieldReader {
     }
 
     void error(String field, String message, int line) {
-        errors.add(pattern, field, message, line);
+        errors.add(pattern, path(field), message, line);
+    }
+
+    /** Reports a problem of the entry as a whole, e.g. {@code overrides[2]}, at its line. */
+    void entryError(String message) {
+        errors.add(
+                pattern,
+                prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
+                message,
+                mapping.line());
     }
 
     boolean has(String field) {
@@ -204,6 +241,42 @@ final class FieldReader {
             return Optional.empty();
         }
         return Optional.of(duration);
+    }
+
+    /**
+     * The optional list of mappings {@code field}, e.g. a pattern's {@code overrides}: a reader for
+     * each entry, whose errors name its fields {@code field[N].key} (N from 1, in list order).
+     * Empty when the field is absent; an entry that is not a mapping, and a value that is not a
+     * list, are reported and left out.
+     *
+     * @param entryOwner what an entry is, for messages, e.g. {@code an override of a 'burst'
+     *     pattern}
+     */
+    List<FieldReader> mappings(String field, String entryOwner) {
+        Optional<YamlNode> value = value(field, false);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (!(value.get() instanceof Sequence list)) {
+            error(
+                    field,
+                    "must be a list of mappings, found " + value.get().describe(),
+                    value.get().line());
+            return List.of();
+        }
+        List<FieldReader> entries = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            YamlNode item = list.items().get(i);
+            String entry = field + "[" + (i + 1) + "]";
+            if (item instanceof Mapping entryMapping) {
+                entries.add(
+                        new FieldReader(
+                                entryMapping, errors, pattern, entryOwner, path(entry) + "."));
+            } else {
+                error(entry, "must be a mapping of fields, found " + item.describe(), item.line());
+            }
+        }
+        return entries;
     }
 
     /** The required list of metric names: each one MQTT topic level, or {@code *} alone. */

@@ -2,6 +2,8 @@ package io.vigil.cep.config;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import io.vigil.cep.config.YamlNode.Mapping;
+import io.vigil.cep.config.YamlNode.Scalar;
+import io.vigil.cep.config.YamlNode.ScalarKind;
 import io.vigil.cep.config.YamlNode.Sequence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Loads and validates pattern config files (YAML) into a {@link PatternConfig}, collecting every
@@ -56,11 +59,16 @@ public final class PatternConfigLoader {
     static final String TYPE = "type";
     static final String METRICS = "metrics";
     static final String SEVERITY = "severity";
+    static final String OVERRIDES = "overrides";
+    static final String EXPECTED = "expected";
 
     private static final List<String> COMMON_FIELDS = List.of(NAME, TYPE, METRICS, SEVERITY);
 
     /** Names become an InfluxDB tag and an MQTT topic level ({@code alerts/.../{pattern}}). */
     private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** One level of an expected key: an MQTT topic level, and no glob either. */
+    private static final Pattern KEY_LEVEL = Pattern.compile("[^\\s+#*?/]+");
 
     private PatternConfigLoader() {}
 
@@ -76,8 +84,11 @@ public final class PatternConfigLoader {
      * @throws IllegalArgumentException when no file is given
      */
     public static PatternConfig load(List<Path> files) throws PatternConfigException {
+        Loading loading = loading(files);
         return new PatternConfig(
-                loadByFile(files).values().stream().flatMap(List::stream).toList());
+                loading.byFile.values().stream().flatMap(List::stream).toList(),
+                loading.overrides,
+                loading.expected);
     }
 
     /**
@@ -89,15 +100,22 @@ public final class PatternConfigLoader {
      */
     public static Map<Path, List<PatternSpec>> loadByFile(List<Path> files)
             throws PatternConfigException {
+        return Collections.unmodifiableMap(loading(files).byFile);
+    }
+
+    private static Loading loading(List<Path> files) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("No pattern config file given");
         }
         Loading loading = new Loading();
         files.forEach(loading::fileOrDirectory);
+        if (loading.errors.isEmpty()) {
+            loading.checkWhole(files);
+        }
         if (!loading.errors.isEmpty()) {
             throw new PatternConfigException(loading.errors);
         }
-        return Collections.unmodifiableMap(loading.byFile);
+        return loading;
     }
 
     /**
@@ -135,6 +153,9 @@ public final class PatternConfigLoader {
         private final List<ConfigError> errors = new ArrayList<>();
         private final Map<Path, List<PatternSpec>> byFile = new LinkedHashMap<>();
         private final Map<String, String> nameOrigins = new HashMap<>();
+        private final List<PatternOverride> overrides = new ArrayList<>();
+        private final List<ExpectedKey> expected = new ArrayList<>();
+        private final Map<String, ExpectedKey> expectedByKey = new HashMap<>();
 
         void fileOrDirectory(Path path) {
             PatternFiles.expand(path, errors).forEach(this::file);
@@ -160,8 +181,10 @@ public final class PatternConfigLoader {
                 return;
             }
             FieldReader fields = new FieldReader(top, fileErrors, null, "a pattern file");
-            fields.rejectUnknown(List.of(PATTERNS));
-            Optional<YamlNode> list = fields.value(PATTERNS, true);
+            fields.rejectUnknown(List.of(PATTERNS, EXPECTED));
+            expected(fields, fileErrors);
+            boolean required = !fields.has(EXPECTED) && !fields.misspelt(EXPECTED);
+            Optional<YamlNode> list = fields.value(PATTERNS, required);
             if (list.isEmpty()) {
                 return;
             }
@@ -180,6 +203,99 @@ public final class PatternConfigLoader {
             }
             for (int i = 0; i < entries.items().size(); i++) {
                 pattern(entries.items().get(i), i + 1, fileErrors).ifPresent(specs::add);
+            }
+        }
+
+        /** The file's {@code expected} keys, each {@code site/device/metric}, once in all files. */
+        private void expected(FieldReader fields, FileErrors fileErrors) {
+            Optional<YamlNode> value = fields.value(EXPECTED, false);
+            if (value.isEmpty()) {
+                return;
+            }
+            if (!(value.get() instanceof Sequence list)) {
+                fields.error(
+                        EXPECTED,
+                        "must be a list of keys site/device/metric, found "
+                                + value.get().describe(),
+                        value.get().line());
+                return;
+            }
+            for (YamlNode item : list.items()) {
+                if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING) {
+                    fields.error(
+                            EXPECTED,
+                            "each entry must be a key site/device/metric (a string), found "
+                                    + item.describe(),
+                            item.line());
+                    continue;
+                }
+                String[] levels = s.text().split("/", -1);
+                if (levels.length != 3
+                        || Stream.of(levels)
+                                .anyMatch(l -> l.isEmpty() || !KEY_LEVEL.matcher(l).matches())) {
+                    fields.error(
+                            EXPECTED,
+                            String.format(
+                                    "\"%s\" is not a key site/device/metric: three topic levels,"
+                                            + " none empty, without spaces, '+', '#', '*' or '?'",
+                                    s.text()),
+                            s.line());
+                    continue;
+                }
+                ExpectedKey key =
+                        new ExpectedKey(
+                                levels[0],
+                                levels[1],
+                                levels[2],
+                                fileErrors.file() + ":" + s.line());
+                ExpectedKey first = expectedByKey.putIfAbsent(key.key(), key);
+                if (first != null) {
+                    fields.error(
+                            EXPECTED,
+                            String.format(
+                                    "\"%s\" is listed twice, first at %s",
+                                    s.text(), first.origin()),
+                            s.line());
+                } else {
+                    expected.add(key);
+                }
+            }
+        }
+
+        /** Checks what concerns all files together, once each file is valid. */
+        void checkWhole(List<Path> paths) {
+            List<PatternSpec> specs = byFile.values().stream().flatMap(List::stream).toList();
+            if (specs.isEmpty()) {
+                errors.add(
+                        new ConfigError(
+                                paths.get(0),
+                                null,
+                                null,
+                                "no patterns in any of the files; give at least one under"
+                                        + " 'patterns'"));
+            }
+            for (ExpectedKey key : expected) {
+                boolean watched =
+                        specs.stream()
+                                .anyMatch(
+                                        spec ->
+                                                spec instanceof SilenceSpec
+                                                        && spec.appliesTo(key.metric()));
+                if (!watched) {
+                    int colon = key.origin().lastIndexOf(':');
+                    errors.add(
+                            new ConfigError(
+                                    Path.of(key.origin().substring(0, colon)),
+                                    null,
+                                    EXPECTED,
+                                    String.format(
+                                            "\"%s\" is watched by no silence pattern (none has"
+                                                    + " metric '%s' or \"*\"), so it could never"
+                                                    + " raise an alert (line %s)",
+                                            key.key(),
+                                            key.metric(),
+                                            key.origin().substring(colon + 1))));
+                }
             }
         }
 
@@ -228,8 +344,16 @@ public final class PatternConfigLoader {
             // its position instead is dropped below with every other pattern that has an error.
             PatternReader.Common common =
                     new PatternReader.Common(name.orElse(id), severity, metrics);
-            return reader.flatMap(r -> r.read(common, fields))
-                    .filter(spec -> fileErrors.count() == errorsBefore);
+            Optional<PatternSpec> spec =
+                    reader.flatMap(r -> r.read(common, fields))
+                            .filter(s -> fileErrors.count() == errorsBefore);
+            List<PatternOverride> patternOverrides =
+                    OverrideReader.read(fields, reader, metrics, spec, fileErrors);
+            if (fileErrors.count() != errorsBefore) {
+                return Optional.empty();
+            }
+            overrides.addAll(patternOverrides);
+            return spec;
         }
 
         /** Reports a name that is missing, not a string, malformed or already taken. */
@@ -273,6 +397,7 @@ public final class PatternConfigLoader {
             // The type is wrong or missing: flag only keys that no type knows.
             READERS.forEach(r -> allowed.addAll(r.fields()));
         }
+        allowed.add(OVERRIDES);
         return List.copyOf(allowed);
     }
 }

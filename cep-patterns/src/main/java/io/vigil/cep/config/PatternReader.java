@@ -37,6 +37,14 @@ abstract class PatternReader {
     }
 
     /**
+     * The fields of a pattern that an override's {@code field} replaces: the field itself, and the
+     * fields that cannot be given together with it.
+     */
+    List<String> replacedBy(String field) {
+        return List.of(field);
+    }
+
+    /**
      * Reads this type's fields, reporting every problem through {@code fields}.
      *
      * @return the spec, or empty when a field of this type is missing or wrong (and reported)

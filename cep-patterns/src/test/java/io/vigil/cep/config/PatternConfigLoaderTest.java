@@ -260,8 +260,8 @@ class PatternConfigLoaderTest {
                 .containsExactly(
                         tuple(
                                 "other",
-                                "unknown field; the fields of a pattern file are: patterns (line"
-                                        + " 1)"),
+                                "unknown field; the fields of a pattern file are: patterns,"
+                                        + " expected (line 1)"),
                         tuple("patterns", "missing; a pattern file needs it (line 1)"));
     }
 
@@ -416,7 +416,7 @@ class PatternConfigLoaderTest {
                 .isEqualTo(
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
                                 + " pattern are: name, type, metrics, severity, threshold,"
-                                + " above-baseline, min-events, within (line 6)");
+                                + " above-baseline, min-events, within, overrides (line 6)");
     }
 
     @Test
@@ -442,13 +442,14 @@ class PatternConfigLoaderTest {
                                 "unknown field (did you mean 'name'?); the fields of a pattern"
                                         + " are: name, type, metrics, severity, threshold,"
                                         + " above-baseline, min-events, within, tolerance,"
-                                        + " min-rise, after (line 2)"),
+                                        + " min-rise, after, overrides (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
                                     + " name, type, metrics, severity, threshold, above-baseline,"
-                                    + " min-events, within, tolerance, min-rise, after (line 3)"));
+                                    + " min-events, within, tolerance, min-rise, after, overrides"
+                                    + " (line 3)"));
     }
 
     @Test

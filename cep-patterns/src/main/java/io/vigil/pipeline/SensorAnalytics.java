@@ -3,8 +3,8 @@ package io.vigil.pipeline;
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.AlertPatterns;
 import io.vigil.cep.config.Durations;
+import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
-import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.live.LivePatternEngineOperator;
@@ -19,7 +19,6 @@ import io.vigil.model.WindowAggregate;
 import io.vigil.parsing.ParseFunction;
 import io.vigil.parsing.SensorMessageParser;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -111,16 +110,17 @@ public class SensorAnalytics {
         String name = "Windows " + windowLabel + " and patterns";
         SingleOutputStreamOperator<WindowAggregate> aggregates;
         if (updates == null) {
-            List<PatternProgram> programs = new ArrayList<>();
-            for (PatternSpec spec : patterns.patterns()) {
-                programs.add(AlertPatterns.of(spec, config).program());
-            }
+            List<PatternProgram> programs = AlertPatterns.programs(patterns, config);
             aggregates =
                     keyed.transform(
                             name,
                             TypeInformation.of(WindowAggregate.class),
                             new PatternEngineOperator(
-                                    programs, windowSize.toMillis(), windowLabel, aggregate));
+                                    programs,
+                                    patterns.expected().stream().map(ExpectedKey::key).toList(),
+                                    windowSize.toMillis(),
+                                    windowLabel,
+                                    aggregate));
         } else {
             aggregates =
                     LiveEngine.connect(

@@ -2,6 +2,7 @@ package io.vigil.cep;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
@@ -23,13 +24,15 @@ final class EngineHarness implements AutoCloseable {
             harness;
 
     EngineHarness(AlertPattern... patterns) throws Exception {
+        this(Stream.of(patterns).map(AlertPattern::program).toList(), List.of());
+    }
+
+    /** The programs, with the given expected keys {@code site/device/metric}. */
+    EngineHarness(List<PatternProgram> programs, List<String> expected) throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new PatternEngineOperator(
-                                Stream.of(patterns).map(AlertPattern::program).toList(),
-                                0,
-                                "",
-                                new ReadingAggregateFunction(Set.of())),
+                                programs, expected, 0, "", new ReadingAggregateFunction(Set.of())),
                         SensorReading::key,
                         Types.STRING);
         harness.open();

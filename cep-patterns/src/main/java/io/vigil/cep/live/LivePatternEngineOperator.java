@@ -2,13 +2,13 @@ package io.vigil.cep.live;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.AlertPatterns;
+import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.ListState;
@@ -61,6 +61,8 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     private transient ListState<ActiveSet> activeState;
     private transient ActiveSet active;
     private transient String lastRejected;
+    // The names of the patterns in force, for reports (programs have more, for overrides).
+    private transient String names;
 
     /**
      * @param initial the pattern set the job was started with
@@ -74,18 +76,19 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
-        super(compile(initial, patternOptions), windowMillis, windowLabel, aggregate);
+        super(
+                compile(initial, patternOptions),
+                expectedKeys(initial),
+                windowMillis,
+                windowLabel,
+                aggregate);
         this.patternOptions = patternOptions;
         this.initial = initial;
         this.initialHash = initialHash;
     }
 
     private static List<PatternProgram> compile(PatternConfig config, Configuration options) {
-        List<PatternProgram> programs = new ArrayList<>();
-        for (PatternSpec spec : config.patterns()) {
-            programs.add(AlertPatterns.of(spec, options).program());
-        }
-        return programs;
+        return AlertPatterns.programs(config, options);
     }
 
     @Override
@@ -104,9 +107,12 @@ public class LivePatternEngineOperator extends PatternEngineOperator
         }
         if (restored != null) {
             active = restored;
-            startWith(compile(restored.config(), patternOptions));
+            PatternConfig config = restored.config();
+            startWith(compile(config, patternOptions), expectedKeys(config));
+            names = names(config);
         } else {
             active = ActiveSet.of(0, initialHash, initial);
+            names = names(initial);
         }
     }
 
@@ -157,8 +163,9 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             }
             return;
         }
-        install(next);
+        install(next, expectedKeys(config));
         active = ActiveSet.of(active.version + 1, update.hash, config);
+        names = names(config);
         lastRejected = null;
         report(true, update, null);
     }
@@ -167,8 +174,6 @@ public class LivePatternEngineOperator extends PatternEngineOperator
         if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0) {
             return;
         }
-        String names =
-                programs().stream().map(PatternProgram::name).collect(Collectors.joining(","));
         if (accepted) {
             LOG.info(
                     "Pattern set version {} from {} (hash {}) is in force: {}",
@@ -194,6 +199,14 @@ public class LivePatternEngineOperator extends PatternEngineOperator
                                 error,
                                 names,
                                 getProcessingTimeService().getCurrentProcessingTime())));
+    }
+
+    private static List<String> expectedKeys(PatternConfig config) {
+        return config.expected().stream().map(ExpectedKey::key).toList();
+    }
+
+    private static String names(PatternConfig config) {
+        return config.patterns().stream().map(PatternSpec::name).collect(Collectors.joining(","));
     }
 
     @Override

@@ -273,6 +273,7 @@ public final class PatternConfigLoader {
                                 null,
                                 "no patterns in any of the files; give at least one under"
                                         + " 'patterns'"));
+                return;
             }
             for (ExpectedKey key : expected) {
                 boolean watched =

@@ -55,6 +55,32 @@ class PatternConfigLoaderTest {
     }
 
     @Test
+    void loadsEveryExampleBesideTheDefaults() {
+        PatternConfig config = PatternConfigLoader.load(DEFAULT_FILE, Path.of("patterns/examples"));
+
+        assertThat(config.patterns())
+                .extracting(PatternSpec::name)
+                .containsExactly(
+                        "sound-burst",
+                        "thermal-drift",
+                        "sensor-silence",
+                        "sound-burst-over-baseline",
+                        "loud-machinery");
+        assertThat(config.overridesOf("loud-machinery"))
+                .extracting(o -> o.selector().toString(), PatternOverride::fields)
+                .containsExactly(
+                        tuple("site plant-b, device mic-0?", List.of("threshold")),
+                        tuple("device bench-*", List.of("threshold", "min-events", "severity")));
+        assertThat(config.expected())
+                .extracting(ExpectedKey::key)
+                .containsExactly(
+                        "plant-a/mic-01/sound",
+                        "plant-a/mic-02/sound",
+                        "plant-a/press-1/temperature",
+                        "plant-b/mic-01/sound");
+    }
+
+    @Test
     void fillsInTheDefaultSeverityAndTolerance() {
         Path file =
                 write(

@@ -120,7 +120,7 @@ final class ValidateCommand implements Callable<Integer> {
                                     .collect(Collectors.joining(", "))));
         }
         long expected =
-                config.expected().stream().filter(e -> e.origin().startsWith(file + ":")).count();
+                config.expected().stream().filter(e -> e.file().equals(file.toString())).count();
         if (expected > 0) {
             parts.add(String.format("%d expected key%s", expected, plural(expected)));
         }

@@ -247,7 +247,8 @@ public final class PatternConfigLoader {
                                 levels[0],
                                 levels[1],
                                 levels[2],
-                                fileErrors.file() + ":" + s.line());
+                                fileErrors.file().toString(),
+                                s.line());
                 ExpectedKey first = expectedByKey.putIfAbsent(key.key(), key);
                 if (first != null) {
                     fields.error(
@@ -283,19 +284,16 @@ public final class PatternConfigLoader {
                                                 spec instanceof SilenceSpec
                                                         && spec.appliesTo(key.metric()));
                 if (!watched) {
-                    int colon = key.origin().lastIndexOf(':');
                     errors.add(
                             new ConfigError(
-                                    Path.of(key.origin().substring(0, colon)),
+                                    Path.of(key.file()),
                                     null,
                                     EXPECTED,
                                     String.format(
                                             "\"%s\" is watched by no silence pattern (none has"
                                                     + " metric '%s' or \"*\"), so it could never"
-                                                    + " raise an alert (line %s)",
-                                            key.key(),
-                                            key.metric(),
-                                            key.origin().substring(colon + 1))));
+                                                    + " raise an alert (line %d)",
+                                            key.key(), key.metric(), key.line())));
                 }
             }
         }

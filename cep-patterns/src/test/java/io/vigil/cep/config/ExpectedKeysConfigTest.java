@@ -43,8 +43,8 @@ class ExpectedKeysConfigTest {
 
         assertThat(config.expected())
                 .containsExactly(
-                        new ExpectedKey("plant-a", "mic-01", "sound", devices + ":3"),
-                        new ExpectedKey("plant-a", "mic-02", "sound", devices + ":4"));
+                        new ExpectedKey("plant-a", "mic-01", "sound", devices.toString(), 3),
+                        new ExpectedKey("plant-a", "mic-02", "sound", devices.toString(), 4));
     }
 
     @Test

@@ -157,9 +157,9 @@ public final class EsperBaseline {
     }
 
     private static String burst(BurstSpec spec) {
-        if (spec.isRelativeToBaseline()) {
+        if (spec.isRelativeToBaseline() || spec.below()) {
             throw new IllegalArgumentException(
-                    "The Esper baseline expresses only bursts with a fixed threshold, not '"
+                    "The Esper baseline expresses only bursts above a fixed threshold, not '"
                             + spec.name()
                             + "'");
         }

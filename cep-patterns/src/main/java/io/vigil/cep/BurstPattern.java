@@ -82,17 +82,17 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
         super(spec);
         String name = spec.name();
         PatternChecks.require(
-                (spec.threshold() == null) != (spec.aboveBaseline() == null),
-                "Burst pattern '%s' needs exactly one of threshold and above-baseline,"
-                        + " got threshold=%s, above-baseline=%s",
+                (spec.threshold() == null) != (spec.baselineMargin() == null),
+                "Burst pattern '%s' needs exactly one of a threshold and a baseline margin,"
+                        + " got threshold=%s, margin=%s",
                 name,
                 spec.threshold(),
-                spec.aboveBaseline());
+                spec.baselineMargin());
         PatternChecks.require(
-                spec.aboveBaseline() == null || spec.aboveBaseline() >= 0,
-                "Burst pattern '%s': above-baseline must not be negative, got %s",
+                spec.baselineMargin() == null || spec.baselineMargin() >= 0,
+                "Burst pattern '%s': the baseline margin must not be negative, got %s",
                 name,
-                spec.aboveBaseline());
+                spec.baselineMargin());
         PatternChecks.require(
                 spec.minEvents() >= 1,
                 "Burst pattern '%s': min-events must be at least 1, got %d",
@@ -133,14 +133,14 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
                 Pattern.<ScoredReading>begin(FIRST, AfterMatchSkipStrategy.skipPastLastEvent())
                         .where(SimpleCondition.of(ScoredReading::startsRun))
                         .next(LOUD)
-                        .where(SimpleCondition.of(ScoredReading::isAbove));
+                        .where(SimpleCondition.of(ScoredReading::isBeyond));
         loud =
                 spec.minEvents() > 1
                         ? loud.timesOrMore(spec.minEvents() - 1)
                         : loud.oneOrMore().optional();
         return loud.consecutive()
                 .next(END)
-                .where(SimpleCondition.of(scored -> !scored.isAbove()))
+                .where(SimpleCondition.of(scored -> !scored.isBeyond()))
                 .within(spec.within().plusMillis(1));
     }
 
@@ -153,21 +153,29 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
     Alert alert(List<ScoredReading> loud) {
         PatternAlerts.Run run =
                 new PatternAlerts.Run(loud.stream().map(ScoredReading::reading).toList());
-        String above =
+        String side = spec.below() ? "below" : "above";
+        String beyond =
                 spec.isRelativeToBaseline()
                         ? String.format(
-                                "more than %s%s above baseline %s",
-                                AlertText.number(spec.aboveBaseline()),
+                                "more than %s%s %s baseline %s",
+                                AlertText.number(spec.baselineMargin()),
                                 run.unit(),
-                                AlertText.number(loud.get(0).threshold() - spec.aboveBaseline()))
-                        : "above " + AlertText.number(spec.threshold()) + run.unit();
+                                side,
+                                AlertText.number(
+                                        spec.below()
+                                                ? loud.get(0).threshold() + spec.baselineMargin()
+                                                : loud.get(0).threshold() - spec.baselineMargin()))
+                        : side + " " + AlertText.number(spec.threshold()) + run.unit();
+        double extreme = spec.below() ? run.trough() : run.peak();
         return run.alert(
                 spec,
+                extreme,
                 String.format(
-                        "%d readings %s over %s, peak %s",
+                        "%d readings %s over %s, %s %s",
                         run.size(),
-                        above,
+                        beyond,
                         AlertText.seconds(run.millis()),
-                        AlertText.number(run.peak())));
+                        spec.below() ? "lowest" : "peak",
+                        AlertText.number(extreme)));
     }
 }

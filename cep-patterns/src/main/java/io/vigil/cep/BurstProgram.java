@@ -1,5 +1,6 @@
 package io.vigil.cep;
 
+import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.engine.CepMatcher;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
@@ -25,23 +26,23 @@ final class BurstProgram implements PatternProgram {
     private static final long serialVersionUID = 1L;
 
     private final BurstPattern pattern;
-    private final Double threshold;
-    private final Double aboveBaseline;
+    private final BurstSpec spec;
     private final double baselineWeight;
     private final long withinMillis;
     private final long retentionMillis;
     private final CepMatcher<ScoredReading> matcher;
+    private final AlertLifecycle lifecycle;
 
     private transient ValueState<BurstState> state;
     private transient CepMatcher.Matches<ScoredReading> alerts;
 
     BurstProgram(BurstPattern pattern, double baselineWeight, long retentionMillis) {
         this.pattern = pattern;
-        this.threshold = pattern.spec.threshold();
-        this.aboveBaseline = pattern.spec.aboveBaseline();
+        this.spec = pattern.spec;
         this.baselineWeight = baselineWeight;
         this.withinMillis = pattern.spec.within().toMillis();
         this.retentionMillis = retentionMillis;
+        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1, pattern.spec.below());
         this.matcher =
                 new CepMatcher<>(
                         pattern.pattern(),
@@ -80,18 +81,24 @@ final class BurstProgram implements PatternProgram {
                                                 .createSerializer(
                                                         TypeInformation.of(BurstState.class))));
         matcher.open(context);
+        lifecycle.open(context);
         alerts =
                 new CepMatcher.Matches<>() {
                     @Override
-                    public void matched(Map<String, List<ScoredReading>> match, long timestamp) {
-                        context.emit(pattern.alert(BurstPattern.loudReadings(match)), timestamp);
+                    public void matched(Map<String, List<ScoredReading>> match, long timestamp)
+                            throws Exception {
+                        lifecycle.detected(
+                                pattern.alert(BurstPattern.loudReadings(match)),
+                                timestamp,
+                                context);
                     }
 
                     @Override
-                    public void timedOut(Map<String, List<ScoredReading>> match, long timestamp) {
+                    public void timedOut(Map<String, List<ScoredReading>> match, long timestamp)
+                            throws Exception {
                         List<ScoredReading> loud = BurstPattern.loudReadings(match);
                         if (loud.size() >= pattern.spec.minEvents()) {
-                            context.emit(pattern.alert(loud), timestamp);
+                            lifecycle.detected(pattern.alert(loud), timestamp, context);
                         }
                     }
                 };
@@ -103,31 +110,33 @@ final class BurstProgram implements PatternProgram {
         BurstState next = current == null ? new BurstState() : current;
         double value = reading.value();
         double inForce;
-        if (aboveBaseline == null) {
-            inForce = threshold;
+        if (!spec.isRelativeToBaseline()) {
+            inForce = spec.threshold();
         } else {
             double base = current == null ? value : next.baseline;
-            inForce = base + aboveBaseline;
-            if (value <= inForce) {
+            inForce = spec.relativeThreshold(base);
+            if (!spec.breaches(value, inForce)) {
                 next.baseline = current == null ? value : base + baselineWeight * (value - base);
             }
         }
-        boolean above = value > inForce;
+        boolean beyond = spec.breaches(value, inForce);
         long timestamp = reading.timestamp();
         boolean startsRun =
-                above
+                beyond
                         && (current == null
                                 || !current.previousAbove
                                 || timestamp - current.lastTimestamp > withinMillis);
-        next.previousAbove = above;
+        next.previousAbove = beyond;
         next.touch(timestamp, retentionMillis, context);
         state.update(next);
-        matcher.process(new ScoredReading(reading, inForce, startsRun), timestamp, alerts);
+        matcher.process(new ScoredReading(reading, inForce, beyond, startsRun), timestamp, alerts);
+        lifecycle.observed(reading, spec.clears(value, inForce), context);
     }
 
     @Override
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
+        lifecycle.onEventTime(timestamp, context);
         BurstState current = state.value();
         if (current == null || !current.isCleanupTimer(timestamp)) {
             return;

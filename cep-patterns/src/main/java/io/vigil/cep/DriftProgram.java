@@ -29,6 +29,7 @@ final class DriftProgram implements PatternProgram {
     private final double minRise;
     private final long withinMillis;
     private final CepMatcher<RiseStep> matcher;
+    private final AlertLifecycle lifecycle;
 
     private transient ValueState<DriftState> state;
     private transient CepMatcher.Matches<RiseStep> alerts;
@@ -41,6 +42,7 @@ final class DriftProgram implements PatternProgram {
         this.matcher =
                 new CepMatcher<>(
                         pattern.pattern(), false, TypeInformation.of(RiseStep.class), step -> true);
+        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1);
     }
 
     @Override
@@ -69,7 +71,8 @@ final class DriftProgram implements PatternProgram {
                                                 .createSerializer(
                                                         TypeInformation.of(DriftState.class))));
         matcher.open(context);
-        alerts = (match, timestamp) -> context.emit(pattern.alert(match), timestamp);
+        lifecycle.open(context);
+        alerts = (match, timestamp) -> lifecycle.detected(pattern.alert(match), timestamp, context);
     }
 
     @Override
@@ -100,11 +103,13 @@ final class DriftProgram implements PatternProgram {
         next.touch(timestamp, withinMillis, context);
         state.update(next);
         matcher.process(new RiseStep(reading, keepsUp, mayComplete), timestamp, alerts);
+        lifecycle.observed(reading, !keepsUp, context);
     }
 
     @Override
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
+        lifecycle.onEventTime(timestamp, context);
         DriftState current = state.value();
         if (current == null || !current.isCleanupTimer(timestamp)) {
             return;

@@ -62,6 +62,11 @@ final class PatternAlerts {
             return readings.stream().mapToDouble(SensorReading::value).max().orElseThrow();
         }
 
+        /** The lowest value: the extreme of a run below a threshold. */
+        double trough() {
+            return readings.stream().mapToDouble(SensorReading::value).min().orElseThrow();
+        }
+
         /** The event time from the first reading to the last. */
         long millis() {
             return last().timestamp() - first().timestamp();
@@ -74,13 +79,18 @@ final class PatternAlerts {
 
         /** The alert for this run: from its first reading to its last, their count and peak. */
         Alert alert(PatternSpec spec, String message) {
+            return alert(spec, peak(), message);
+        }
+
+        /** The alert for this run with {@code extreme} as its peak (the lowest, for a fall). */
+        Alert alert(PatternSpec spec, double extreme, String message) {
             return PatternAlerts.alert(
                     spec,
                     first(),
                     first().timestamp(),
                     last().timestamp(),
                     size(),
-                    peak(),
+                    extreme,
                     message);
         }
     }

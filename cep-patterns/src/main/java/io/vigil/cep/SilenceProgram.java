@@ -28,6 +28,7 @@ final class SilenceProgram implements PatternProgram {
     private final SilenceSpec spec;
     private final long afterMillis;
     private final long graceMillis;
+    private final AlertLifecycle lifecycle;
 
     private transient ValueState<SilenceState> state;
 
@@ -35,6 +36,7 @@ final class SilenceProgram implements PatternProgram {
         this.spec = spec;
         this.afterMillis = spec.after().toMillis();
         this.graceMillis = graceMillis;
+        this.lifecycle = new AlertLifecycle(spec, afterMillis);
     }
 
     @Override
@@ -62,6 +64,7 @@ final class SilenceProgram implements PatternProgram {
                                         context.runtimeContext()
                                                 .createSerializer(
                                                         TypeInformation.of(SilenceState.class))));
+        lifecycle.open(context);
     }
 
     @Override
@@ -128,10 +131,13 @@ final class SilenceProgram implements PatternProgram {
             context.registerEventTimeTimer(next.cleanupAt);
         }
         state.update(next);
+        // The key sends again: a silent period it was in has ended.
+        lifecycle.observed(reading, true, context);
     }
 
     @Override
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
+        lifecycle.onEventTime(timestamp, context);
         SilenceState current = state.value();
         if (current == null) {
             return;
@@ -158,7 +164,7 @@ final class SilenceProgram implements PatternProgram {
         // of time: with no later reading waiting, that is the end of the data, not a silence.
         boolean pending = context.hasPendingReadings();
         if (context.currentWatermark() != Long.MAX_VALUE || pending) {
-            context.emit(alert(current.latestInOrder), timestamp);
+            lifecycle.detected(alert(current.latestInOrder), timestamp, context);
         }
         current.latestInOrder = null;
         current.cleanupAt = SilenceState.NONE;
@@ -188,7 +194,7 @@ final class SilenceProgram implements PatternProgram {
         // that the event-time path has nothing left to alert on for it. The readings that had
         // arrived still wait in the engine's buffer (windows and other patterns need them); they
         // are passed over when they come out.
-        context.emit(alert(current.latestArrived), timestamp);
+        lifecycle.detected(alert(current.latestArrived), timestamp, context);
         if (current.cleanupAt != SilenceState.NONE) {
             context.deleteEventTimeTimer(current.cleanupAt);
         }
@@ -211,7 +217,7 @@ final class SilenceProgram implements PatternProgram {
         if (current.expected != null
                 && (context.currentWatermark() != Long.MAX_VALUE || context.hasPendingReadings())) {
             SensorReading key = current.expected;
-            context.emit(
+            lifecycle.detected(
                     PatternAlerts.alert(
                             spec,
                             key,
@@ -223,7 +229,8 @@ final class SilenceProgram implements PatternProgram {
                                     "expected, but no reading in the %s since %s",
                                     AlertText.seconds(afterMillis),
                                     Instant.ofEpochMilli(key.timestamp()))),
-                    timestamp);
+                    timestamp,
+                    context);
         }
         store(current);
     }

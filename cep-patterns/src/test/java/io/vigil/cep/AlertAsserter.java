@@ -3,6 +3,7 @@ package io.vigil.cep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.Alert;
+import io.vigil.model.AlertState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +111,10 @@ final class AlertAsserter {
 
         ExpectedAlert device(String device) {
             return with("device", Alert::device, device);
+        }
+
+        ExpectedAlert state(AlertState state) {
+            return with("state", Alert::state, state);
         }
 
         ExpectedAlert severity(String severity) {

@@ -269,23 +269,37 @@ class BurstPatternTest {
         for (int seed = 0; seed < 100; seed++) {
             Random random = new Random(seed);
             boolean relative = random.nextBoolean();
+            boolean below = random.nextBoolean();
+            double threshold = below ? 83.0 : 85.0;
+            Double clearLevel =
+                    relative || random.nextBoolean()
+                            ? null
+                            : threshold + (below ? 0.5 : -0.5) * random.nextInt(5);
             BurstSpec spec =
                     new BurstSpec(
                             "random-burst",
                             "warning",
                             List.of("m"),
-                            relative ? null : 85.0,
+                            relative ? null : threshold,
                             relative ? 0.5 * (2 + random.nextInt(8)) : null,
                             1 + random.nextInt(4),
-                            Duration.ofSeconds(3 + random.nextInt(15)));
+                            Duration.ofSeconds(3 + random.nextInt(15)),
+                            below,
+                            clearLevel,
+                            TestPatterns.randomAlertSettings(random));
             List<SensorReading> readings = RandomReadings.noise(random, 80, 6, 80, 20);
             try (EngineHarness harness = new EngineHarness(new BurstPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
+                LifecycleModel.Expected expected = expectedBursts(spec, readings);
                 assertOutput(harness.alerts())
                         .as("seed %d, %s", seed, spec)
-                        .hasRemainingAlertsInAnyOrder(expectedBursts(spec, readings));
-                assertThat(harness.numKeyedStateEntries()).isZero();
+                        .hasRemainingAlertsInAnyOrder(expected.firing());
+                assertOutput(harness.resolved())
+                        .as("seed %d, %s: resolved", seed, spec)
+                        .hasRemainingAlertsInAnyOrder(expected.resolved());
+                // What remains is the state of an alert still firing, or cooling down, at the end.
+                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
                 alerts += harness.alerts().size();
             }
         }
@@ -293,27 +307,35 @@ class BurstPatternTest {
     }
 
     /** The rules in {@link BurstPattern}'s Javadoc, written out plainly. */
-    private static List<ExpectedAlert> expectedBursts(
+    private static LifecycleModel.Expected expectedBursts(
             BurstSpec spec, List<SensorReading> readings) {
         int n = readings.size();
         long within = spec.within().toMillis();
         boolean[] loud = new boolean[n];
+        boolean[] clear = new boolean[n];
         Double baseline = null;
         for (int i = 0; i < n; i++) {
             double value = readings.get(i).value();
             double threshold;
             if (spec.isRelativeToBaseline()) {
                 double base = baseline == null ? value : baseline;
-                threshold = base + spec.aboveBaseline();
-                if (value <= threshold) {
+                threshold =
+                        spec.below() ? base - spec.baselineMargin() : base + spec.baselineMargin();
+                boolean beyond = spec.below() ? value < threshold : value > threshold;
+                if (!beyond) {
                     baseline = baseline == null ? value : base + 0.1 * (value - base);
                 }
             } else {
                 threshold = spec.threshold();
             }
-            loud[i] = value > threshold;
+            loud[i] = spec.below() ? value < threshold : value > threshold;
+            if (spec.clearLevel() == null) {
+                clear[i] = !loud[i];
+            } else {
+                clear[i] = spec.below() ? value >= spec.clearLevel() : value <= spec.clearLevel();
+            }
         }
-        List<ExpectedAlert> alerts = new ArrayList<>();
+        List<LifecycleModel.Detection> detections = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long start = readings.get(i).timestamp();
             boolean startsRun =
@@ -325,20 +347,17 @@ class BurstPatternTest {
                 continue;
             }
             int j = i;
-            double peak = Double.NEGATIVE_INFINITY;
+            double peak = spec.below() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
             while (j < n && loud[j] && readings.get(j).timestamp() - start <= within) {
-                peak = Math.max(peak, readings.get(j).value());
+                double value = readings.get(j).value();
+                peak = spec.below() ? Math.min(peak, value) : Math.max(peak, value);
                 j++;
             }
             if (j - i >= spec.minEvents()) {
-                alerts.add(
-                        alert().startedAt(start)
-                                .endedAt(readings.get(j - 1).timestamp())
-                                .events(j - i)
-                                .peak(peak));
+                detections.add(new LifecycleModel.Detection(i, j - 1, j - i, peak));
             }
         }
-        return alerts;
+        return LifecycleModel.expect(readings, clear, detections, spec.alerting(), spec.below());
     }
 
     @Test
@@ -415,7 +434,7 @@ class BurstPatternTest {
         assertThatThrownBy(() -> new BurstPattern(negative))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'negative'")
-                .hasMessageContaining("above-baseline must not be negative, got -3.0");
+                .hasMessageContaining("the baseline margin must not be negative, got -3.0");
     }
 
     @Test

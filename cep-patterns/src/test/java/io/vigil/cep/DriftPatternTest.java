@@ -5,9 +5,9 @@ import static io.vigil.cep.AlertAsserter.assertOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.cep.AlertAsserter.ExpectedAlert;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.model.Alert;
+import io.vigil.model.AlertState;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,16 +135,27 @@ class DriftPatternTest {
     }
 
     @Test
-    void oneAlertPerRunThenANewRunStartsAfterIt() throws Exception {
+    void aSteadyRiseIsOneAlertThatResolvesWhenTheRiseBreaks() throws Exception {
         try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
             for (int i = 1; i <= 11; i++) {
                 harness.add(temp(i * 10 * S, 19 + i));
             }
+            // 10..40 s qualifies and fires; 50..80 s qualifies again while it fires and extends
+            // it; 90..110 s are too few for a third run. 27.0 after 30.0 breaks the rise.
+            harness.add(temp(120 * S, 27));
             harness.watermark(400 * S);
 
-            assertOutput(harness.alerts())
-                    .nextAlert(alert().startedAt(10 * S).endedAt(40 * S).events(4))
-                    .nextAlert(alert().startedAt(50 * S).endedAt(80 * S).events(4))
+            assertOutput(harness.events())
+                    .nextAlert(
+                            alert().state(AlertState.FIRING)
+                                    .startedAt(10 * S)
+                                    .endedAt(40 * S)
+                                    .events(4))
+                    .nextAlert(
+                            alert().state(AlertState.RESOLVED)
+                                    .startedAt(10 * S)
+                                    .endedAt(120 * S)
+                                    .events(8))
                     .hasNoMoreAlerts();
         }
     }
@@ -209,16 +220,23 @@ class DriftPatternTest {
                             2 + random.nextInt(4),
                             Duration.ofSeconds(10 + random.nextInt(50)),
                             0.5 * random.nextInt(3),
-                            0.5 * (1 + random.nextInt(6)));
+                            0.5 * (1 + random.nextInt(6)),
+                            TestPatterns.randomAlertSettings(random));
             List<SensorReading> readings = RandomReadings.walk(random, 80, 12, 20, -2, 3);
             try (EngineHarness harness = new EngineHarness(new DriftPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
+                LifecycleModel.Expected expected = expectedDrifts(spec, readings);
                 assertOutput(harness.alerts())
                         .as("seed %d, %s", seed, spec)
-                        .nextAlerts(expectedDrifts(spec, readings))
+                        .nextAlerts(expected.firing())
                         .hasNoMoreAlerts();
-                assertThat(harness.numKeyedStateEntries()).isZero();
+                assertOutput(harness.resolved())
+                        .as("seed %d, %s: resolved", seed, spec)
+                        .nextAlerts(expected.resolved())
+                        .hasNoMoreAlerts();
+                // What remains is the state of an alert still firing, or cooling down, at the end.
+                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
                 alerts += harness.alerts().size();
             }
         }
@@ -226,9 +244,9 @@ class DriftPatternTest {
     }
 
     /** The procedure in {@link DriftPattern}'s Javadoc, written out plainly. */
-    private static List<ExpectedAlert> expectedDrifts(
+    private static LifecycleModel.Expected expectedDrifts(
             DriftSpec spec, List<SensorReading> readings) {
-        List<ExpectedAlert> alerts = new ArrayList<>();
+        List<LifecycleModel.Detection> detections = new ArrayList<>();
         long within = spec.within().toMillis();
         int from = 0;
         search:
@@ -243,17 +261,26 @@ class DriftPatternTest {
                     }
                     if (e - s + 1 >= spec.minEvents()
                             && end.value() - start.value() >= spec.minRise()) {
-                        alerts.add(
-                                alert().startedAt(start.timestamp())
-                                        .endedAt(end.timestamp())
-                                        .events(e - s + 1));
+                        detections.add(new LifecycleModel.Detection(s, e, e - s + 1, null));
                         from = e + 1;
                         continue search;
                     }
                 }
             }
-            return alerts;
+            break;
         }
+        // A drift's alert resolves at a reading that does not keep up with the one before it
+        // (or that follows a gap longer than within, after which the key starts afresh).
+        boolean[] clear = new boolean[readings.size()];
+        for (int i = 0; i < readings.size(); i++) {
+            clear[i] =
+                    i == 0
+                            || readings.get(i).timestamp() - readings.get(i - 1).timestamp()
+                                    > within
+                            || readings.get(i).value()
+                                    < readings.get(i - 1).value() - spec.tolerance();
+        }
+        return LifecycleModel.expect(readings, clear, detections, spec.alerting());
     }
 
     @Test
@@ -269,7 +296,9 @@ class DriftPatternTest {
             assertOutput(harness.alerts())
                     .nextAlert(alert().startedAt(10 * S).endedAt(40 * S))
                     .hasNoMoreAlerts();
-            assertThat(harness.numKeyedStateEntries()).isZero();
+            // Only the alert remains: it fires until a reading shows the rise has ended (a key
+            // that never sends again is the silence pattern's to report).
+            assertThat(harness.numKeyedStateEntries()).isOne();
             assertThat(harness.numEventTimeTimers()).isZero();
         }
     }

@@ -60,8 +60,18 @@ final class EngineHarness implements AutoCloseable {
         harness.setProcessingTime(time);
     }
 
-    /** Every alert emitted so far, in order. */
+    /** The firing events emitted so far, in order: the alerts raised (and any reminders). */
     List<Alert> alerts() {
+        return events().stream().filter(Alert::isFiring).toList();
+    }
+
+    /** The resolved events emitted so far, in order. */
+    List<Alert> resolved() {
+        return events().stream().filter(alert -> !alert.isFiring()).toList();
+    }
+
+    /** Every alert event emitted so far, firing and resolved, in order. */
+    List<Alert> events() {
         List<Alert> alerts = new ArrayList<>();
         if (harness.getSideOutput(PatternEngineOperator.ALERTS) != null) {
             for (StreamRecord<Alert> record : harness.getSideOutput(PatternEngineOperator.ALERTS)) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.model.Alert;
+import io.vigil.model.AlertState;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,11 +112,13 @@ class SilencePatternTest {
 
         harness.processWatermark(100 * S + AFTER);
 
-        assertOutput(harness.extractOutputValues())
-                .nextAlert(alert().startedAt(1 * S))
-                .nextAlert(alert().startedAt(100 * S))
+        assertOutput(harness.events())
+                .nextAlert(alert().state(AlertState.FIRING).startedAt(1 * S))
+                .nextAlert(alert().state(AlertState.RESOLVED).startedAt(1 * S).endedAt(100 * S))
+                .nextAlert(alert().state(AlertState.FIRING).startedAt(100 * S))
                 .hasNoMoreAlerts();
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // Only the second alert remains, firing until the key sends again.
+        assertThat(harness.numKeyedStateEntries()).isOne();
     }
 
     @Test
@@ -177,7 +180,8 @@ class SilencePatternTest {
                 .nextAlert(alert().device("pump-3"))
                 .nextAlert(alert().device("mic-08"))
                 .hasNoMoreAlerts();
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // Only the two alerts remain, firing until their keys send again.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -199,7 +203,7 @@ class SilencePatternTest {
     }
 
     @Test
-    void leavesNoStateOrTimerForAKeyAfterItsAlert() throws Exception {
+    void keepsOnlyTheFiringAlertOfASilentKey() throws Exception {
         add(pump(1 * S, 1), mic(1 * S, 50));
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
@@ -210,7 +214,7 @@ class SilencePatternTest {
                         List.of(
                                 alert().device("pump-3").startedAt(1 * S),
                                 alert().device("mic-08").startedAt(1 * S)));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -248,6 +252,19 @@ class SilencePatternTest {
         assertOutput(harness.extractOutputValues())
                 .nextAlerts(expected.stream().map(t -> alert().startedAt(t)).toList())
                 .hasNoMoreAlerts();
+        // Each silent period resolves at the key's next reading.
+        List<Long> resolvedAt = new ArrayList<>();
+        for (long start : expected) {
+            resolvedAt.add(
+                    readings.stream()
+                            .mapToLong(SensorReading::timestamp)
+                            .filter(t -> t > start)
+                            .min()
+                            .orElseThrow());
+        }
+        assertOutput(harness.resolved())
+                .nextAlerts(resolvedAt.stream().map(t -> alert().endedAt(t)).toList())
+                .hasNoMoreAlerts();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -263,7 +280,10 @@ class SilencePatternTest {
         assertOutput(harness.extractOutputValues())
                 .nextAlert(alert().startedAt(1 * S))
                 .hasNoMoreAlerts();
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // Only the alert remains, still firing: a late reading is a dead letter, not a sign of
+        // life.
+        assertThat(harness.resolved()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isOne();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 

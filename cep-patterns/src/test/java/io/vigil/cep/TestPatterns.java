@@ -1,5 +1,6 @@
 package io.vigil.cep;
 
+import io.vigil.cep.config.AlertSettings;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.PatternConfig;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 
 /** The pattern specs that several tests use, one of each type, and the shipped defaults. */
 public final class TestPatterns {
@@ -82,4 +84,17 @@ public final class TestPatterns {
             new PatternConfig(List.of(SOUND_BURST, THERMAL_DRIFT, SENSOR_SILENCE));
 
     private TestPatterns() {}
+
+    /**
+     * Alert settings for the reference-model tests: no clear time or one of a few seconds, no
+     * cooldown or one of a few seconds (reminders and escalation have tests of their own).
+     */
+    static AlertSettings randomAlertSettings(Random random) {
+        return new AlertSettings(
+                Duration.ofSeconds(random.nextInt(3) == 0 ? 2 + random.nextInt(4) : 0),
+                Duration.ofSeconds(random.nextInt(3) == 0 ? 5 + random.nextInt(20) : 0),
+                null,
+                null,
+                null);
+    }
 }

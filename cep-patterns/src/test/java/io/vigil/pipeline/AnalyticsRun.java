@@ -17,11 +17,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** What the pipeline ITCases collect from {@link SensorAnalytics}, and the alerts they expect. */
+/**
+ * What the pipeline ITCases collect from {@link SensorAnalytics}, and the alerts they expect:
+ * {@code alerts} are the firing events (each alert as raised), {@code resolved} the resolving ones.
+ */
 record AnalyticsRun(
-        List<WindowAggregate> aggregates, List<Alert> alerts, List<DeadLetter> deadLetters) {
+        List<WindowAggregate> aggregates,
+        List<Alert> alerts,
+        List<Alert> resolved,
+        List<DeadLetter> deadLetters) {
 
     private static final long MINUTE = 60_000;
 
@@ -36,7 +43,31 @@ record AnalyticsRun(
         out.alerts().sinkTo(alerts);
         out.deadLetters().sinkTo(deadLetters);
         env.execute(jobName);
-        return new AnalyticsRun(aggregates.results(), alerts.results(), deadLetters.results());
+        Map<Boolean, List<Alert>> byState =
+                alerts.results().stream().collect(Collectors.partitioningBy(Alert::isFiring));
+        return new AnalyticsRun(
+                aggregates.results(), byState.get(true), byState.get(false), deadLetters.results());
+    }
+
+    /**
+     * Every resolved event ends an alert that fired, once, and comes with that alert's start; the
+     * alerts left firing are those of {@code stillFiring} (e.g. silences at the end of the input).
+     */
+    void assertEachAlertResolvesOnceExceptThose(List<Alert> stillFiring) {
+        Map<String, Alert> fired = new HashMap<>();
+        alerts.forEach(a -> fired.put(a.id(), a));
+        assertThat(fired).as("one firing event per alert").hasSameSizeAs(alerts);
+        assertThat(resolved).extracting(Alert::id).doesNotHaveDuplicates();
+        for (Alert r : resolved) {
+            assertThat(fired).as("the alert %s resolves", r).containsKey(r.id());
+            assertThat(r.startedAt()).isEqualTo(fired.get(r.id()).startedAt());
+            assertThat(r.endedAt()).isGreaterThan(fired.get(r.id()).startedAt());
+        }
+        List<String> open = new ArrayList<>(fired.keySet());
+        open.removeAll(resolved.stream().map(Alert::id).toList());
+        assertThat(open)
+                .as("the alerts still firing at the end")
+                .containsExactlyInAnyOrderElementsOf(stillFiring.stream().map(Alert::id).toList());
     }
 
     /** The alert {@code spec} raises for one key, without the message the tests do not compare. */

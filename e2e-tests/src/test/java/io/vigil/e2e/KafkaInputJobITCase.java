@@ -204,7 +204,7 @@ class KafkaInputJobITCase {
                             "SELECT * FROM sensor_aggregates WHERE site != '"
                                     + ClockTicks.SITE
                                     + "'"),
-                    INFLUXDB.query(database, "SELECT * FROM alerts"),
+                    INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'"),
                     INFLUXDB.query(database, "SELECT * FROM dead_letters"));
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
@@ -251,7 +251,11 @@ class KafkaInputJobITCase {
                                                         + ClockTicks.SITE
                                                         + "'")
                                         >= windows
-                                && count(database, "SELECT count(peak) FROM alerts") >= alerts,
+                                && count(
+                                                database,
+                                                "SELECT count(peak) FROM alerts WHERE state ="
+                                                        + " 'firing'")
+                                        >= alerts,
                 Duration.ofMinutes(4),
                 () ->
                         String.format(
@@ -260,7 +264,9 @@ class KafkaInputJobITCase {
                                 windows,
                                 alerts,
                                 count(database, "SELECT count(\"count\") FROM sensor_aggregates"),
-                                count(database, "SELECT count(peak) FROM alerts"),
+                                count(
+                                        database,
+                                        "SELECT count(peak) FROM alerts WHERE state = 'firing'"),
                                 count(
                                         database,
                                         "SELECT count(payload) FROM dead_letters WHERE reason ="

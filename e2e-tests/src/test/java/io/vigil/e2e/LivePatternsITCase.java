@@ -89,29 +89,29 @@ class LivePatternsITCase {
             long t0 = (System.currentTimeMillis() / MINUTE - 30) * MINUTE;
 
             phase(publisher, t0);
-            awaitCount("SELECT count(peak) FROM alerts", 2);
+            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 2);
 
             Files.writeString(patterns, file(burst("loud", 93) + burst("very-loud", 95)));
             awaitCount("SELECT count(version) FROM pattern_changes", 1);
             phase(publisher, t0 + MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts", 4);
+            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 4);
 
             Files.writeString(patterns, file(burst("loud", 93).replace("threshold", "treshold")));
             awaitCount("SELECT count(version) FROM pattern_changes", 2);
             phase(publisher, t0 + 2 * MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts", 6);
+            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 6);
 
             Files.writeString(patterns, file(burst("very-loud", 95)));
             awaitCount("SELECT count(version) FROM pattern_changes", 3);
             phase(publisher, t0 + 3 * MINUTE);
-            awaitCount("SELECT count(peak) FROM alerts", 7);
+            awaitCount("SELECT count(peak) FROM alerts WHERE state = 'firing'", 7);
             // Past the last window: every aggregate is written.
             ClockTicks.publish(publisher, t0 + 5 * MINUTE);
             awaitCount("SELECT count(\"count\") FROM sensor_aggregates WHERE site = 'plant-a'", 8);
             // Anything wrongly added would come within a few checkpoints.
             Thread.sleep(3_000);
 
-            assertThat(INFLUXDB.query(DATABASE, "SELECT * FROM alerts"))
+            assertThat(INFLUXDB.query(DATABASE, "SELECT * FROM alerts WHERE state = 'firing'"))
                     .extracting(
                             row -> row.get("pattern"),
                             row -> row.get("device"),

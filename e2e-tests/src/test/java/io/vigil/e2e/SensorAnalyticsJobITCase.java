@@ -206,7 +206,7 @@ class SensorAnalyticsJobITCase {
                     INFLUXDB.query(
                             database,
                             "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
-                    INFLUXDB.query(database, "SELECT * FROM alerts"),
+                    INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'"),
                     INFLUXDB.query(
                             database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"),
                     alerts.received());
@@ -230,7 +230,10 @@ class SensorAnalyticsJobITCase {
                                                         + CLOCK_SITE
                                                         + "'")
                                         >= windows
-                                && INFLUXDB.count(database, "SELECT count(peak) FROM alerts")
+                                && INFLUXDB.count(
+                                                database,
+                                                "SELECT count(peak) FROM alerts WHERE state ="
+                                                        + " 'firing'")
                                         >= alerts,
                 Duration.ofMinutes(4),
                 () ->
@@ -241,7 +244,9 @@ class SensorAnalyticsJobITCase {
                                 alerts,
                                 INFLUXDB.count(
                                         database, "SELECT count(\"count\") FROM sensor_aggregates"),
-                                INFLUXDB.count(database, "SELECT count(peak) FROM alerts"),
+                                INFLUXDB.count(
+                                        database,
+                                        "SELECT count(peak) FROM alerts WHERE state = 'firing'"),
                                 INFLUXDB.count(
                                         database,
                                         "SELECT count(payload) FROM dead_letters WHERE reason ="

@@ -47,20 +47,32 @@ public final class InfluxPoints {
         return point.build();
     }
 
+    /**
+     * One event of an alert. A firing event is stamped with the alert's start, so that a reminder
+     * rewrites it with the counts so far; the resolving event with the time it resolved (always
+     * after the start), so that per {@code alert_id} the latest point tells whether the alert still
+     * fires ({@code firing} 1) or not (0).
+     */
     public static InfluxDbPoint alert(Alert a) {
-        return InfluxDbPoint.builder(ALERTS)
-                .tag("site", a.site())
-                .tag("device", a.device())
-                .tag("metric", a.metric())
-                .tag("pattern", a.pattern())
-                .tag("severity", a.severity())
-                .field("peak", a.peak())
-                .field("events", (long) a.events())
-                .field("started_at", a.startedAt())
-                .field("ended_at", a.endedAt())
-                .field("message", a.message())
-                .timestamp(a.startedAt())
-                .build();
+        InfluxDbPoint.Builder point =
+                InfluxDbPoint.builder(ALERTS)
+                        .tag("site", a.site())
+                        .tag("device", a.device())
+                        .tag("metric", a.metric())
+                        .tag("pattern", a.pattern())
+                        .tag("severity", a.severity())
+                        .tag("state", a.state().label())
+                        .tag("alert_id", a.id())
+                        .field("peak", a.peak())
+                        .field("events", (long) a.events())
+                        .field("started_at", a.startedAt())
+                        .field("ended_at", a.endedAt())
+                        .field("firing", a.isFiring() ? 1L : 0L)
+                        .field("message", a.message());
+        if (a.isFiring()) {
+            return point.timestamp(a.startedAt()).build();
+        }
+        return point.field("duration_ms", a.durationMillis()).timestamp(a.endedAt()).build();
     }
 
     /** A change of the pattern files, accepted or rejected, at the time the job took it. */

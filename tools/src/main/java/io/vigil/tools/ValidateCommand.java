@@ -96,7 +96,7 @@ final class ValidateCommand implements Callable<Integer> {
                 (file, patterns) ->
                         out.printf("OK: %s (%s)%n", file, summary(file, patterns, config)));
         if (explain != null) {
-            KeyExplanation.lines(config, byFile, explain).forEach(out::println);
+            PatternConfigLoader.explain(paths, explain).forEach(out::println);
         }
         return ExitCode.OK;
     }

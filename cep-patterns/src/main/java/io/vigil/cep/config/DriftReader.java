@@ -33,6 +33,7 @@ final class DriftReader extends PatternReader {
                         minEvents.get(),
                         within.get(),
                         tolerance.orElse(PatternConfigLoader.DEFAULT_TOLERANCE),
-                        minRise.get()));
+                        minRise.get(),
+                        common.alerting()));
     }
 }

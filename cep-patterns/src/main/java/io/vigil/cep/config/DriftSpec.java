@@ -15,8 +15,29 @@ public record DriftSpec(
         int minEvents,
         Duration within,
         double tolerance,
-        double minRise)
+        double minRise,
+        AlertSettings alerting)
         implements PatternSpec {
+
+    /** A drift with the default {@link AlertSettings}. */
+    public DriftSpec(
+            String name,
+            String severity,
+            List<String> metrics,
+            int minEvents,
+            Duration within,
+            double tolerance,
+            double minRise) {
+        this(
+                name,
+                severity,
+                metrics,
+                minEvents,
+                within,
+                tolerance,
+                minRise,
+                AlertSettings.DEFAULTS);
+    }
 
     public static final String TYPE = "drift";
 

@@ -217,6 +217,11 @@ final class FieldReader {
         return value(field, true).flatMap(value -> duration(field, value));
     }
 
+    /** An optional positive duration: empty when not given (or wrong, and reported). */
+    Optional<Duration> optionalDuration(String field) {
+        return value(field, false).flatMap(value -> duration(field, value));
+    }
+
     private Optional<Duration> duration(String field, YamlNode value) {
         if (!(value instanceof Scalar s) || s.kind() != ScalarKind.STRING) {
             String unitHint =

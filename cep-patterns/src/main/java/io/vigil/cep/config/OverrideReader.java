@@ -18,7 +18,7 @@ final class OverrideReader {
     static final String DEVICE = "device";
     static final String METRIC = "metric";
 
-    private static final List<String> SELECTORS = List.of(SITE, DEVICE, METRIC);
+    static final List<String> SELECTORS = List.of(SITE, DEVICE, METRIC);
 
     /** What an override may not change: what the pattern is, rather than its values. */
     private static final List<String> FIXED =
@@ -220,6 +220,8 @@ final class OverrideReader {
                 return Optional.empty();
             }
         }
-        return reader.read(new PatternReader.Common(base.name(), severity, base.metrics()), fields);
+        return reader.read(
+                new PatternReader.Common(base.name(), severity, base.metrics(), base.alerting()),
+                fields);
     }
 }

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -61,8 +64,20 @@ public final class PatternConfigLoader {
     static final String SEVERITY = "severity";
     static final String OVERRIDES = "overrides";
     static final String EXPECTED = "expected";
+    static final String CLEAR_FOR = "clear-for";
+    static final String COOLDOWN = "cooldown";
+    static final String REPEAT_AFTER = "repeat-after";
+    static final String ESCALATE_AFTER = "escalate-after";
+    static final String ESCALATE_TO = "escalate-to";
 
     private static final List<String> COMMON_FIELDS = List.of(NAME, TYPE, METRICS, SEVERITY);
+
+    /** What a pattern is rather than its values: left out of {@link #explain}. */
+    private static final List<String> FIXED_FIELDS = List.of(NAME, TYPE, METRICS, OVERRIDES);
+
+    /** How every pattern's alerts live; listed after the fields of the pattern's type. */
+    private static final List<String> ALERT_FIELDS =
+            List.of(CLEAR_FOR, COOLDOWN, REPEAT_AFTER, ESCALATE_AFTER, ESCALATE_TO);
 
     /** Names become an InfluxDB tag and an MQTT topic level ({@code alerts/.../{pattern}}). */
     private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -156,6 +171,10 @@ public final class PatternConfigLoader {
         private final List<PatternOverride> overrides = new ArrayList<>();
         private final List<ExpectedKey> expected = new ArrayList<>();
         private final Map<String, ExpectedKey> expectedByKey = new HashMap<>();
+        // For --explain: the values as written, of each pattern (by name) and each override (by
+        // its FILE:LINE), and each pattern's reader.
+        private final Map<String, Map<String, String>> written = new HashMap<>();
+        private final Map<String, PatternReader> readers = new HashMap<>();
 
         void fileOrDirectory(Path path) {
             PatternFiles.expand(path, errors).forEach(this::file);
@@ -342,7 +361,8 @@ public final class PatternConfigLoader {
             // A pattern without a valid name has had its error reported, so the spec that carries
             // its position instead is dropped below with every other pattern that has an error.
             PatternReader.Common common =
-                    new PatternReader.Common(name.orElse(id), severity, metrics);
+                    new PatternReader.Common(
+                            name.orElse(id), severity, metrics, alerting(fields, severity));
             Optional<PatternSpec> spec =
                     reader.flatMap(r -> r.read(common, fields))
                             .filter(s -> fileErrors.count() == errorsBefore);
@@ -352,7 +372,61 @@ public final class PatternConfigLoader {
                 return Optional.empty();
             }
             overrides.addAll(patternOverrides);
+            if (spec.isPresent()) {
+                written.put(spec.get().name(), written(mapping, FIXED_FIELDS));
+                readers.put(spec.get().name(), reader.get());
+                // Valid, so reading the list again reports nothing.
+                for (FieldReader override : fields.mappings(OVERRIDES, "an override")) {
+                    written.put(
+                            fileErrors.file() + ":" + override.line(),
+                            written(override.mapping(), OverrideReader.SELECTORS));
+                }
+            }
             return spec;
+        }
+
+        /** The alert lifecycle fields every pattern has; errors are reported through fields. */
+        private AlertSettings alerting(FieldReader fields, String severity) {
+            Duration clearFor = fields.optionalDuration(CLEAR_FOR).orElse(Duration.ZERO);
+            Duration cooldown = fields.optionalDuration(COOLDOWN).orElse(Duration.ZERO);
+            Duration repeatAfter = fields.optionalDuration(REPEAT_AFTER).orElse(null);
+            Duration escalateAfter = fields.optionalDuration(ESCALATE_AFTER).orElse(null);
+            String escalateTo = fields.string(ESCALATE_TO, false).orElse(null);
+            if (escalateTo != null && escalateTo.isBlank()) {
+                fields.error(ESCALATE_TO, "must not be blank", fields.line(ESCALATE_TO));
+                return AlertSettings.DEFAULTS;
+            }
+            if (fields.has(ESCALATE_AFTER) != fields.has(ESCALATE_TO)) {
+                String missing = fields.has(ESCALATE_AFTER) ? ESCALATE_TO : ESCALATE_AFTER;
+                String given = fields.has(ESCALATE_AFTER) ? ESCALATE_AFTER : ESCALATE_TO;
+                fields.error(
+                        missing,
+                        String.format(
+                                "missing; '%s' and '%s' go together (after how long the alert"
+                                        + " takes which severity)",
+                                ESCALATE_AFTER, ESCALATE_TO),
+                        fields.line(given));
+                return AlertSettings.DEFAULTS;
+            }
+            if (escalateTo != null && escalateTo.equals(severity)) {
+                fields.error(
+                        ESCALATE_TO,
+                        String.format(
+                                "is the pattern's severity '%s' already; name the severity the"
+                                        + " alert escalates to",
+                                severity),
+                        fields.line(ESCALATE_TO));
+                return AlertSettings.DEFAULTS;
+            }
+            if (escalateAfter == null && fields.has(ESCALATE_AFTER)) {
+                return AlertSettings.DEFAULTS; // reported by optionalDuration
+            }
+            return new AlertSettings(
+                    clearFor,
+                    cooldown,
+                    repeatAfter,
+                    escalateAfter,
+                    escalateAfter == null ? null : escalateTo);
         }
 
         /** Reports a name that is missing, not a string, malformed or already taken. */
@@ -384,6 +458,114 @@ public final class PatternConfigLoader {
         }
     }
 
+    /** The fields of a mapping other than {@code leaveOut}, as written, in file order. */
+    private static Map<String, String> written(Mapping mapping, List<String> leaveOut) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (YamlNode.Field field : mapping.fields()) {
+            if (!leaveOut.contains(field.key())) {
+                values.put(field.key(), text(field.value()));
+            }
+        }
+        return values;
+    }
+
+    private static String text(YamlNode value) {
+        if (value instanceof Scalar scalar) {
+            return scalar.kind() == ScalarKind.STRING && scalar.text().isEmpty()
+                    ? "\"\""
+                    : scalar.text();
+        }
+        if (value instanceof Sequence list) {
+            return list.items().stream()
+                    .map(PatternConfigLoader::text)
+                    .collect(Collectors.joining(", ", "[", "]"));
+        }
+        return value.describe();
+    }
+
+    /**
+     * What {@code ./vigil validate --explain} prints for a key {@code site/device/metric}: for each
+     * pattern that watches it, the values in force as written, each with the override it comes
+     * from, and whether the key is expected.
+     *
+     * @throws PatternConfigException with every error of every file
+     */
+    public static List<String> explain(List<Path> files, String key) throws PatternConfigException {
+        Loading loading = loading(files);
+        PatternConfig config =
+                new PatternConfig(
+                        loading.byFile.values().stream().flatMap(List::stream).toList(),
+                        loading.overrides,
+                        loading.expected);
+        String[] levels = key.split("/", -1);
+        List<String> lines = new ArrayList<>();
+        lines.add(key + ":");
+        boolean watched = false;
+        for (Map.Entry<Path, List<PatternSpec>> file : loading.byFile.entrySet()) {
+            for (PatternSpec pattern : file.getValue()) {
+                if (!pattern.appliesTo(levels[2])) {
+                    continue;
+                }
+                watched = true;
+                Optional<PatternOverride> override =
+                        config.overrideFor(pattern.name(), levels[0], levels[1], levels[2]);
+                lines.add(
+                        String.format(
+                                "  %s (%s, %s): %s",
+                                pattern.name(),
+                                pattern.type(),
+                                file.getKey(),
+                                override.map(
+                                                o ->
+                                                        String.format(
+                                                                "%s at %s (%s) applies",
+                                                                o.label(),
+                                                                o.origin(),
+                                                                o.selector()))
+                                        .orElse("the pattern's own values apply")));
+                Map<String, String> overridden =
+                        override.map(o -> loading.written.get(o.origin())).orElse(Map.of());
+                PatternReader reader = loading.readers.get(pattern.name());
+                Set<String> replaced = new HashSet<>();
+                overridden.keySet().forEach(f -> replaced.addAll(reader.replacedBy(f)));
+                // The pattern's fields in their order, an overridden one in its place.
+                Map<String, String> values = new LinkedHashMap<>();
+                loading.written
+                        .get(pattern.name())
+                        .forEach(
+                                (field, value) -> {
+                                    if (overridden.containsKey(field)) {
+                                        values.put(field, overridden.get(field));
+                                    } else if (!replaced.contains(field)) {
+                                        values.put(field, value);
+                                    }
+                                });
+                overridden.forEach(values::putIfAbsent);
+                String label = override.map(PatternOverride::label).orElse("");
+                values.forEach(
+                        (field, value) ->
+                                lines.add(
+                                        String.format(
+                                                "    %s: %s%s",
+                                                field,
+                                                value,
+                                                overridden.containsKey(field)
+                                                        ? "   (" + label + ")"
+                                                        : "")));
+            }
+        }
+        if (!watched) {
+            lines.add("  no pattern watches metric '" + levels[2] + "'");
+        }
+        lines.add(
+                config.expected().stream()
+                        .filter(e -> e.key().equals(key))
+                        .findFirst()
+                        .map(e -> "  expected: yes, listed at " + e.origin())
+                        .orElse("  expected: no"));
+        return lines;
+    }
+
     private static Optional<PatternReader> reader(String type) {
         return READERS.stream().filter(r -> r.type().equals(type)).findFirst();
     }
@@ -396,6 +578,7 @@ public final class PatternConfigLoader {
             // The type is wrong or missing: flag only keys that no type knows.
             READERS.forEach(r -> allowed.addAll(r.fields()));
         }
+        allowed.addAll(ALERT_FIELDS);
         allowed.add(OVERRIDES);
         return List.copyOf(allowed);
     }

@@ -14,7 +14,7 @@ abstract class PatternReader {
     static final String WITHIN = "within";
 
     /** The fields every pattern has, already read and checked by the loader. */
-    record Common(String name, String severity, List<String> metrics) {}
+    record Common(String name, String severity, List<String> metrics, AlertSettings alerting) {}
 
     private final String type;
     private final List<String> fields;

@@ -21,6 +21,9 @@ public sealed interface PatternSpec extends Serializable permits BurstSpec, Drif
     /** The metrics (the last topic level) the pattern watches; {@code *} for all. */
     List<String> metrics();
 
+    /** How the pattern's alerts resolve, stay quiet, remind and escalate. */
+    AlertSettings alerting();
+
     default boolean appliesTo(String metric) {
         return metrics().contains(ANY_METRIC) || metrics().contains(metric);
     }

@@ -17,6 +17,10 @@ final class SilenceReader extends PatternReader {
                 .map(
                         after ->
                                 new SilenceSpec(
-                                        common.name(), common.severity(), common.metrics(), after));
+                                        common.name(),
+                                        common.severity(),
+                                        common.metrics(),
+                                        after,
+                                        common.alerting()));
     }
 }

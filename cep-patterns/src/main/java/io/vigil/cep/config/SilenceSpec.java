@@ -4,8 +4,14 @@ import java.time.Duration;
 import java.util.List;
 
 /** A {@code silence} pattern: no reading for a key for longer than {@code after} in event time. */
-public record SilenceSpec(String name, String severity, List<String> metrics, Duration after)
+public record SilenceSpec(
+        String name, String severity, List<String> metrics, Duration after, AlertSettings alerting)
         implements PatternSpec {
+
+    /** A silence with the default {@link AlertSettings}. */
+    public SilenceSpec(String name, String severity, List<String> metrics, Duration after) {
+        this(name, severity, metrics, after, AlertSettings.DEFAULTS);
+    }
 
     public static final String TYPE = "silence";
 

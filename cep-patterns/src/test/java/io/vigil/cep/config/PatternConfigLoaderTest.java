@@ -49,7 +49,7 @@ class PatternConfigLoaderTest {
         BurstSpec burst = (BurstSpec) byFile.get(BASELINE_EXAMPLE).get(0);
         assertThat(burst.isRelativeToBaseline()).isTrue();
         assertThat(burst.threshold()).isNull();
-        assertThat(burst.aboveBaseline()).isEqualTo(20.0);
+        assertThat(burst.baselineMargin()).isEqualTo(20.0);
         assertThat(burst.minEvents()).isEqualTo(4);
         assertThat(burst.within()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -65,6 +65,9 @@ class PatternConfigLoaderTest {
                         "thermal-drift",
                         "sensor-silence",
                         "sound-burst-over-baseline",
+                        "fuel-low",
+                        "pressure-drop",
+                        "sound-burst-held",
                         "loud-machinery");
         assertThat(config.overridesOf("loud-machinery"))
                 .extracting(o -> o.selector().toString(), PatternOverride::fields)
@@ -441,8 +444,10 @@ class PatternConfigLoaderTest {
         assertThat(error.message())
                 .isEqualTo(
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
-                                + " pattern are: name, type, metrics, severity, threshold,"
-                                + " above-baseline, min-events, within, overrides (line 6)");
+                                + " pattern are: name, type, metrics, severity, threshold, above,"
+                                + " below, above-baseline, below-baseline, min-events, within,"
+                                + " clear-level, clear-for, cooldown, repeat-after, escalate-after,"
+                                + " escalate-to, overrides (line 6)");
     }
 
     @Test
@@ -465,17 +470,21 @@ class PatternConfigLoaderTest {
                         tuple(
                                 "#1",
                                 "nmae",
-                                "unknown field (did you mean 'name'?); the fields of a pattern"
-                                        + " are: name, type, metrics, severity, threshold,"
-                                        + " above-baseline, min-events, within, tolerance,"
-                                        + " min-rise, after, overrides (line 2)"),
+                                "unknown field (did you mean 'name'?); the fields of a pattern are:"
+                                        + " name, type, metrics, severity, threshold, above, below,"
+                                        + " above-baseline, below-baseline, min-events, within,"
+                                        + " clear-level, tolerance, min-rise, after, clear-for,"
+                                        + " cooldown, repeat-after, escalate-after, escalate-to,"
+                                        + " overrides (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
-                                    + " name, type, metrics, severity, threshold, above-baseline,"
-                                    + " min-events, within, tolerance, min-rise, after, overrides"
-                                    + " (line 3)"));
+                                        + " name, type, metrics, severity, threshold, above, below,"
+                                        + " above-baseline, below-baseline, min-events, within,"
+                                        + " clear-level, tolerance, min-rise, after, clear-for,"
+                                        + " cooldown, repeat-after, escalate-after, escalate-to,"
+                                        + " overrides (line 3)"));
     }
 
     @Test
@@ -588,7 +597,9 @@ class PatternConfigLoaderTest {
         assertThat(error.pattern()).isEqualTo("loud");
         assertThat(error.field()).isEqualTo("threshold");
         assertThat(error.message())
-                .startsWith("missing; a 'burst' pattern needs either 'threshold'")
+                .startsWith(
+                        "missing; a 'burst' pattern needs one of 'threshold' (or 'above') or"
+                                + " 'below'")
                 .endsWith("(line 2)");
     }
 
@@ -598,7 +609,10 @@ class PatternConfigLoaderTest {
 
         assertThat(error.field()).isEqualTo("above-baseline");
         assertThat(error.message())
-                .isEqualTo("give either 'threshold' or 'above-baseline', not both (line 6)");
+                .isEqualTo(
+                        "give one of 'threshold' (or 'above'), 'below', 'above-baseline',"
+                                + " 'below-baseline', not both 'threshold' and 'above-baseline'"
+                                + " (line 6)");
     }
 
     @ParameterizedTest(name = "min-events: {0}")

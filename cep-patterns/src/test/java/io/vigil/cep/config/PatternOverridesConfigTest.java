@@ -146,8 +146,9 @@ class PatternOverridesConfigTest {
                         tuple(
                                 "loud",
                                 "overrides[2]",
-                                "sets no value; give at least one of: severity, threshold,"
-                                        + " above-baseline, min-events, within (line 10)"),
+                                "sets no value; give at least one of: severity, threshold, above,"
+                                        + " below, above-baseline, below-baseline, min-events,"
+                                        + " within, clear-level (line 10)"),
                         tuple(
                                 "loud",
                                 "overrides[2].type",
@@ -159,8 +160,9 @@ class PatternOverridesConfigTest {
                                 "overrides[2].treshold",
                                 "unknown field (did you mean 'threshold'?); the fields of an"
                                         + " override of a 'burst' pattern are: site, device,"
-                                        + " metric, severity, threshold, above-baseline,"
-                                        + " min-events, within (line 12)"),
+                                        + " metric, severity, threshold, above, below,"
+                                        + " above-baseline, below-baseline, min-events, within,"
+                                        + " clear-level (line 12)"),
                         tuple(
                                 "loud",
                                 "overrides[3].metric",
@@ -180,8 +182,9 @@ class PatternOverridesConfigTest {
                         tuple(
                                 "loud",
                                 "overrides[5]",
-                                "sets no value; give at least one of: severity, threshold,"
-                                        + " above-baseline, min-events, within (line 17)"),
+                                "sets no value; give at least one of: severity, threshold, above,"
+                                        + " below, above-baseline, below-baseline, min-events,"
+                                        + " within, clear-level (line 17)"),
                         tuple(
                                 "loud",
                                 "overrides[6]",

@@ -113,7 +113,11 @@ class FlinkClusterITCase {
             int half = messages.size() / 2;
             FleetMessages.publish(MOSQUITTO.uri(), messages.subList(0, half));
             await(
-                    () -> INFLUXDB.count(database, "SELECT count(peak) FROM alerts") > 0,
+                    () ->
+                            INFLUXDB.count(
+                                            database,
+                                            "SELECT count(peak) FROM alerts WHERE state = 'firing'")
+                                    > 0,
                     Duration.ofSeconds(60),
                     () -> "no alert from the first half of the simulation");
             await(
@@ -139,7 +143,10 @@ class FlinkClusterITCase {
             await(
                     () ->
                             INFLUXDB.count(database, AGGREGATE_COUNT) >= windows
-                                    && INFLUXDB.count(database, "SELECT count(peak) FROM alerts")
+                                    && INFLUXDB.count(
+                                                    database,
+                                                    "SELECT count(peak) FROM alerts WHERE state ="
+                                                            + " 'firing'")
                                             >= alerts,
                     Duration.ofSeconds(120),
                     () ->
@@ -148,7 +155,10 @@ class FlinkClusterITCase {
                                     windows,
                                     alerts,
                                     INFLUXDB.count(database, AGGREGATE_COUNT),
-                                    INFLUXDB.count(database, "SELECT count(peak) FROM alerts")));
+                                    INFLUXDB.count(
+                                            database,
+                                            "SELECT count(peak) FROM alerts WHERE state ="
+                                                    + " 'firing'")));
             // Anything the job would wrongly add comes within a few checkpoints.
             Thread.sleep(3_000);
 
@@ -159,7 +169,8 @@ class FlinkClusterITCase {
                             database,
                             "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"));
             GroundTruth.assertAlertsMatchTheEpisodes(
-                    simulation, INFLUXDB.query(database, "SELECT * FROM alerts"));
+                    simulation,
+                    INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'"));
             assertThat(cluster.jobStatus(job)).isEqualTo(JobStatus.RUNNING);
             assertThat(cluster.checkpoints(job).restored()).isPositive();
             assertThat(cluster.checkpointInterval(job))
@@ -201,7 +212,9 @@ class FlinkClusterITCase {
             savepoint = cluster.stopWithSavepoint(before, tmp.resolve("savepoints"));
         }
         cluster.awaitJobStatus(before, JobStatus.FINISHED);
-        assertThat(INFLUXDB.count(database, "SELECT count(peak) FROM alerts"))
+        assertThat(
+                        INFLUXDB.count(
+                                database, "SELECT count(peak) FROM alerts WHERE state = 'firing'"))
                 .as("no alert from two loud readings")
                 .isZero();
 
@@ -216,7 +229,11 @@ class FlinkClusterITCase {
             ClockTicks.publish(probe, t0 + 60_000);
             await(
                     () ->
-                            INFLUXDB.count(database, "SELECT count(peak) FROM alerts") > 0
+                            INFLUXDB.count(
+                                                    database,
+                                                    "SELECT count(peak) FROM alerts WHERE state ="
+                                                            + " 'firing'")
+                                            > 0
                                     && INFLUXDB.count(
                                                     database,
                                                     "SELECT count(\"count\") FROM"
@@ -237,7 +254,8 @@ class FlinkClusterITCase {
                                             + " 'sensors/marker'"))
                     .as("messages read before the savepoint were acknowledged, not redelivered")
                     .isEqualTo(1);
-            List<Map<String, Object>> alerts = INFLUXDB.query(database, "SELECT * FROM alerts");
+            List<Map<String, Object>> alerts =
+                    INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'");
             assertThat(alerts).as("one alert for the burst").hasSize(1);
             Map<String, Object> alert = alerts.get(0);
             assertThat(alert)

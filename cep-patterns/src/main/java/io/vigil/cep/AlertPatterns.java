@@ -2,10 +2,13 @@ package io.vigil.cep;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
+import io.vigil.cep.config.FlatlineSpec;
 import io.vigil.cep.config.KeySelector;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternOverride;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.RateSpec;
+import io.vigil.cep.config.SequenceSpec;
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.cep.engine.PatternProgram;
 import java.util.ArrayList;
@@ -63,9 +66,18 @@ public final class AlertPatterns {
         if (spec instanceof DriftSpec drift) {
             return new DriftPattern(drift);
         }
+        if (spec instanceof SequenceSpec sequence) {
+            return new SequencePattern(sequence);
+        }
         if (spec instanceof SilenceSpec silence) {
             return new SilencePattern(
                     silence, config.get(PatternOptions.SILENCE_PROCESSING_TIME_GRACE));
+        }
+        if (spec instanceof RateSpec rate) {
+            return new RatePattern(rate);
+        }
+        if (spec instanceof FlatlineSpec flatline) {
+            return new FlatlinePattern(flatline);
         }
         throw new IllegalArgumentException(
                 String.format(

@@ -1,5 +1,7 @@
 package io.vigil.cep;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /** Formatting shared by the alert messages, independent of the JVM's locale. */
@@ -9,6 +11,14 @@ final class AlertText {
 
     static String number(double value) {
         return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** {@code value} to {@code digits} significant digits, without trailing zeros: 21.74, 0.533. */
+    static String significant(double value, int digits) {
+        return new BigDecimal(value)
+                .round(new MathContext(digits))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     static String seconds(long millis) {

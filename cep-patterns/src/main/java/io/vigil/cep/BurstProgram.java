@@ -137,16 +137,7 @@ final class BurstProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
         lifecycle.onEventTime(timestamp, context);
-        BurstState current = state.value();
-        if (current == null || !current.isCleanupTimer(timestamp)) {
-            return;
-        }
-        if (current.expires(timestamp, retentionMillis, context)) {
-            state.clear();
-            matcher.forgetIdleKey();
-        } else {
-            state.update(current);
-        }
+        RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
     }
 
     /** The scoring state of one key. A POJO: Flink serializes it without Kryo. */

@@ -116,11 +116,13 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
 
         private final int minEvents;
         private final double minRise;
+        private final double direction;
         private final boolean completing;
 
         Completes(DriftSpec spec, boolean completing) {
             this.minEvents = spec.minEvents();
             this.minRise = spec.minRise();
+            this.direction = spec.falling() ? -1 : 1;
             this.completing = completing;
         }
 
@@ -142,7 +144,8 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
             }
             boolean completes =
                     count + 1 >= minEvents
-                            && step.reading().value() - first.next().reading().value() >= minRise;
+                            && direction * (step.reading().value() - first.next().reading().value())
+                                    >= minRise;
             return completes == completing;
         }
     }
@@ -155,16 +158,20 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
         PatternAlerts.Run run = new PatternAlerts.Run(readings);
         SensorReading first = run.first();
         SensorReading last = run.last();
+        double extreme = spec.falling() ? run.trough() : run.peak();
         return run.alert(
                 spec,
+                extreme,
                 String.format(
-                        "%d readings rising %s%s from %s to %s over %s, peak %s",
+                        "%d readings %s %s%s from %s to %s over %s, %s %s",
                         run.size(),
-                        AlertText.number(last.value() - first.value()),
+                        spec.falling() ? "falling" : "rising",
+                        AlertText.number(Math.abs(last.value() - first.value())),
                         run.unit(),
                         AlertText.number(first.value()),
                         AlertText.number(last.value()),
                         AlertText.seconds(run.millis()),
-                        AlertText.number(run.peak())));
+                        spec.falling() ? "lowest" : "peak",
+                        AlertText.number(extreme)));
     }
 }

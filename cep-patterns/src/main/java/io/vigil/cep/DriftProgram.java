@@ -42,7 +42,7 @@ final class DriftProgram implements PatternProgram {
         this.matcher =
                 new CepMatcher<>(
                         pattern.pattern(), false, TypeInformation.of(RiseStep.class), step -> true);
-        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1);
+        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1, pattern.spec.falling());
     }
 
     @Override
@@ -78,7 +78,8 @@ final class DriftProgram implements PatternProgram {
     @Override
     public void onReading(SensorReading reading, ProgramContext context) throws Exception {
         long timestamp = reading.timestamp();
-        double value = reading.value();
+        // A falling drift is a rising one of the negated values.
+        double value = pattern.spec.directed(reading.value());
         DriftState current = state.value();
         DriftState next = current == null ? new DriftState() : current;
         boolean keepsUp = current != null && value >= current.previousValue - tolerance;
@@ -110,16 +111,7 @@ final class DriftProgram implements PatternProgram {
     public void onEventTime(long timestamp, ProgramContext context) throws Exception {
         matcher.advanceTime(timestamp, alerts);
         lifecycle.onEventTime(timestamp, context);
-        DriftState current = state.value();
-        if (current == null || !current.isCleanupTimer(timestamp)) {
-            return;
-        }
-        if (current.expires(timestamp, withinMillis, context)) {
-            state.clear();
-            matcher.forgetIdleKey();
-        } else {
-            state.update(current);
-        }
+        RetainedKeyState.onTimer(timestamp, state, withinMillis, matcher, context);
     }
 
     /** The marking state of one key. A POJO: Flink serializes it without Kryo. */

@@ -1,6 +1,7 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.KeySelector;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
@@ -51,6 +52,11 @@ final class KeyPartitionedProgram implements PatternProgram {
                 + (own == null ? "no override" : own)
                 + " among "
                 + partition;
+    }
+
+    @Override
+    public PatternKeying keying() {
+        return program.keying();
     }
 
     @Override

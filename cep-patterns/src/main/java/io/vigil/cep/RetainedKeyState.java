@@ -1,6 +1,8 @@
 package io.vigil.cep;
 
+import io.vigil.cep.engine.CepMatcher;
 import io.vigil.cep.engine.ProgramContext;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * The part of a pattern's per-key state that forgets a key gone quiet: the event time of its latest
@@ -23,23 +25,33 @@ public abstract class RetainedKeyState {
         }
     }
 
-    /** True when {@code timestamp} is this key's cleanup timer. */
-    final boolean isCleanupTimer(long timestamp) {
-        return cleanupAt == timestamp;
-    }
-
     /**
-     * At the cleanup timer: true when the key has been quiet for the retention (the caller then
-     * drops the state); otherwise moves the timer to the end of the quiet time and returns false
-     * (the caller then stores the state).
+     * At a program's event-time timer, after its matcher has advanced to {@code timestamp}: when
+     * this is the key's cleanup timer, drops the key's state (and what its matcher keeps between
+     * matches) if the key has been quiet for the retention, or moves the timer to the end of the
+     * quiet time.
      */
-    final boolean expires(long timestamp, long retentionMillis, ProgramContext context) {
-        long quietUntil = lastTimestamp + retentionMillis;
-        if (quietUntil <= timestamp) {
-            return true;
+    static <S extends RetainedKeyState> void onTimer(
+            long timestamp,
+            ValueState<S> state,
+            long retentionMillis,
+            CepMatcher<?> matcher,
+            ProgramContext context)
+            throws Exception {
+        S current = state.value();
+        if (current == null || current.cleanupAt != timestamp) {
+            return;
         }
-        cleanupAt = quietUntil;
-        context.registerEventTimeTimer(quietUntil);
-        return false;
+        long quietUntil = current.lastTimestamp + retentionMillis;
+        if (quietUntil <= timestamp) {
+            state.clear();
+            if (matcher != null) {
+                matcher.forgetIdleKey();
+            }
+        } else {
+            current.cleanupAt = quietUntil;
+            context.registerEventTimeTimer(quietUntil);
+            state.update(current);
+        }
     }
 }

@@ -12,6 +12,11 @@ public record SensorReading(
         return site + '/' + device + '/' + metric;
     }
 
+    /** The device the reading comes from, for patterns across its metrics: {@code site/device}. */
+    public String deviceKey() {
+        return site + '/' + device;
+    }
+
     /** True when the unit names decibels ({@code dB}, {@code dBA}, {@code dB(A)}, ...). */
     public boolean isDecibel() {
         return unit != null && unit.regionMatches(true, 0, "dB", 0, 2);

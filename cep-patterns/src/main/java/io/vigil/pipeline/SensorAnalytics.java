@@ -6,6 +6,7 @@ import io.vigil.cep.config.Durations;
 import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.live.LivePatternEngineOperator;
 import io.vigil.cep.live.PatternChange;
@@ -45,6 +46,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * }</pre>
  */
 public class SensorAnalytics {
+
+    private static final String DEVICE_PATTERNS = "Patterns per device";
 
     private final ReadableConfig config;
     private final PatternConfig patterns;
@@ -109,6 +112,10 @@ public class SensorAnalytics {
                         .keyBy(SensorReading::key, Types.STRING);
         String name = "Windows " + windowLabel + " and patterns";
         SingleOutputStreamOperator<WindowAggregate> aggregates;
+        // Patterns across the metrics of a device (sequences) run in a second engine, keyed by
+        // device, on the on-time readings the first forwards to it. Live, it is always there
+        // (a sequence may be added at run time) and idle while no sequence is in force.
+        SingleOutputStreamOperator<WindowAggregate> devices = null;
         if (updates == null) {
             List<PatternProgram> programs = AlertPatterns.programs(patterns, config);
             aggregates =
@@ -121,7 +128,17 @@ public class SensorAnalytics {
                                     windowSize.toMillis(),
                                     windowLabel,
                                     aggregate));
+            aggregates.uid("analytics").name(name);
+            if (programs.stream().anyMatch(p -> p.keying() == PatternKeying.DEVICE)) {
+                devices =
+                        byDevice(aggregates)
+                                .transform(
+                                        DEVICE_PATTERNS,
+                                        TypeInformation.of(WindowAggregate.class),
+                                        PatternEngineOperator.forDevices(programs));
+            }
         } else {
+            Configuration patternOptions = Configuration.fromMap(config.toMap());
             aggregates =
                     LiveEngine.connect(
                             keyed,
@@ -130,17 +147,29 @@ public class SensorAnalytics {
                             new LivePatternEngineOperator(
                                     patterns,
                                     initialHash,
-                                    Configuration.fromMap(config.toMap()),
+                                    patternOptions,
                                     windowSize.toMillis(),
                                     windowLabel,
                                     aggregate));
+            aggregates.uid("analytics").name(name);
+            devices =
+                    LiveEngine.connect(
+                            byDevice(aggregates),
+                            updates,
+                            DEVICE_PATTERNS,
+                            LivePatternEngineOperator.forDevices(
+                                    patterns, initialHash, patternOptions));
         }
-        aggregates.uid("analytics").name(name);
 
         DataStream<Alert> alerts = aggregates.getSideOutput(PatternEngineOperator.ALERTS);
         DataStream<DeadLetter> deadLetters =
                 parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
                         .union(aggregates.getSideOutput(PatternEngineOperator.LATE));
+        if (devices != null) {
+            devices.uid("device-patterns").name(DEVICE_PATTERNS);
+            alerts = alerts.union(devices.getSideOutput(PatternEngineOperator.ALERTS));
+            deadLetters = deadLetters.union(devices.getSideOutput(PatternEngineOperator.LATE));
+        }
         return new Outputs(
                 aggregates,
                 alerts,
@@ -148,5 +177,12 @@ public class SensorAnalytics {
                 updates == null
                         ? null
                         : aggregates.getSideOutput(LivePatternEngineOperator.CHANGES));
+    }
+
+    /** The readings the engine forwards to the patterns keyed by device, keyed by device. */
+    private static KeyedStream<SensorReading, String> byDevice(
+            SingleOutputStreamOperator<WindowAggregate> engine) {
+        return engine.getSideOutput(PatternEngineOperator.DEVICE_READINGS)
+                .keyBy(SensorReading::deviceKey, Types.STRING);
     }
 }

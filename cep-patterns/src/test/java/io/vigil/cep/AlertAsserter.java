@@ -117,6 +117,10 @@ final class AlertAsserter {
             return with("state", Alert::state, state);
         }
 
+        ExpectedAlert metric(String metric) {
+            return with("metric", Alert::metric, metric);
+        }
+
         ExpectedAlert severity(String severity) {
             return with("severity", Alert::severity, severity);
         }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.cep.config.AlertSettings;
+import io.vigil.cep.config.FlatlineSpec;
+import io.vigil.cep.config.RateSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -27,13 +30,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * All three patterns in one engine on a mini cluster, in parallel, without generic types: a state
+ * Every pattern type in one engine on a mini cluster, in parallel, without generic types: a state
  * or record type that needed Kryo would fail the job.
  */
 class AlertPatternsITCase {
 
     private static final long S = 1000;
     private static final long T0 = 1_764_316_800_000L;
+
+    /** Vibration rising faster than 1 per minute over 30 s. */
+    private static final RateSpec VIBRATION_RATE =
+            new RateSpec(
+                    "vibration-rate",
+                    "warning",
+                    List.of("vibration"),
+                    1.0,
+                    Duration.ofMinutes(1),
+                    Duration.ofSeconds(30),
+                    RateSpec.Direction.RISING,
+                    2,
+                    AlertSettings.DEFAULTS);
+
+    /** The same vibration value 3 times in a row. */
+    private static final FlatlineSpec VIBRATION_FLAT =
+            new FlatlineSpec(
+                    "vibration-flat",
+                    "warning",
+                    List.of("vibration"),
+                    0,
+                    3,
+                    null,
+                    Duration.ofHours(1),
+                    AlertSettings.DEFAULTS);
 
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
@@ -58,6 +86,17 @@ class AlertPatternsITCase {
         }
         readings.add(
                 new SensorReading("plant-a", "pump-3", "temperature", T0 + 200 * S, 23.0, "°C"));
+        double[] vibration = {1.0, 1.0, 1.0, 3.0};
+        for (int i = 0; i < vibration.length; i++) {
+            readings.add(
+                    new SensorReading(
+                            "plant-a",
+                            "press-2",
+                            "vibration",
+                            T0 + i * 10 * S,
+                            vibration[i],
+                            null));
+        }
 
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
@@ -78,7 +117,9 @@ class AlertPatternsITCase {
                                         Stream.of(
                                                         AlertPatternsTest.BURST,
                                                         AlertPatternsTest.DRIFT,
-                                                        AlertPatternsTest.SILENCE)
+                                                        AlertPatternsTest.SILENCE,
+                                                        VIBRATION_RATE,
+                                                        VIBRATION_FLAT)
                                                 .map(spec -> AlertPatterns.of(spec).program())
                                                 .toList(),
                                         60_000,
@@ -103,6 +144,8 @@ class AlertPatternsITCase {
                 .containsExactlyInAnyOrder(
                         tuple("loud-burst", T0 + 1 * S, T0 + 3 * S, 3),
                         tuple("pump-drift", T0, T0 + 30 * S, 4),
-                        tuple("pump-silent", T0 + 40 * S, T0 + 100 * S, 0));
+                        tuple("pump-silent", T0 + 40 * S, T0 + 100 * S, 0),
+                        tuple("vibration-rate", T0, T0 + 30 * S, 4),
+                        tuple("vibration-flat", T0, T0 + 20 * S, 3));
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.SilenceSpec;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
@@ -25,6 +26,8 @@ class AlertPatternsTest {
         assertThat(AlertPatterns.of(BURST)).isInstanceOf(BurstPattern.class);
         assertThat(AlertPatterns.of(DRIFT)).isInstanceOf(DriftPattern.class);
         assertThat(AlertPatterns.of(SILENCE)).isInstanceOf(SilencePattern.class);
+        assertThat(AlertPatterns.of(TestPatterns.HOT_THEN_LOUD))
+                .isInstanceOf(SequencePattern.class);
         assertThat(List.of(BURST, DRIFT, SILENCE))
                 .extracting(spec -> AlertPatterns.of(spec).name())
                 .containsExactly("loud-burst", "pump-drift", "pump-silent");
@@ -71,6 +74,13 @@ class AlertPatternsTest {
         SensorReading temperature =
                 new SensorReading("plant-a", "pump-3", "temperature", 1, 20.0, null);
 
+        PatternProgram sequence = AlertPatterns.of(TestPatterns.HOT_THEN_LOUD).program();
+
+        assertThat(sequence.keying()).isEqualTo(PatternKeying.DEVICE);
+        assertThat(sequence.watches(temperature)).isTrue();
+        assertThat(sequence.watches(new SensorReading("a", "b", "humidity", 1, 1.0, null)))
+                .isFalse();
+        assertThat(sound.keying()).isEqualTo(PatternKeying.SENSOR);
         assertThat(sound.watches(temperature)).isFalse();
         assertThat(sound.watches(new SensorReading("a", "b", "sound", 1, 1.0, null))).isTrue();
         assertThat(any.watches(temperature)).isTrue();

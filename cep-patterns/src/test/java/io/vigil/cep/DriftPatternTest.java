@@ -212,6 +212,7 @@ class DriftPatternTest {
         int alerts = 0;
         for (int seed = 0; seed < 100; seed++) {
             Random random = new Random(seed);
+            boolean falling = random.nextBoolean();
             DriftSpec spec =
                     new DriftSpec(
                             "random-drift",
@@ -221,8 +222,12 @@ class DriftPatternTest {
                             Duration.ofSeconds(10 + random.nextInt(50)),
                             0.5 * random.nextInt(3),
                             0.5 * (1 + random.nextInt(6)),
+                            falling,
                             TestPatterns.randomAlertSettings(random));
-            List<SensorReading> readings = RandomReadings.walk(random, 80, 12, 20, -2, 3);
+            List<SensorReading> readings =
+                    falling
+                            ? RandomReadings.walk(random, 80, 12, 20, -3, 2)
+                            : RandomReadings.walk(random, 80, 12, 20, -2, 3);
             try (EngineHarness harness = new EngineHarness(new DriftPattern(spec))) {
                 RandomReadings.feedShuffled(harness, readings, 5 * S, random);
 
@@ -247,6 +252,7 @@ class DriftPatternTest {
     private static LifecycleModel.Expected expectedDrifts(
             DriftSpec spec, List<SensorReading> readings) {
         List<LifecycleModel.Detection> detections = new ArrayList<>();
+        double d = spec.falling() ? -1 : 1;
         long within = spec.within().toMillis();
         int from = 0;
         search:
@@ -255,12 +261,14 @@ class DriftPatternTest {
                 for (int e = s + 1; e < readings.size(); e++) {
                     SensorReading start = readings.get(s);
                     SensorReading end = readings.get(e);
+                    // Falling is rising upside down: each value is compared after multiplying by d.
                     if (end.timestamp() - start.timestamp() > within
-                            || end.value() < readings.get(e - 1).value() - spec.tolerance()) {
+                            || d * end.value()
+                                    < d * readings.get(e - 1).value() - spec.tolerance()) {
                         break;
                     }
                     if (e - s + 1 >= spec.minEvents()
-                            && end.value() - start.value() >= spec.minRise()) {
+                            && d * (end.value() - start.value()) >= spec.minRise()) {
                         detections.add(new LifecycleModel.Detection(s, e, e - s + 1, null));
                         from = e + 1;
                         continue search;
@@ -277,10 +285,10 @@ class DriftPatternTest {
                     i == 0
                             || readings.get(i).timestamp() - readings.get(i - 1).timestamp()
                                     > within
-                            || readings.get(i).value()
-                                    < readings.get(i - 1).value() - spec.tolerance();
+                            || d * readings.get(i).value()
+                                    < d * readings.get(i - 1).value() - spec.tolerance();
         }
-        return LifecycleModel.expect(readings, clear, detections, spec.alerting());
+        return LifecycleModel.expect(readings, clear, detections, spec.alerting(), spec.falling());
     }
 
     @Test

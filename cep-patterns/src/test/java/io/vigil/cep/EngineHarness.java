@@ -2,6 +2,7 @@ package io.vigil.cep;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -16,7 +17,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * Patterns hosted in a {@link PatternEngineOperator} (without windows) on a test harness, keyed as
- * in the job: readings in, alerts out, in the order the engine emits them.
+ * in the job (by sensor, or by device with {@link #perDevice}): readings in, alerts out, in the
+ * order the engine emits them.
  */
 final class EngineHarness implements AutoCloseable {
 
@@ -24,18 +26,30 @@ final class EngineHarness implements AutoCloseable {
             harness;
 
     EngineHarness(AlertPattern... patterns) throws Exception {
-        this(Stream.of(patterns).map(AlertPattern::program).toList(), List.of());
+        this(programs(patterns), List.of());
     }
 
     /** The programs, with the given expected keys {@code site/device/metric}. */
     EngineHarness(List<PatternProgram> programs, List<String> expected) throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new PatternEngineOperator(
-                                programs, expected, 0, "", new ReadingAggregateFunction(Set.of())),
-                        SensorReading::key,
-                        Types.STRING);
+        this(
+                new PatternEngineOperator(
+                        programs, expected, 0, "", new ReadingAggregateFunction(Set.of())),
+                PatternKeying.SENSOR);
+    }
+
+    private EngineHarness(PatternEngineOperator engine, PatternKeying keying) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(engine, keying::keyOf, Types.STRING);
         harness.open();
+    }
+
+    /** The engine keyed by device ({@code site/device}), for patterns across a device's metrics. */
+    static EngineHarness perDevice(AlertPattern... patterns) throws Exception {
+        return new EngineHarness(
+                PatternEngineOperator.forDevices(programs(patterns)), PatternKeying.DEVICE);
+    }
+
+    private static List<PatternProgram> programs(AlertPattern... patterns) {
+        return Stream.of(patterns).map(AlertPattern::program).toList();
     }
 
     void add(SensorReading... readings) throws Exception {

@@ -63,7 +63,9 @@ final class LifecycleModel {
                 open = null;
             }
             long startedAt = readings.get(d.first()).timestamp();
+            // No cooldown holds nothing back, not even a detection that began before the resolve.
             if (resolvedAt != Long.MIN_VALUE
+                    && !settings.cooldown().isZero()
                     && startedAt < resolvedAt + settings.cooldown().toMillis()) {
                 continue;
             }

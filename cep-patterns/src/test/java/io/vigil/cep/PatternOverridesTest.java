@@ -95,6 +95,48 @@ class PatternOverridesTest {
         }
     }
 
+    @Test
+    void anOverrideCanTurnARisingDriftIntoAFallingOneForSomeDevices() throws Exception {
+        PatternConfig config =
+                TestPatterns.load(
+                        dir,
+                        """
+                        patterns:
+                          - name: pressure
+                            type: drift
+                            metrics: [pressure]
+                            min-events: 3
+                            within: 1m
+                            min-rise: 2
+                            overrides:
+                              - device: "tank-*"
+                                direction: falling
+                                min-fall: 2
+                        """);
+        try (EngineHarness harness =
+                new EngineHarness(AlertPatterns.programs(config, new Configuration()), List.of())) {
+            for (String device : List.of("tank-1", "pump-1")) {
+                harness.add(
+                        pressure(device, 1, 10), pressure(device, 2, 9), pressure(device, 3, 7));
+            }
+            for (String device : List.of("tank-2", "pump-2")) {
+                harness.add(
+                        pressure(device, 1, 7), pressure(device, 2, 9), pressure(device, 3, 10));
+            }
+            harness.watermark(2 * 60 * S);
+
+            assertThat(harness.alerts())
+                    .as("the tanks alert when pressure falls, the pumps when it rises")
+                    .extracting(Alert::pattern, Alert::device)
+                    .containsExactlyInAnyOrder(
+                            tuple("pressure", "tank-1"), tuple("pressure", "pump-2"));
+        }
+    }
+
+    private static SensorReading pressure(String device, long second, double value) {
+        return new SensorReading("plant-a", device, "pressure", second * S, value, "bar");
+    }
+
     private static SensorReading sound(String site, String device, long second, double value) {
         return new SensorReading(site, device, "sound", second * S, value, "dB");
     }

@@ -6,6 +6,9 @@ import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SequenceSpec;
+import io.vigil.cep.config.SequenceSpec.Contiguity;
+import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.cep.config.SilenceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +51,16 @@ public final class TestPatterns {
     static final SilenceSpec PUMP_SILENT =
             new SilenceSpec(
                     "pump-silent", "warning", List.of("temperature"), Duration.ofSeconds(60));
+
+    /** The sequence of {@code patterns/examples/hot-then-loud.yaml}. */
+    public static final SequenceSpec HOT_THEN_LOUD =
+            new SequenceSpec(
+                    "hot-then-loud",
+                    "critical",
+                    Duration.ofMinutes(5),
+                    List.of(
+                            new Step("temperature", true, 80, 1, Contiguity.FOLLOWED_BY),
+                            new Step("sound", true, 85, 3, Contiguity.FOLLOWED_BY)));
 
     /** The burst of the shipped {@code patterns/default.yaml}: 3 readings above 85 dB in 10 s. */
     public static final BurstSpec SOUND_BURST =

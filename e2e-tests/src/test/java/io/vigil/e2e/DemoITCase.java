@@ -73,10 +73,14 @@ class DemoITCase {
         collect(demo.getInputStream(), out);
         collect(demo.getErrorStream(), err);
 
-        assertThat(await(line -> line.contains(" ALERT "), Duration.ofSeconds(60)))
+        assertThat(await(line -> line.contains(" FIRING "), Duration.ofSeconds(60)))
                 .as("an alert line within 60 s; output so far:\n%s", transcript())
                 .isTrue();
         long alertSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        // A burst resolves at the reading that ends it, which is also when it fires.
+        assertThat(await(line -> line.contains(" RESOLVED "), Duration.ofSeconds(30)))
+                .as("a resolved alert within 30 s of the first; output so far:\n%s", transcript())
+                .isTrue();
         assertThat(out)
                 .as(transcript())
                 .anySatisfy(
@@ -106,7 +110,7 @@ class DemoITCase {
                                         .endsWith("Stopped. The line protocol is in " + output));
         List<String> lines = Files.readAllLines(output);
         assertThat(lines).doesNotContain("stale line of an earlier run");
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("alerts,device="));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("alerts,alert_id="));
         assertThat(lines)
                 .anySatisfy(line -> assertThat(line).startsWith("sensor_aggregates,device="));
         assertThat(err).as(transcript()).noneMatch(line -> line.startsWith("vigil demo:"));

@@ -63,7 +63,7 @@ class SensorAnalyticsJobITCase {
     private static FleetSimulation simulation;
     private static Run cleanRun;
 
-    /** What one run left in InfluxDB. */
+    /** What one run left in InfluxDB ({@code alerts}: firing and resolved events). */
     record Run(
             List<Map<String, Object>> aggregates,
             List<Map<String, Object>> alerts,
@@ -113,7 +113,8 @@ class SensorAnalyticsJobITCase {
                         simulation.episodes().size()
                                 - simulation.episodes(Episode.Kind.MALFORMED).size())
                 .isGreaterThanOrEqualTo(20);
-        GroundTruth.assertAlertsMatchTheEpisodes(simulation, run.alerts());
+        GroundTruth.assertAlertsMatchTheEpisodes(simulation, GroundTruth.firing(run.alerts()));
+        GroundTruth.assertEveryAlertResolvedAfterItsEpisode(simulation, run.alerts());
         assertThat(deadLetterKeys(run.deadLetters()))
                 .as("one dead letter with the right reason per malformed message")
                 .isEqualTo(expectedDeadLetterKeys());
@@ -206,7 +207,7 @@ class SensorAnalyticsJobITCase {
                     INFLUXDB.query(
                             database,
                             "SELECT * FROM sensor_aggregates WHERE site != '" + CLOCK_SITE + "'"),
-                    INFLUXDB.query(database, "SELECT * FROM alerts WHERE state = 'firing'"),
+                    INFLUXDB.query(database, "SELECT * FROM alerts"),
                     INFLUXDB.query(
                             database, "SELECT * FROM dead_letters WHERE topic != 'sensors/probe'"),
                     alerts.received());
@@ -234,12 +235,17 @@ class SensorAnalyticsJobITCase {
                                                 database,
                                                 "SELECT count(peak) FROM alerts WHERE state ="
                                                         + " 'firing'")
+                                        >= alerts
+                                && INFLUXDB.count(
+                                                database,
+                                                "SELECT count(peak) FROM alerts WHERE state ="
+                                                        + " 'resolved'")
                                         >= alerts,
                 Duration.ofMinutes(4),
                 () ->
                         String.format(
-                                "expected %d aggregates and %d alerts, have %d and %d (%d late"
-                                        + " readings among the dead letters)",
+                                "expected %d aggregates and %d alerts fired and resolved, have %d,"
+                                        + " %d and %d (%d late readings among the dead letters)",
                                 windows,
                                 alerts,
                                 INFLUXDB.count(
@@ -247,6 +253,9 @@ class SensorAnalyticsJobITCase {
                                 INFLUXDB.count(
                                         database,
                                         "SELECT count(peak) FROM alerts WHERE state = 'firing'"),
+                                INFLUXDB.count(
+                                        database,
+                                        "SELECT count(peak) FROM alerts WHERE state = 'resolved'"),
                                 INFLUXDB.count(
                                         database,
                                         "SELECT count(payload) FROM dead_letters WHERE reason ="
@@ -264,7 +273,10 @@ class SensorAnalyticsJobITCase {
         }
     }
 
-    /** Each alert in InfluxDB was also published as JSON on alerts/{site}/{device}/{pattern}. */
+    /**
+     * Each alert event in InfluxDB, firing or resolved, was also published as JSON on
+     * alerts/{site}/{device}/{pattern}, with the same state and id.
+     */
     private static void assertTheSameAlertsWerePublished(
             List<MosquittoTestSubscriber.Received> published, List<Map<String, Object>> stored) {
         Map<String, Integer> fromMqtt = new TreeMap<>();
@@ -285,7 +297,9 @@ class SensorAnalyticsJobITCase {
                             alert.device(),
                             alert.pattern(),
                             String.valueOf(alert.startedAt()),
-                            String.valueOf(alert.endedAt())),
+                            String.valueOf(alert.endedAt()),
+                            alert.state().label(),
+                            alert.id()),
                     1,
                     Integer::sum);
         }
@@ -298,7 +312,9 @@ class SensorAnalyticsJobITCase {
                             String.valueOf(row.get("device")),
                             String.valueOf(row.get("pattern")),
                             String.valueOf((long) GroundTruth.number(row, "started_at")),
-                            String.valueOf((long) GroundTruth.number(row, "ended_at"))),
+                            String.valueOf((long) GroundTruth.number(row, "ended_at")),
+                            String.valueOf(row.get("state")),
+                            String.valueOf(row.get("alert_id"))),
                     1,
                     Integer::sum);
         }
@@ -345,6 +361,7 @@ class SensorAnalyticsJobITCase {
                             String.valueOf(row.get("device")),
                             String.valueOf(row.get("metric")),
                             String.valueOf(row.get("pattern")),
+                            String.valueOf(row.get("state")),
                             String.valueOf(row.get("time")));
             assertThat(byId.put(id, row)).as("one point per series and time: %s", id).isNull();
         }

@@ -1,24 +1,17 @@
 package io.vigil.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
-    private static final long START_TIMEOUT_MS = 120_000;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final String saslUser;
     private final String saslPassword;
@@ -54,7 +47,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private int plainPort;
     private int saslPort;
     private int controllerPort;
-    private Process process;
+    private ServerProcess server;
 
     private KafkaBroker(Builder builder) {
         this.saslUser = builder.saslUser;
@@ -90,9 +83,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("kafka-");
-        plainPort = freePort();
-        controllerPort = freePort();
-        saslPort = saslUser == null ? 0 : freePort();
+        server = new ServerProcess("Kafka", dir.resolve("kafka.out"));
+        plainPort = ServerProcess.freePort();
+        controllerPort = ServerProcess.freePort();
+        saslPort = saslUser == null ? 0 : ServerProcess.freePort();
         Files.writeString(dir.resolve("server.properties"), config(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
         format();
@@ -102,50 +96,30 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
-            stop();
+            if (server != null) {
+                stop();
+            }
         } finally {
-            deleteRecursively(dir);
+            ServerProcess.deleteRecursively(dir);
         }
     }
 
     /** Starts the broker (again) and waits until its client listeners accept connections. */
-    public synchronized void start() throws IOException, InterruptedException {
-        if (isRunning()) {
-            return;
-        }
-        List<String> command = java("kafka.Kafka", dir.resolve("server.properties").toString());
-        process =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.out").toFile()))
-                        .start();
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        for (int port : new int[] {plainPort, saslPort}) {
-            while (port != 0 && !accepts(port)) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    process.destroyForcibly();
-                    throw new IOException("Kafka did not start on port " + port + ":\n" + log());
-                }
-                Thread.sleep(100);
-            }
-        }
+    public void start() throws IOException, InterruptedException {
+        server.start(
+                java("kafka.Kafka", dir.resolve("server.properties").toString()),
+                START_TIMEOUT,
+                plainPort,
+                saslPort);
     }
 
     /** Stops the broker with SIGTERM (a controlled shutdown). */
-    public synchronized void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        process = null;
+    public void stop() throws InterruptedException {
+        server.stop(Duration.ofSeconds(30));
     }
 
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    public boolean isRunning() {
+        return server.isRunning();
     }
 
     /** The PLAINTEXT listener, {@code 127.0.0.1:port}. */
@@ -175,12 +149,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** The broker's console and log output, for failure messages. */
     public String log() {
-        try {
-            Path out = dir.resolve("kafka.out");
-            return Files.exists(out) ? Files.readString(out) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return server.log();
     }
 
     private void format() throws IOException, InterruptedException {
@@ -219,29 +188,15 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     private List<String> java(String... mainAndArgs) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms64m");
-        command.add("-Xmx512m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"));
-        command.add("-Dkafka.logs.dir=" + dir.resolve("logs"));
-        command.add("-cp");
-        command.add(brokerClasspath());
-        command.addAll(List.of(mainAndArgs));
-        return command;
-    }
-
-    private static String brokerClasspath() throws IOException {
-        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IOException(
-                        "No "
-                                + CLASSPATH_RESOURCE
-                                + " next to KafkaBroker: build test-utils with Maven");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
+        return ServerProcess.java(
+                List.of(
+                        "-Xms64m",
+                        "-Xmx512m",
+                        "-XX:+UseSerialGC",
+                        "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+                        "-Dkafka.logs.dir=" + dir.resolve("logs")),
+                ServerProcess.classpathResource(KafkaBroker.class, CLASSPATH_RESOURCE),
+                mainAndArgs);
     }
 
     private String config() {
@@ -304,31 +259,4 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
                     "appender.console.layout.type = PatternLayout",
                     "appender.console.layout.pattern = %d %p %c: %m%n",
                     "");
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -1,20 +1,12 @@
 package io.vigil.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs a real Mosquitto broker (/usr/sbin/mosquitto) for a test class: a config written into a
@@ -29,11 +21,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *         MosquittoExtension.builder().withPasswordListener("vigil", "s3cret").withTls().build();
  * }</pre>
  */
-public final class MosquittoExtension implements BeforeAllCallback, AfterAllCallback {
+public final class MosquittoExtension extends MqttTestBroker {
 
     private static final String MOSQUITTO = "/usr/sbin/mosquitto";
     private static final String MOSQUITTO_PASSWD = "/usr/bin/mosquitto_passwd";
-    private static final long START_TIMEOUT_MS = 15_000;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final String username;
     private final String password;
@@ -42,15 +34,12 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     private final int maxQueuedMessages;
     private final boolean persistence;
 
-    private Path dir;
     private TestCertificates certificates;
     private int plainPort;
     private int passwordPort;
     private int tlsPort;
     private int mutualTlsPort;
     private int wrongHostTlsPort;
-    private Process process;
-    private MosquittoTestPublisher publisher;
 
     /** A broker with the anonymous listener only. */
     public MosquittoExtension() {
@@ -58,6 +47,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private MosquittoExtension(Builder builder) {
+        super("Mosquitto", START_TIMEOUT);
         this.username = builder.username;
         this.password = builder.password;
         this.tls = builder.tls;
@@ -132,98 +122,30 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        dir = Files.createTempDirectory("mosquitto-");
+    void prepare(Path dir, int port) throws Exception {
         Files.createDirectories(dir.resolve("data"));
-        plainPort = freePort();
+        plainPort = port;
         if (username != null) {
-            passwordPort = freePort();
+            passwordPort = ServerProcess.freePort();
             run(MOSQUITTO_PASSWD, "-c", "-b", dir.resolve("passwd").toString(), username, password);
         }
         if (tls) {
             certificates = TestCertificates.generate(dir.resolve("certs"));
-            tlsPort = freePort();
-            mutualTlsPort = freePort();
-            wrongHostTlsPort = freePort();
+            tlsPort = ServerProcess.freePort();
+            mutualTlsPort = ServerProcess.freePort();
+            wrongHostTlsPort = ServerProcess.freePort();
         }
-        Files.writeString(dir.resolve("mosquitto.conf"), config(), StandardCharsets.UTF_8);
-        start();
+        Files.writeString(dir.resolve("mosquitto.conf"), config(dir), StandardCharsets.UTF_8);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws Exception {
-        try {
-            closePublisher();
-            stop();
-        } finally {
-            deleteRecursively(dir);
-        }
+    List<String> command(Path dir) {
+        return List.of(MOSQUITTO, "-c", dir.resolve("mosquitto.conf").toString());
     }
 
-    /**
-     * One publisher on the anonymous listener for the test class: connected on first use, closed in
-     * {@code afterAll}. It does not reconnect after {@link #stop()}; a test that restarts the
-     * broker connects its own.
-     */
-    public synchronized MosquittoTestPublisher publisher() {
-        if (publisher == null) {
-            publisher = MosquittoTestPublisher.connect(uri());
-        }
-        return publisher;
-    }
-
-    private synchronized void closePublisher() {
-        if (publisher != null) {
-            publisher.close();
-            publisher = null;
-        }
-    }
-
-    /** Starts the broker (again) and waits until every listener accepts connections. */
-    public synchronized void start() throws IOException, InterruptedException {
-        if (isRunning()) {
-            return;
-        }
-        process =
-                new ProcessBuilder(MOSQUITTO, "-c", dir.resolve("mosquitto.conf").toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                ProcessBuilder.Redirect.appendTo(
-                                        dir.resolve("mosquitto.log").toFile()))
-                        .start();
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        for (int port :
-                new int[] {plainPort, passwordPort, tlsPort, mutualTlsPort, wrongHostTlsPort}) {
-            while (port != 0 && !accepts(port)) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    process.destroyForcibly();
-                    throw new IOException(
-                            "Mosquitto did not start on port " + port + ":\n" + log());
-                }
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    /** Stops the broker with SIGTERM, so that it writes its persistence file. */
-    public synchronized void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        process = null;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** The anonymous listener, {@code tcp://127.0.0.1:port}. */
-    public String uri() {
-        return "tcp://127.0.0.1:" + plainPort;
+    @Override
+    int[] ports() {
+        return new int[] {plainPort, passwordPort, tlsPort, mutualTlsPort, wrongHostTlsPort};
     }
 
     /** The listener that needs the user and password of {@link Builder#withPasswordListener}. */
@@ -255,17 +177,7 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         return certificates;
     }
 
-    /** The broker's own log, for failure messages. */
-    public String log() {
-        try {
-            Path log = dir.resolve("mosquitto.log");
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String config() {
+    private String config(Path dir) {
         StringBuilder conf = new StringBuilder();
         conf.append("per_listener_settings true\n")
                 .append("user root\n")
@@ -325,38 +237,11 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static void run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

@@ -13,6 +13,8 @@ class VigilCliTest {
     private static final Path DEFAULT_FILE = Path.of("../cep-patterns/patterns/default.yaml");
     private static final Path BASELINE_EXAMPLE =
             Path.of("../cep-patterns/patterns/examples/baseline-burst.yaml");
+    private static final Path SEQUENCE_EXAMPLE =
+            Path.of("../cep-patterns/patterns/examples/hot-then-loud.yaml");
 
     private static final Path PER_DEVICE_EXAMPLE =
             Path.of("../cep-patterns/patterns/examples/per-device-settings.yaml");
@@ -25,7 +27,12 @@ class VigilCliTest {
 
     @Test
     void validatePrintsEachFilesPatternsAndExitsZero() {
-        int code = run("validate", DEFAULT_FILE.toString(), BASELINE_EXAMPLE.toString());
+        int code =
+                run(
+                        "validate",
+                        DEFAULT_FILE.toString(),
+                        BASELINE_EXAMPLE.toString(),
+                        SEQUENCE_EXAMPLE.toString());
 
         assertThat(code).isEqualTo(ExitCode.OK);
         assertThat(out())
@@ -35,7 +42,10 @@ class VigilCliTest {
                                 + " (3 patterns: sound-burst, thermal-drift, sensor-silence)\n"
                                 + "OK: "
                                 + BASELINE_EXAMPLE
-                                + " (1 pattern: sound-burst-over-baseline)\n");
+                                + " (1 pattern: sound-burst-over-baseline)\n"
+                                + "OK: "
+                                + SEQUENCE_EXAMPLE
+                                + " (1 pattern: hot-then-loud)\n");
         assertThat(err()).isEmpty();
     }
 
@@ -135,6 +145,29 @@ class VigilCliTest {
                 .contains("  thermal-drift (drift, ")
                 .doesNotContain("  sound-burst (")
                 .endsWith("  expected: yes, listed at " + EXPECTED_EXAMPLE + ":11\n");
+    }
+
+    @Test
+    void validateExplainsASequenceWithItsSteps() {
+        int code =
+                run(
+                        "validate",
+                        SEQUENCE_EXAMPLE.toString(),
+                        "--explain",
+                        "plant-a/mic-01/temperature");
+
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(out())
+                .endsWith(
+                        "plant-a/mic-01/temperature:\n"
+                                + "  hot-then-loud (sequence, "
+                                + SEQUENCE_EXAMPLE
+                                + "): the pattern's own values apply\n"
+                                + "    severity: critical\n"
+                                + "    within: 5m\n"
+                                + "    steps: [{metric: temperature, above: 80}, {metric: sound,"
+                                + " above: 85, min-events: 3, contiguity: followed-by}]\n"
+                                + "  expected: no\n");
     }
 
     @Test

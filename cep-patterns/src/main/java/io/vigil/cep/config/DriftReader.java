@@ -1,6 +1,7 @@
 package io.vigil.cep.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a {@code drift} pattern into a {@link DriftSpec}. */
@@ -8,9 +9,21 @@ final class DriftReader extends PatternReader {
 
     static final String TOLERANCE = "tolerance";
     static final String MIN_RISE = "min-rise";
+    static final String MIN_FALL = "min-fall";
+    static final String DIRECTION = "direction";
+    static final String RISING = "rising";
+    static final String FALLING = "falling";
+
+    private static final List<String> CHANGES = List.of(MIN_RISE, MIN_FALL);
 
     DriftReader() {
-        super(DriftSpec.TYPE, MIN_EVENTS, WITHIN, TOLERANCE, MIN_RISE);
+        super(DriftSpec.TYPE, DIRECTION, MIN_EVENTS, WITHIN, TOLERANCE, MIN_RISE, MIN_FALL);
+    }
+
+    /** The change in the drift's direction: one of {@code min-rise} and {@code min-fall}. */
+    @Override
+    List<String> replacedBy(String field) {
+        return CHANGES.contains(field) ? CHANGES : List.of(field);
     }
 
     @Override
@@ -20,8 +33,26 @@ final class DriftReader extends PatternReader {
         Optional<Duration> within = fields.duration(WITHIN);
         Optional<Double> tolerance = fields.number(TOLERANCE, false);
         tolerance.ifPresent(v -> fields.check(TOLERANCE, v >= 0, "must be 0 or more"));
-        Optional<Double> minRise = fields.number(MIN_RISE, true);
-        minRise.ifPresent(v -> fields.check(MIN_RISE, v > 0, "must be above 0"));
+        String direction = fields.string(DIRECTION, false).orElse(RISING);
+        boolean falling = direction.equals(FALLING);
+        if (!falling && !direction.equals(RISING)) {
+            fields.error(
+                    DIRECTION,
+                    String.format("must be '%s' or '%s', found \"%s\"", RISING, FALLING, direction),
+                    fields.line(DIRECTION));
+        }
+        String change = falling ? MIN_FALL : MIN_RISE;
+        String other = falling ? MIN_RISE : MIN_FALL;
+        if (fields.has(other)) {
+            fields.error(
+                    other,
+                    String.format(
+                            "a %s drift takes '%s', not '%s'",
+                            falling ? FALLING : RISING, change, other),
+                    fields.line(other));
+        }
+        Optional<Double> minRise = fields.number(change, !fields.has(other));
+        minRise.ifPresent(v -> fields.check(change, v > 0, "must be above 0"));
         if (minEvents.isEmpty() || within.isEmpty() || minRise.isEmpty()) {
             return Optional.empty();
         }
@@ -34,6 +65,7 @@ final class DriftReader extends PatternReader {
                         within.get(),
                         tolerance.orElse(PatternConfigLoader.DEFAULT_TOLERANCE),
                         minRise.get(),
+                        falling,
                         common.alerting()));
     }
 }

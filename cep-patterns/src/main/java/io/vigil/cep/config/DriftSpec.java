@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * A {@code drift} pattern: a run of at least {@code minEvents} readings spanning no more than
  * {@code within}, each not lower than the one before minus {@code tolerance}, whose last value
- * exceeds its first by at least {@code minRise}.
+ * exceeds its first by at least {@code minRise}; with {@code falling} the mirror image (each not
+ * higher than the one before plus {@code tolerance}, the last below the first by {@code minRise},
+ * the {@code min-fall} of the file).
  */
 public record DriftSpec(
         String name,
@@ -16,6 +18,7 @@ public record DriftSpec(
         Duration within,
         double tolerance,
         double minRise,
+        boolean falling,
         AlertSettings alerting)
         implements PatternSpec {
 
@@ -36,6 +39,7 @@ public record DriftSpec(
                 within,
                 tolerance,
                 minRise,
+                false,
                 AlertSettings.DEFAULTS);
     }
 
@@ -44,5 +48,10 @@ public record DriftSpec(
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** The value as the drift measures it: itself when rising, negated when falling. */
+    public double directed(double value) {
+        return falling ? -value : value;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Typed access to the fields of one mapping (strings, numbers, whole numbers, durations, metric
- * lists), reporting each problem as a config error with the line of the value.
+ * names and lists, lists of mappings), reporting each problem as a config error with the line of
+ * the value.
  */
 final class FieldReader {
 
@@ -26,7 +27,7 @@ final class FieldReader {
     private final String pattern;
     private final String owner;
     // What error messages put before a field's key: "" for a pattern's own fields,
-    // "overrides[2]." for the fields of an entry of a list of mappings.
+    // "overrides[2]." or "steps[2]." for the fields of an entry of a list of mappings.
     private final String prefix;
     // Fields that an unknown key looks like a typo of: their "missing" would say it twice.
     private final Set<String> misspelt = new HashSet<>();
@@ -189,7 +190,12 @@ final class FieldReader {
 
     /** A required whole number of at least {@code min}. */
     Optional<Integer> integer(String field, int min) {
-        return value(field, true).flatMap(value -> integer(field, value, min));
+        return integer(field, min, true);
+    }
+
+    /** A whole number of at least {@code min}; empty when absent (reported when required). */
+    Optional<Integer> integer(String field, int min, boolean required) {
+        return value(field, required).flatMap(value -> integer(field, value, min));
     }
 
     private Optional<Integer> integer(String field, YamlNode value, int min) {
@@ -210,6 +216,11 @@ final class FieldReader {
             return Optional.empty();
         }
         return Optional.of(n);
+    }
+
+    /** An optional whole number of at least {@code min}: empty when not given (or wrong). */
+    Optional<Integer> optionalInteger(String field, int min) {
+        return value(field, false).flatMap(value -> integer(field, value, min));
     }
 
     /** A required positive duration. */
@@ -248,42 +259,6 @@ final class FieldReader {
         return Optional.of(duration);
     }
 
-    /**
-     * The optional list of mappings {@code field}, e.g. a pattern's {@code overrides}: a reader for
-     * each entry, whose errors name its fields {@code field[N].key} (N from 1, in list order).
-     * Empty when the field is absent; an entry that is not a mapping, and a value that is not a
-     * list, are reported and left out.
-     *
-     * @param entryOwner what an entry is, for messages, e.g. {@code an override of a 'burst'
-     *     pattern}
-     */
-    List<FieldReader> mappings(String field, String entryOwner) {
-        Optional<YamlNode> value = value(field, false);
-        if (value.isEmpty()) {
-            return List.of();
-        }
-        if (!(value.get() instanceof Sequence list)) {
-            error(
-                    field,
-                    "must be a list of mappings, found " + value.get().describe(),
-                    value.get().line());
-            return List.of();
-        }
-        List<FieldReader> entries = new ArrayList<>();
-        for (int i = 0; i < list.items().size(); i++) {
-            YamlNode item = list.items().get(i);
-            String entry = field + "[" + (i + 1) + "]";
-            if (item instanceof Mapping entryMapping) {
-                entries.add(
-                        new FieldReader(
-                                entryMapping, errors, pattern, entryOwner, path(entry) + "."));
-            } else {
-                error(entry, "must be a mapping of fields, found " + item.describe(), item.line());
-            }
-        }
-        return entries;
-    }
-
     /** The required list of metric names: each one MQTT topic level, or {@code *} alone. */
     List<String> metrics(String field) {
         Optional<YamlNode> value = value(field, true);
@@ -308,15 +283,8 @@ final class FieldReader {
                         field,
                         "each entry must be a metric name (a string), found " + item.describe(),
                         item.line());
-            } else if (s.text().isBlank() || s.text().matches(".*[/+#\\s].*")) {
-                error(
-                        field,
-                        String.format(
-                                "\"%s\" is not a metric name: a metric is one MQTT topic"
-                                        + " level, not blank and without '/', '+', '#' or"
-                                        + " spaces",
-                                s.text()),
-                        s.line());
+            } else if (!isTopicLevel(s.text())) {
+                error(field, notAMetricName(s.text()), s.line());
             } else if (!metrics.add(s.text())) {
                 error(field, String.format("\"%s\" is listed twice", s.text()), s.line());
             }
@@ -325,6 +293,68 @@ final class FieldReader {
             error(field, "\"*\" already matches every metric; list it alone", list.line());
         }
         return List.copyOf(metrics);
+    }
+
+    /** A required metric name: one MQTT topic level (not {@code *}: it names one metric). */
+    Optional<String> metric(String field) {
+        Optional<String> metric = string(field, true);
+        if (metric.isPresent() && !isTopicLevel(metric.get())) {
+            error(field, notAMetricName(metric.get()), line(field));
+            return Optional.empty();
+        }
+        if (metric.isPresent() && metric.get().equals(PatternSpec.ANY_METRIC)) {
+            error(field, "must name one metric, found \"*\"", line(field));
+            return Optional.empty();
+        }
+        return metric;
+    }
+
+    private static boolean isTopicLevel(String text) {
+        return !text.isBlank() && !text.matches(".*[/+#\\s].*");
+    }
+
+    private static String notAMetricName(String text) {
+        return String.format(
+                "\"%s\" is not a metric name: a metric is one MQTT topic level, not blank and"
+                        + " without '/', '+', '#' or spaces",
+                text);
+    }
+
+    /**
+     * The list of mappings in {@code field}, e.g. a pattern's {@code steps} or {@code overrides}: a
+     * reader for each entry, whose errors name the entry's fields {@code field[N].key}, entries
+     * counted from 1. Entries that are not mappings are reported and left out.
+     *
+     * @param entryOwner what holds an entry's fields, for messages, e.g. {@code a step}
+     * @return empty when the field is absent (reported when required) or not a list (reported)
+     */
+    Optional<List<FieldReader>> mappings(String field, boolean required, String entryOwner) {
+        Optional<YamlNode> value = value(field, required);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(value.get() instanceof Sequence list)) {
+            error(
+                    field,
+                    "must be a list of mappings, found " + value.get().describe(),
+                    value.get().line());
+            return Optional.empty();
+        }
+        List<FieldReader> entries = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            String entryPath = String.format("%s[%d]", path(field), i + 1);
+            YamlNode item = list.items().get(i);
+            if (item instanceof Mapping entry) {
+                entries.add(new FieldReader(entry, errors, pattern, entryOwner, entryPath + "."));
+            } else {
+                errors.add(
+                        pattern,
+                        entryPath,
+                        "must be a mapping of fields, found " + item.describe(),
+                        item.line());
+            }
+        }
+        return Optional.of(List.copyOf(entries));
     }
 
     /** ", found ..." with a hint when a number was written in quotes. */

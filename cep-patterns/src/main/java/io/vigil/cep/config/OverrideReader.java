@@ -45,10 +45,14 @@ final class OverrideReader {
             List<String> metrics,
             Optional<PatternSpec> base,
             FileErrors fileErrors) {
+        if (reader.isPresent() && !reader.get().hasOverrides()) {
+            return List.of(); // the loader has reported any overrides of such a pattern
+        }
         String owner =
                 reader.map(r -> String.format("an override of a '%s' pattern", r.type()))
                         .orElse("an override");
-        List<FieldReader> entries = fields.mappings(PatternConfigLoader.OVERRIDES, owner);
+        List<FieldReader> entries =
+                fields.mappings(PatternConfigLoader.OVERRIDES, false, owner).orElse(List.of());
         int errorsBefore = fileErrors.count();
         List<PatternOverride> overrides = new ArrayList<>();
         List<KeySelector> selectors = new ArrayList<>();

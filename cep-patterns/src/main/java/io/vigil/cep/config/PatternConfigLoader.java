@@ -52,7 +52,13 @@ public final class PatternConfigLoader {
 
     /** One reader per pattern type, in the order the docs list the types. */
     private static final List<PatternReader> READERS =
-            List.of(new BurstReader(), new DriftReader(), new SilenceReader());
+            List.of(
+                    new BurstReader(),
+                    new DriftReader(),
+                    new SilenceReader(),
+                    new RateReader(),
+                    new FlatlineReader(),
+                    new SequenceReader());
 
     /** The pattern types a file may use, in the order the docs list them. */
     public static final List<String> TYPES = READERS.stream().map(PatternReader::type).toList();
@@ -342,7 +348,21 @@ public final class PatternConfigLoader {
                             name.orElse(id),
                             reader.map(r -> String.format("a '%s' pattern", r.type()))
                                     .orElse("a pattern"));
-            fields.rejectUnknown(allowedFields(reader));
+            List<String> allowed = allowedFields(reader);
+            if (reader.isPresent() && !reader.get().hasOverrides() && fields.has(OVERRIDES)) {
+                fields.error(
+                        OVERRIDES,
+                        String.format(
+                                "a '%s' pattern has no overrides: it matches across the metrics of"
+                                        + " each device, and its steps and window are the same"
+                                        + " for every device",
+                                reader.get().type()),
+                        fields.line(OVERRIDES));
+                // Reported here, so not once more as an unknown field.
+                allowed = new ArrayList<>(allowed);
+                allowed.add(OVERRIDES);
+            }
+            fields.rejectUnknown(allowed);
             checkName(name, fields, fileErrors);
             Optional<String> givenType = fields.string(TYPE, true);
             if (givenType.isPresent() && reader.isEmpty()) {
@@ -353,7 +373,10 @@ public final class PatternConfigLoader {
                                 givenType.get(), String.join(", ", TYPES)),
                         fields.line(TYPE));
             }
-            List<String> metrics = fields.metrics(METRICS);
+            List<String> metrics =
+                    reader.map(PatternReader::hasMetrics).orElse(true)
+                            ? fields.metrics(METRICS)
+                            : List.of();
             String severity = fields.string(SEVERITY, false).orElse(DEFAULT_SEVERITY);
             if (severity.isBlank()) {
                 fields.error(SEVERITY, "must not be blank", fields.line(SEVERITY));
@@ -376,7 +399,8 @@ public final class PatternConfigLoader {
                 written.put(spec.get().name(), written(mapping, FIXED_FIELDS));
                 readers.put(spec.get().name(), reader.get());
                 // Valid, so reading the list again reports nothing.
-                for (FieldReader override : fields.mappings(OVERRIDES, "an override")) {
+                for (FieldReader override :
+                        fields.mappings(OVERRIDES, false, "an override").orElse(List.of())) {
                     written.put(
                             fileErrors.file() + ":" + override.line(),
                             written(override.mapping(), OverrideReader.SELECTORS));
@@ -480,6 +504,11 @@ public final class PatternConfigLoader {
                     .map(PatternConfigLoader::text)
                     .collect(Collectors.joining(", ", "[", "]"));
         }
+        if (value instanceof Mapping mapping) {
+            return mapping.fields().stream()
+                    .map(field -> field.key() + ": " + text(field.value()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+        }
         return value.describe();
     }
 
@@ -573,13 +602,18 @@ public final class PatternConfigLoader {
     private static List<String> allowedFields(Optional<PatternReader> reader) {
         Set<String> allowed = new LinkedHashSet<>(COMMON_FIELDS);
         if (reader.isPresent()) {
+            if (!reader.get().hasMetrics()) {
+                allowed.remove(METRICS);
+            }
             allowed.addAll(reader.get().fields());
         } else {
             // The type is wrong or missing: flag only keys that no type knows.
             READERS.forEach(r -> allowed.addAll(r.fields()));
         }
         allowed.addAll(ALERT_FIELDS);
-        allowed.add(OVERRIDES);
+        if (reader.map(PatternReader::hasOverrides).orElse(true)) {
+            allowed.add(OVERRIDES);
+        }
         return List.copyOf(allowed);
     }
 }

@@ -13,7 +13,10 @@ abstract class PatternReader {
     static final String MIN_EVENTS = "min-events";
     static final String WITHIN = "within";
 
-    /** The fields every pattern has, already read and checked by the loader. */
+    /**
+     * The fields every pattern has, already read and checked by the loader; {@code metrics} is
+     * empty for a type without them ({@link #hasMetrics()}).
+     */
     record Common(String name, String severity, List<String> metrics, AlertSettings alerting) {}
 
     private final String type;
@@ -42,6 +45,22 @@ abstract class PatternReader {
      */
     List<String> replacedBy(String field) {
         return List.of(field);
+    }
+
+    /**
+     * Whether the pattern may have {@code overrides}; a type keyed by device (a sequence) says no:
+     * an override's selector picks sensors, and its values would not apply to one sensor alone.
+     */
+    boolean hasOverrides() {
+        return true;
+    }
+
+    /**
+     * Whether the pattern has the common {@code metrics} field; a type whose metrics come from its
+     * own fields (a sequence's steps) says no.
+     */
+    boolean hasMetrics() {
+        return true;
     }
 
     /**

@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /** One validated pattern from a pattern config file; one implementation per pattern type. */
-public sealed interface PatternSpec extends Serializable permits BurstSpec, DriftSpec, SilenceSpec {
+public sealed interface PatternSpec extends Serializable
+        permits BurstSpec, DriftSpec, SilenceSpec, RateSpec, FlatlineSpec, SequenceSpec {
 
     /** Matches every metric when listed in {@link #metrics()}. */
     String ANY_METRIC = "*";
@@ -12,13 +13,19 @@ public sealed interface PatternSpec extends Serializable permits BurstSpec, Drif
     /** Unique across all loaded files. */
     String name();
 
-    /** {@code burst}, {@code drift} or {@code silence}. */
+    /**
+     * {@code burst}, {@code drift}, {@code silence}, {@code rate}, {@code flatline} or {@code
+     * sequence}.
+     */
     String type();
 
     /** Free text carried into alerts, e.g. {@code warning} or {@code critical}. */
     String severity();
 
-    /** The metrics (the last topic level) the pattern watches; {@code *} for all. */
+    /**
+     * The metrics (the last topic level) the pattern watches; {@code *} for all. A sequence's are
+     * those of its steps.
+     */
     List<String> metrics();
 
     /** How the pattern's alerts resolve, stay quiet, remind and escalate. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -60,6 +61,15 @@ import org.apache.flink.util.OutputTag;
  *       watches it; their alerts go to the {@link #ALERTS} side output.
  * </ul>
  *
+ * <p>The engine runs in one of two {@link PatternKeying}s. Keyed by sensor ({@code
+ * site/device/metric}, the job's {@code analytics} operator) it does all of the above and hosts the
+ * programs of that keying; it also sends each on-time reading that a program keyed by device
+ * watches to {@link #DEVICE_READINGS}, once, as it arrives. Keyed by device ({@code site/device},
+ * {@link #forDevices}) it takes those readings, orders them in event time on its own (readings of
+ * one instant in metric-name order, then in arrival order) and hosts the programs keyed by device,
+ * such as sequences across a device's metrics; it has no windows. When no program is keyed by
+ * device, nothing is forwarded.
+ *
  * <p>Each program keeps its keyed state under its own name and its timers in its own namespace, so
  * that any number of patterns share one shuffle, one buffer and one state access per reading (the
  * shape FLIP-200, dynamic CEP, describes for hosting many patterns in one operator). Timers fire in
@@ -86,6 +96,13 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     public static final OutputTag<DeadLetter> LATE =
             new OutputTag<>("late-readings", TypeInformation.of(DeadLetter.class));
 
+    /**
+     * The on-time readings a program keyed by device watches, from an engine keyed by sensor, for
+     * the engine keyed by device; with the event time of each reading.
+     */
+    public static final OutputTag<SensorReading> DEVICE_READINGS =
+            new OutputTag<>("device-readings", TypeInformation.of(SensorReading.class));
+
     /** Metric: readings at or behind the watermark, sent to {@link #LATE}. */
     public static final String LATE_READINGS = "lateReadings";
 
@@ -93,6 +110,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private static final String ORDER = "";
     private static final String WINDOW = "\u0000window";
 
+    private final PatternKeying keying;
     private final List<PatternProgram> initialPrograms;
     private final List<String> initialExpected;
     private final long windowMillis;
@@ -104,6 +122,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private transient InternalTimerService<String> timers;
     private transient Map<String, Hosted> hostedByScope;
     private transient Hosted[] hosted;
+    private transient PatternProgram[] forwarded;
     private transient List<PatternProgram> programs;
     private transient List<String> expected;
     // Expected keys of this subtask that programs are still to be told of, at the first watermark.
@@ -134,12 +153,46 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
+        this(PatternKeying.SENSOR, programs, expected, windowMillis, windowLabel, aggregate);
+    }
+
+    /**
+     * @param keying what the operator's input is keyed by; it hosts the {@code programs} of that
+     *     keying (and, keyed by sensor, forwards the readings of the others)
+     * @param expected expected keys {@code site/device/metric}; only an engine keyed by sensor has
+     *     them, one keyed by device ignores them
+     */
+    protected PatternEngineOperator(
+            PatternKeying keying,
+            List<PatternProgram> programs,
+            List<String> expected,
+            long windowMillis,
+            String windowLabel,
+            ReadingAggregateFunction aggregate) {
         requireUniqueNames(programs);
+        if (keying == PatternKeying.DEVICE && windowMillis != 0) {
+            throw new IllegalArgumentException("An engine keyed by device has no windows");
+        }
+        this.keying = keying;
         this.initialPrograms = List.copyOf(programs);
         this.initialExpected = List.copyOf(expected);
         this.windowMillis = windowMillis;
         this.windowLabel = windowLabel;
         this.aggregate = aggregate;
+    }
+
+    /**
+     * The engine keyed by device ({@code site/device}) for the readings of {@link
+     * #DEVICE_READINGS}: it hosts the programs of {@code programs} keyed by device, and has no
+     * windows.
+     */
+    public static PatternEngineOperator forDevices(List<PatternProgram> programs) {
+        return new PatternEngineOperator(PatternKeying.DEVICE, programs, List.of(), 0, "", null);
+    }
+
+    /** What the operator's input is keyed by. */
+    protected final PatternKeying keying() {
+        return keying;
     }
 
     @Override
@@ -196,15 +249,25 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
      * added ({@link PatternProgram#onExpected}) and of those removed ({@link
      * PatternProgram#onNoLongerExpected}); a new one of all. Keys are announced from the current
      * watermark, or from the first one when there is none yet.
+     *
+     * <p>Only the programs of this operator's keying are hosted; keyed by sensor, the readings of
+     * the others are forwarded. Expected keys are sensor keys: an engine keyed by device ignores
+     * them.
      */
-    protected final void install(List<PatternProgram> next, List<String> nextExpected)
+    protected final void install(List<PatternProgram> next, List<String> givenExpected)
             throws Exception {
         requireUniqueNames(next);
+        List<String> nextExpected = keying == PatternKeying.SENSOR ? givenExpected : List.of();
+        List<PatternProgram> own = new ArrayList<>();
+        List<PatternProgram> others = new ArrayList<>();
+        for (PatternProgram program : next) {
+            (program.keying() == keying ? own : others).add(program);
+        }
         Map<String, Hosted> kept = new HashMap<>();
         List<Hosted> fresh = new ArrayList<>();
-        Hosted[] installed = new Hosted[next.size()];
+        Hosted[] installed = new Hosted[own.size()];
         for (int i = 0; i < installed.length; i++) {
-            PatternProgram program = next.get(i);
+            PatternProgram program = own.get(i);
             String scope = scope(program);
             Hosted existing = hostedByScope.get(scope);
             if (existing == null) {
@@ -243,6 +306,10 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         }
         hosted = installed;
         hostedByScope = kept;
+        forwarded =
+                keying == PatternKeying.SENSOR
+                        ? others.toArray(new PatternProgram[0])
+                        : new PatternProgram[0];
         programs = List.copyOf(next);
         expected = List.copyOf(nextExpected);
         announce(timers.currentWatermark());
@@ -364,6 +431,12 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             atTimestamp.add(reading);
             pending.put(timestamp, atTimestamp);
         }
+        for (PatternProgram program : forwarded) {
+            if (program.watches(reading)) {
+                output.collect(DEVICE_READINGS, new StreamRecord<>(reading, timestamp));
+                break;
+            }
+        }
     }
 
     @Override
@@ -396,6 +469,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             return;
         }
         pending.remove(timestamp);
+        // Keyed by device, one instant can hold readings of several metrics: metric-name order
+        // makes their order independent of arrival (stable: one metric's stay in arrival order).
+        if (due.size() > 1) {
+            due.sort(Comparator.comparing(SensorReading::metric));
+        }
         for (SensorReading reading : due) {
             for (Hosted program : hosted) {
                 if (program.program.watches(reading)) {

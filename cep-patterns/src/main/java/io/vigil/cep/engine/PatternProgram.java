@@ -26,6 +26,15 @@ public interface PatternProgram extends Serializable {
      */
     String fingerprint();
 
+    /**
+     * Whether the program's state is per sensor or per device; the engine of that keying hosts it,
+     * and a sensor engine forwards it the readings it {@link #watches} (see {@link
+     * PatternEngineOperator#DEVICE_READINGS}).
+     */
+    default PatternKeying keying() {
+        return PatternKeying.SENSOR;
+    }
+
     /** True for the readings this program looks at (e.g. by metric). */
     boolean watches(SensorReading reading);
 

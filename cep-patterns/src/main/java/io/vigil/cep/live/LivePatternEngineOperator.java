@@ -6,6 +6,7 @@ import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
@@ -37,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * set in force and its version are operator state, so a restore resumes with them; the watcher then
  * reports the files as they are, which puts a change made meanwhile in force.
  *
- * <p>Subtask 0 logs each change once (INFO accepted, WARN rejected with the errors) and emits it as
- * a {@link PatternChange} to {@link #CHANGES}; every subtask reports the version in force in the
- * gauge {@code patternSetVersion}. The second input carries no event time: only the readings'
- * watermarks drive the engine.
+ * <p>Beside it, {@link #forDevices} is the engine keyed by device that hosts the patterns keyed by
+ * device (sequences): it takes the same updates and puts the same sets in force, silently.
+ *
+ * <p>Subtask 0 of the engine keyed by sensor logs each change once (INFO accepted, WARN rejected
+ * with the errors) and emits it as a {@link PatternChange} to {@link #CHANGES}; every subtask
+ * reports the version in force in the gauge {@code patternSetVersion}. The second input carries no
+ * event time: only the readings' watermarks drive the engine.
  */
 public class LivePatternEngineOperator extends PatternEngineOperator
         implements TwoInputStreamOperator<SensorReading, PatternSetUpdate, WindowAggregate> {
@@ -76,7 +80,26 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
+        this(
+                PatternKeying.SENSOR,
+                initial,
+                initialHash,
+                patternOptions,
+                windowMillis,
+                windowLabel,
+                aggregate);
+    }
+
+    private LivePatternEngineOperator(
+            PatternKeying keying,
+            PatternConfig initial,
+            String initialHash,
+            Configuration patternOptions,
+            long windowMillis,
+            String windowLabel,
+            ReadingAggregateFunction aggregate) {
         super(
+                keying,
                 compile(initial, patternOptions),
                 expectedKeys(initial),
                 windowMillis,
@@ -85,6 +108,16 @@ public class LivePatternEngineOperator extends PatternEngineOperator
         this.patternOptions = patternOptions;
         this.initial = initial;
         this.initialHash = initialHash;
+    }
+
+    /**
+     * The live engine keyed by device, beside the one keyed by sensor: it takes the same updates
+     * and hosts the patterns keyed by device of each set; the sensor engine alone reports changes.
+     */
+    public static LivePatternEngineOperator forDevices(
+            PatternConfig initial, String initialHash, Configuration patternOptions) {
+        return new LivePatternEngineOperator(
+                PatternKeying.DEVICE, initial, initialHash, patternOptions, 0, "", null);
     }
 
     private static List<PatternProgram> compile(PatternConfig config, Configuration options) {
@@ -171,7 +204,8 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     }
 
     private void report(boolean accepted, PatternSetUpdate update, String error) {
-        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0) {
+        if (keying() != PatternKeying.SENSOR
+                || getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0) {
             return;
         }
         if (accepted) {

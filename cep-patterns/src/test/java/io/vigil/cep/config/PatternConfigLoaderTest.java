@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.PatternConfigException.ConfigError;
+import io.vigil.cep.config.SequenceSpec.Contiguity;
+import io.vigil.cep.config.SequenceSpec.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ class PatternConfigLoaderTest {
 
     private static final Path DEFAULT_FILE = Path.of("patterns/default.yaml");
     private static final Path BASELINE_EXAMPLE = Path.of("patterns/examples/baseline-burst.yaml");
+    private static final Path SEQUENCE_EXAMPLE = Path.of("patterns/examples/hot-then-loud.yaml");
     private static final Path TEST_PATTERNS = Path.of("src/test/resources/patterns");
 
     @TempDir Path dir;
@@ -68,7 +71,11 @@ class PatternConfigLoaderTest {
                         "fuel-low",
                         "pressure-drop",
                         "sound-burst-held",
-                        "loud-machinery");
+                        "hot-then-loud",
+                        "loud-machinery",
+                        "pressure-leak",
+                        "stuck-sensor",
+                        "vibration-rising-fast");
         assertThat(config.overridesOf("loud-machinery"))
                 .extracting(o -> o.selector().toString(), PatternOverride::fields)
                 .containsExactly(
@@ -81,6 +88,162 @@ class PatternConfigLoaderTest {
                         "plant-a/mic-02/sound",
                         "plant-a/press-1/temperature",
                         "plant-b/mic-01/sound");
+    }
+
+    @Test
+    void loadsTheSequenceExampleWithItsSteps() {
+        SequenceSpec sequence =
+                (SequenceSpec)
+                        PatternConfigLoader.load(DEFAULT_FILE, SEQUENCE_EXAMPLE).patterns().get(3);
+
+        assertThat(sequence).isEqualTo(TestPatterns.HOT_THEN_LOUD);
+        assertThat(sequence.metrics()).containsExactly("temperature", "sound");
+    }
+
+    @Test
+    void readsBelowAndNextStepsOfTheSameMetric() {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - name: sudden-drop
+                            type: sequence
+                            within: 1m
+                            steps:
+                              - {metric: temperature, above: 80, min-events: 2}
+                              - {metric: temperature, below: 60, contiguity: next}
+                        """);
+
+        SequenceSpec drop = (SequenceSpec) PatternConfigLoader.load(file).patterns().get(0);
+
+        assertThat(drop.steps())
+                .containsExactly(
+                        new Step("temperature", true, 80, 2, Contiguity.FOLLOWED_BY),
+                        new Step("temperature", false, 60, 1, Contiguity.NEXT));
+        assertThat(drop.metrics()).containsExactly("temperature");
+        assertThat(drop.severity()).isEqualTo(PatternConfigLoader.DEFAULT_SEVERITY);
+    }
+
+    @Test
+    void reportsTheMistakesOfASequenceByStepAndField() {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - name: hot-then-loud
+                            type: sequence
+                            metrics: [sound]
+                            within: 5m
+                            steps:
+                              - metric: temperature
+                                above: "80"
+                                contiguity: next
+                              - metric: sound/x
+                                above: 85
+                                below: 20
+                                min_events: 3
+                              - metric: sound
+                              - metric: sound
+                                above: 85
+                                min-events: 0
+                                contiguity: later
+                              - sound
+                        """);
+
+        PatternConfigException e = failure(file);
+
+        assertThat(e.errors())
+                .extracting(ConfigError::pattern, ConfigError::field, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "hot-then-loud",
+                                "metrics",
+                                "unknown field; the fields of a 'sequence' pattern are: name,"
+                                        + " type, severity, within, steps, clear-for, cooldown,"
+                                        + " repeat-after, escalate-after, escalate-to (line 4)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[1].above",
+                                "must be a number, found the string \"80\" (remove the quotes)"
+                                        + " (line 8)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[1].contiguity",
+                                "the first step has no step before it; 'contiguity' belongs to"
+                                        + " the steps after it (line 9)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[2].metric",
+                                "\"sound/x\" is not a metric name: a metric is one MQTT topic"
+                                        + " level, not blank and without '/', '+', '#' or spaces"
+                                        + " (line 10)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[2].below",
+                                "give either 'above' or 'below', not both (line 12)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[2].min_events",
+                                "unknown field (did you mean 'min-events'?); the fields of a step"
+                                        + " of a 'sequence' pattern are: metric, above, below,"
+                                        + " min-events, contiguity (line 13)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[3].above",
+                                "missing; a step needs either 'above' or 'below' (a threshold its"
+                                        + " readings must be strictly above or below) (line 14)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[4].min-events",
+                                "must be at least 1 for a step of a 'sequence' pattern, found 0"
+                                        + " (line 17)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[4].contiguity",
+                                "must be 'followed-by' or 'next', found \"later\" (line 18)"),
+                        tuple(
+                                "hot-then-loud",
+                                "steps[5]",
+                                "must be a mapping of fields, found the string \"sound\" (line"
+                                        + " 19)"));
+        assertThat(e.errors().get(1).toString())
+                .isEqualTo(
+                        file
+                                + ": pattern 'hot-then-loud': field 'steps[1].above': must be a"
+                                + " number, found the string \"80\" (remove the quotes) (line 8)");
+    }
+
+    @ParameterizedTest(name = "{1}: {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "'    steps: []' | steps | needs at least two steps, found 0 (for one metric"
+                        + " alone, use a 'burst' pattern) (line 5)",
+                "'    steps:\n      - {metric: sound, above: 85}' | steps | needs at least two"
+                        + " steps, found 1 (for one metric alone, use a 'burst' pattern) (line 6)",
+                "'    steps: {metric: sound}' | steps | must be a list of mappings, found a"
+                        + " mapping (line 5)",
+                "'' | steps | missing; a 'sequence' pattern needs it (line 2)",
+                "'    steps:\n      - {metric: \"*\", above: 1}\n      - {metric: b, above: 1}'"
+                        + " | steps[1].metric | must name one metric, found \"*\" (line 6)",
+            })
+    void reportsABadSequence(String steps, String field, String message) {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - name: seq
+                            type: sequence
+                            within: 5m
+                        """
+                                + steps
+                                + "\n");
+
+        ConfigError error = onlyError(file);
+
+        assertThat(error.pattern()).isEqualTo("seq");
+        assertThat(error.field()).isEqualTo(field);
+        assertThat(error.message()).isEqualTo(message);
     }
 
     @Test
@@ -418,8 +581,8 @@ class PatternConfigLoaderTest {
         assertThat(error.field()).isEqualTo("type");
         assertThat(error.message())
                 .isEqualTo(
-                        "unknown pattern type 'spike'; known types: burst, drift, silence (line"
-                                + " 3)");
+                        "unknown pattern type 'spike'; known types: burst, drift, silence, rate,"
+                                + " flatline, sequence (line 3)");
     }
 
     @Test
@@ -471,20 +634,22 @@ class PatternConfigLoaderTest {
                                 "#1",
                                 "nmae",
                                 "unknown field (did you mean 'name'?); the fields of a pattern are:"
-                                        + " name, type, metrics, severity, threshold, above, below,"
-                                        + " above-baseline, below-baseline, min-events, within,"
-                                        + " clear-level, tolerance, min-rise, after, clear-for,"
-                                        + " cooldown, repeat-after, escalate-after, escalate-to,"
-                                        + " overrides (line 2)"),
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
+                                    + " clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to, overrides (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
                                 "unknown field (did you mean 'type'?); the fields of a pattern are:"
-                                        + " name, type, metrics, severity, threshold, above, below,"
-                                        + " above-baseline, below-baseline, min-events, within,"
-                                        + " clear-level, tolerance, min-rise, after, clear-for,"
-                                        + " cooldown, repeat-after, escalate-after, escalate-to,"
-                                        + " overrides (line 3)"));
+                                    + " name, type, metrics, severity, threshold, above, below,"
+                                    + " above-baseline, below-baseline, min-events, within,"
+                                    + " clear-level, direction, tolerance, min-rise, min-fall,"
+                                    + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
+                                    + " clear-for, cooldown, repeat-after, escalate-after,"
+                                    + " escalate-to, overrides (line 3)"));
     }
 
     @Test

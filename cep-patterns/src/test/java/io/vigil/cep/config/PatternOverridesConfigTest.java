@@ -253,6 +253,88 @@ class PatternOverridesConfigTest {
                         "must be a duration with a unit, e.g. 10s, found the number 10 (line 8)");
     }
 
+    @Test
+    void overridesOfRateFlatlineAndDriftReplaceAnyFieldOfTheirType() {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - name: vibration
+                            type: rate
+                            metrics: [vibration]
+                            max-rate: 0.5
+                            per: 1m
+                            over: 5m
+                            overrides:
+                              - device: "fan-*"
+                                max-rate: 2
+                                direction: either
+                          - name: stuck
+                            type: flatline
+                            metrics: [temperature]
+                            epsilon: 0.01
+                            for: 15m
+                            overrides:
+                              - site: plant-b
+                                for: 1h
+                                max-gap: 10m
+                          - name: pressure
+                            type: drift
+                            metrics: [pressure]
+                            min-events: 3
+                            within: 10m
+                            min-rise: 2
+                            overrides:
+                              - device: "tank-*"
+                                direction: falling
+                                min-fall: 0.5
+                        """);
+
+        PatternConfig config = PatternConfigLoader.load(file);
+
+        RateSpec rate = (RateSpec) config.overridesOf("vibration").get(0).spec();
+        assertThat(rate.maxRate()).isEqualTo(2.0);
+        assertThat(rate.direction()).isEqualTo(RateSpec.Direction.EITHER);
+        assertThat(rate.over()).isEqualTo(Duration.ofMinutes(5));
+        FlatlineSpec flatline = (FlatlineSpec) config.overridesOf("stuck").get(0).spec();
+        assertThat(flatline.minDuration()).isEqualTo(Duration.ofHours(1));
+        assertThat(flatline.maxGap()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(flatline.epsilon()).isEqualTo(0.01);
+        DriftSpec drift = (DriftSpec) config.overridesOf("pressure").get(0).spec();
+        assertThat(drift.falling())
+                .as("min-fall replaces the pattern's min-rise: a falling drift for the tanks")
+                .isTrue();
+        assertThat(drift.minRise()).isEqualTo(0.5);
+        assertThat(((DriftSpec) config.patterns().get(2)).falling()).isFalse();
+    }
+
+    @Test
+    void aSequenceHasNoOverrides() {
+        Path file =
+                write(
+                        """
+                        patterns:
+                          - name: hot-then-loud
+                            type: sequence
+                            within: 5m
+                            steps:
+                              - {metric: temperature, above: 80}
+                              - {metric: sound, above: 85}
+                            overrides:
+                              - device: mic-1
+                                within: 10m
+                        """);
+
+        ConfigError error = onlyError(file);
+
+        assertThat(error.field()).isEqualTo("overrides");
+        assertThat(error.message())
+                .isEqualTo(
+                        "a 'sequence' pattern has no overrides: it matches across the metrics of"
+                                + " each device, and its steps and window are the same for every"
+                                + " device (line 9)");
+    }
+
     /** Overrides written from column 0, indented to follow {@link #LOUD}. */
     private static String overrides(String entries) {
         return entries.indent(4);

@@ -2,11 +2,17 @@ package io.vigil.cep.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.aggregation.ReadingAccumulator;
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.AlertPatterns;
+import io.vigil.cep.SequenceEvent;
 import io.vigil.cep.config.BurstSpec;
+import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SequenceSpec;
+import io.vigil.cep.config.SequenceSpec.Contiguity;
+import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.SensorReading;
@@ -36,6 +42,15 @@ class PatternEngineOperatorTest {
     private static final BurstSpec LOUDER =
             new BurstSpec(
                     "louder", "critical", List.of("sound"), 95.0, null, 2, Duration.ofSeconds(10));
+
+    private static final SequenceSpec HOT_THEN_LOUD =
+            new SequenceSpec(
+                    "hot-then-loud",
+                    "warning",
+                    Duration.ofMinutes(1),
+                    List.of(
+                            new Step("temperature", true, 80, 1, Contiguity.FOLLOWED_BY),
+                            new Step("sound", true, 85, 1, Contiguity.FOLLOWED_BY)));
 
     @Test
     void readingsAtOrBehindTheWatermarkBecomeLateDeadLettersOnce() throws Exception {
@@ -109,6 +124,46 @@ class PatternEngineOperatorTest {
     }
 
     @Test
+    void forwardsTheOnTimeReadingsOfPatternsKeyedByDeviceWithoutHostingThem() throws Exception {
+        try (var harness = harness(0, LOUD, HOT_THEN_LOUD)) {
+            harness.processElement(sound(1 * S, 90), 1 * S);
+            harness.processElement(temperature(2 * S, 95), 2 * S);
+            harness.processElement(
+                    new SensorReading("plant-a", "mic-1", "humidity", 3 * S, 50, null), 3 * S);
+            harness.processElement(sound(4 * S, 90), 4 * S);
+            harness.processWatermark(4 * S);
+            harness.processElement(sound(4 * S, 90), 4 * S);
+            harness.processElement(sound(5 * S, 90), 5 * S);
+            harness.processWatermark(Long.MAX_VALUE);
+
+            assertThat(values(harness.getSideOutput(PatternEngineOperator.DEVICE_READINGS)))
+                    .as("each on-time reading of the sequence's metrics once, as it arrives")
+                    .extracting(SensorReading::metric, SensorReading::timestamp)
+                    .containsExactly(
+                            tuple("sound", 1 * S),
+                            tuple("temperature", 2 * S),
+                            tuple("sound", 4 * S),
+                            tuple("sound", 5 * S));
+            assertThat(alerts(harness))
+                    .as("the sequence is for the engine keyed by device")
+                    .extracting(Alert::pattern)
+                    .containsOnly("loud");
+        }
+    }
+
+    @Test
+    void forwardsNothingWithoutAPatternKeyedByDevice() throws Exception {
+        try (var harness = harness(0, LOUD)) {
+            harness.processElement(sound(1 * S, 90), 1 * S);
+            harness.processElement(temperature(2 * S, 95), 2 * S);
+            harness.processWatermark(Long.MAX_VALUE);
+
+            assertThat(values(harness.getSideOutput(PatternEngineOperator.DEVICE_READINGS)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void rejectsTwoPatternsOfOneName() {
         assertThatThrownBy(() -> harness(0, LOUD, LOUD))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -124,6 +179,7 @@ class PatternEngineOperatorTest {
                         WindowAggregate.class,
                         DeadLetter.class,
                         ReadingAccumulator.class,
+                        SequenceEvent.class,
                         io.vigil.model.RawMessage.class)) {
             assertThat(TypeInformation.of(type))
                     .as(type.getSimpleName())
@@ -132,7 +188,7 @@ class PatternEngineOperatorTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, WindowAggregate>
-            harness(long windowMillis, BurstSpec... specs) throws Exception {
+            harness(long windowMillis, PatternSpec... specs) throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new PatternEngineOperator(
@@ -165,5 +221,9 @@ class PatternEngineOperatorTest {
 
     private static SensorReading sound(long timestamp, double value) {
         return new SensorReading("plant-a", "mic-1", "sound", timestamp, value, "dB");
+    }
+
+    private static SensorReading temperature(long timestamp, double value) {
+        return new SensorReading("plant-a", "mic-1", "temperature", timestamp, value, "C");
     }
 }

@@ -8,6 +8,9 @@ import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
+import io.vigil.cep.config.SequenceSpec;
+import io.vigil.cep.config.SequenceSpec.Contiguity;
+import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.model.Alert;
@@ -21,6 +24,7 @@ import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.InstantiationUtil;
@@ -28,7 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pattern sets changed while readings flow: what each change keeps, starts afresh and drops, and
+ * Pattern sets changed while readings flow: what each change keeps, starts afresh and drops, that a
+ * sequence added at run time matches across a device's metrics in the engine keyed by device, and
  * that a restore resumes with the set in force.
  */
 class LivePatternEngineOperatorTest {
@@ -40,6 +45,14 @@ class LivePatternEngineOperatorTest {
     private static final BurstSpec LOUD = burst("loud", 85.0);
     private static final BurstSpec VERY_LOUD = burst("very-loud", 95.0);
     private static final BurstSpec VERY_LOUD_AT_90 = burst("very-loud", 90.0);
+    private static final SequenceSpec HOT_THEN_LOUD =
+            new SequenceSpec(
+                    "hot-then-loud",
+                    "warning",
+                    Duration.ofSeconds(30),
+                    List.of(
+                            new Step("temperature", true, 80, 1, Contiguity.FOLLOWED_BY),
+                            new Step("sound", true, 95, 3, Contiguity.FOLLOWED_BY)));
     private static final SilenceSpec SILENT =
             new SilenceSpec("silent", "warning", List.of("*"), Duration.ofSeconds(30));
 
@@ -199,6 +212,54 @@ class LivePatternEngineOperatorTest {
         return new SensorReading("plant-a", device, "sound", second * S, value, "dB");
     }
 
+    @Test
+    void aSequenceAddedAtRunTimeMatchesAcrossTheMetricsOfADevice() throws Exception {
+        try (var sensors = harness();
+                var devices =
+                        new KeyedTwoInputStreamOperatorTestHarness<>(
+                                InstantiationUtil.clone(
+                                        LivePatternEngineOperator.forDevices(
+                                                new PatternConfig(List.of(LOUD, VERY_LOUD)),
+                                                "v0",
+                                                new Configuration())),
+                                SensorReading::deviceKey,
+                                (PatternSetUpdate update) -> "",
+                                Types.STRING)) {
+            devices.open();
+            add(sensors, 96, 1);
+            sensors.processElement1(temperature(2 * S, 90), 2 * S);
+            watermark(sensors, 2 * S);
+            assertThat(values(sensors.getSideOutput(PatternEngineOperator.DEVICE_READINGS)))
+                    .as("no sequence in force: nothing for the engine keyed by device")
+                    .isEmpty();
+
+            update(sensors, "v1", LOUD, HOT_THEN_LOUD);
+            update(devices, "v1", LOUD, HOT_THEN_LOUD);
+            sensors.processElement1(temperature(10 * S, 90), 10 * S);
+            add(sensors, 96, 11, 97, 12, 98, 13, 70, 14);
+            watermark(sensors, 14 * S);
+            for (StreamRecord<SensorReading> forwarded :
+                    sensors.getSideOutput(PatternEngineOperator.DEVICE_READINGS)) {
+                devices.processElement1(forwarded);
+            }
+            devices.processWatermark1(new Watermark(14 * S));
+
+            assertThat(alerts(devices))
+                    .extracting(Alert::pattern, Alert::metric, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple("hot-then-loud", "sound", 10 * S, 13 * S));
+            assertThat(alerts(sensors))
+                    .extracting(Alert::pattern)
+                    .as("the sensor engine hosts the bursts only")
+                    .containsOnly("loud");
+            assertThat(changes(sensors)).extracting(PatternChange::version).containsExactly(1L);
+            assertThat(changes(devices)).as("reported once, by the sensor engine").isEmpty();
+        }
+    }
+
+    private static SensorReading temperature(long timestamp, double celsius) {
+        return new SensorReading("plant-a", "mic-1", "temperature", timestamp, celsius, "C");
+    }
+
     private static BurstSpec burst(String name, double threshold) {
         return new BurstSpec(
                 name, "warning", List.of("sound"), threshold, null, 2, Duration.ofSeconds(10));
@@ -273,8 +334,7 @@ class LivePatternEngineOperatorTest {
                     harness,
             long timestamp)
             throws Exception {
-        harness.processWatermark1(
-                new org.apache.flink.streaming.api.watermark.Watermark(timestamp));
+        harness.processWatermark1(new Watermark(timestamp));
     }
 
     /** An update with the given hash that puts {@code config} in force. */

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -348,6 +349,101 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 counts.path("failed").asLong());
     }
 
+    /**
+     * The job's failures as its exception history holds them, oldest first: for each the task that
+     * failed, the exception's first line and the last {@code Caused by:} line of its stack trace.
+     */
+    public List<String> failures(JobID job) throws IOException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (JsonNode entry :
+                get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries")) {
+            List<String> lines = entry.path("stacktrace").asText().lines().toList();
+            String first = lines.isEmpty() ? entry.path("exceptionName").asText() : lines.get(0);
+            String cause =
+                    lines.stream()
+                            .filter(l -> l.startsWith("Caused by:"))
+                            .reduce((a, b) -> b)
+                            .orElse("");
+            failures.add(
+                    0,
+                    String.format(
+                            "%s: %s%s",
+                            entry.path("taskName").asText("(job)"),
+                            first,
+                            cause.isEmpty() ? "" : " / " + cause));
+        }
+        return failures;
+    }
+
+    /**
+     * Whether the job and every one of its tasks are running (a restart has its tasks deploying).
+     */
+    public boolean allTasksRunning(JobID job) throws IOException, InterruptedException {
+        JsonNode details = get("/jobs/" + job);
+        if (!"RUNNING".equals(details.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode vertex : details.path("vertices")) {
+            if (!"RUNNING".equals(vertex.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The id of the checkpoint the job was last restored from, -1 if it never was. */
+    public long restoredCheckpointId(JobID job) throws IOException, InterruptedException {
+        JsonNode restored = get("/jobs/" + job + "/checkpoints").path("latest").path("restored");
+        return restored.path("id").asLong(-1);
+    }
+
+    /**
+     * Where the job's checkpoints are written: a checkpoint {@code n} is complete once {@code
+     * chk-n/_metadata} is there, which the JobManager writes before it tells the tasks.
+     */
+    public Path checkpointDirectory(JobID job) {
+        return workDir.resolve("checkpoints").resolve(job.toHexString());
+    }
+
+    /**
+     * One metric of each subtask of the job's first vertex whose name contains {@code vertex}: the
+     * value of the subtask's metric whose id ends with {@code metric}, by subtask index; a subtask
+     * that does not report it (yet) is left out. The JobManager fetches metrics every {@code
+     * metrics.fetcher.update-interval}, so a value may be that old.
+     */
+    public Map<Integer, Double> subtaskMetric(JobID job, String vertex, String metric)
+            throws IOException, InterruptedException {
+        JsonNode found = null;
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            if (v.path("name").asText().contains(vertex)) {
+                found = v;
+                break;
+            }
+        }
+        if (found == null) {
+            throw new IllegalStateException("Job " + job + " has no vertex named like " + vertex);
+        }
+        String base = "/jobs/" + job + "/vertices/" + found.path("id").asText() + "/subtasks/";
+        Map<Integer, Double> values = new LinkedHashMap<>();
+        for (int i = 0; i < found.path("parallelism").asInt(); i++) {
+            String id = null;
+            for (JsonNode m : get(base + i + "/metrics")) {
+                if (m.path("id").asText().endsWith(metric)) {
+                    id = m.path("id").asText();
+                }
+            }
+            if (id == null) {
+                continue;
+            }
+            JsonNode answer =
+                    get(base + i + "/metrics?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            if (answer.size() > 0) {
+                values.put(i, answer.get(0).path("value").asDouble());
+            }
+        }
+        return values;
+    }
+
     /** The checkpoint interval the job runs with ({@code /jobs/:id/checkpoints/config}). */
     public Duration checkpointInterval(JobID job) throws IOException, InterruptedException {
         return Duration.ofMillis(
@@ -429,6 +525,17 @@ public final class FlinkProcessCluster implements AutoCloseable {
         if (!taskManager.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("TaskManager " + index + " survived SIGKILL");
         }
+    }
+
+    /** The indices of the TaskManagers started and neither killed nor ended. */
+    public List<Integer> runningTaskManagers() {
+        List<Integer> running = new ArrayList<>();
+        for (int i = 0; i < taskManagers.size(); i++) {
+            if (taskManagers.get(i).isAlive() && !killed.contains(taskManagers.get(i))) {
+                running.add(i);
+            }
+        }
+        return running;
     }
 
     /** Starts one more TaskManager; returns its index (its log is {@code taskmanager-N}). */

@@ -21,6 +21,17 @@ final class DashboardChecks {
     static final String DATASOURCE_UID = "${" + DATASOURCE_VARIABLE + "}";
     static final String TAG = "vigil";
 
+    private static final String ALERTS = "FROM \"alerts\" WHERE";
+
+    /**
+     * Each alert has a firing event, maybe reminders, and a resolved event: a query on {@code
+     * alerts} that counts or lists them without choosing would count a resolved alert twice.
+     */
+    private static final Pattern ALERT_EVENTS =
+            Pattern.compile(
+                    "\"state\" = '(firing|resolved)'|last\\(\"firing\"\\).*GROUP BY"
+                            + " \"alert_id\"");
+
     private DashboardChecks() {}
 
     /** Every rule the dashboard breaks, one line each naming the dashboard and the place. */
@@ -154,6 +165,13 @@ final class DashboardChecks {
     private static void checkQuery(
             DashboardQuery query, Map<String, JsonNode> variables, List<String> problems) {
         String text = query.text();
+        if (text.contains(ALERTS) && !ALERT_EVENTS.matcher(text).find()) {
+            problems.add(
+                    query
+                            + ": reads alerts without choosing their events: \"state\" ="
+                            + " 'firing' (raised), \"state\" = 'resolved' or last(\"firing\")"
+                            + " per \"alert_id\" (firing now)");
+        }
         for (String name : GrafanaTemplate.references(text)) {
             if (GrafanaTemplate.MACROS.contains(name)) {
                 continue;

@@ -102,7 +102,7 @@ class DashboardChecksTest {
                                 panel(1, hardCoded, target(GOOD_QUERY).replace(DS, hardCoded)),
                                 """
                                 "annotations": {"list": [{"name": "a", "datasource": %s,
-                                  "query": "SELECT \\"message\\" FROM \\"alerts\\" WHERE $timeFilter"}]}
+                                  "query": "SELECT \\"message\\" FROM \\"alerts\\" WHERE \\"state\\" = 'firing' AND $timeFilter"}]}
                                 """
                                         .formatted(hardCoded))
                         .replace(VARIABLES, VARIABLES.replace(DS, hardCoded));
@@ -155,5 +155,32 @@ class DashboardChecksTest {
                         "d.json panel 1 'p1' target A: multi-value variable $site must be used as"
                                 + " =~ /^$site$/",
                         "d.json panel 1 'p1' target A: uses undefined variable $device");
+    }
+
+    @Test
+    void reportsAnAlertQueryThatDoesNotChooseFiringOrResolvedEvents() {
+        String counts =
+                "SELECT count(\\\"events\\\") FROM \\\"alerts\\\" WHERE \\\"site\\\" =~"
+                        + " /^$site$/ AND $timeFilter";
+        String raised =
+                "SELECT count(\\\"events\\\") FROM \\\"alerts\\\" WHERE \\\"state\\\" ="
+                        + " 'firing' AND \\\"site\\\" =~ /^$site$/ AND $timeFilter";
+        String firingNow =
+                "SELECT * FROM (SELECT last(\\\"firing\\\") AS \\\"firing\\\" FROM"
+                        + " \\\"alerts\\\" WHERE $timeFilter GROUP BY \\\"alert_id\\\")"
+                        + " WHERE \\\"firing\\\" = 1";
+
+        assertThat(
+                        problems(
+                                dashboard(
+                                        String.join(
+                                                ",",
+                                                panel(1, DS, target(counts)),
+                                                panel(2, DS, target(raised)),
+                                                panel(3, DS, target(firingNow))))))
+                .containsExactly(
+                        "d.json panel 1 'p1' target A: reads alerts without choosing their events:"
+                                + " \"state\" = 'firing' (raised), \"state\" = 'resolved' or"
+                                + " last(\"firing\") per \"alert_id\" (firing now)");
     }
 }

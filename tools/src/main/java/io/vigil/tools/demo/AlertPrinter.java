@@ -14,8 +14,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Prints each alert as one readable line to a stream of the JVM that runs the job: the demo's
- * console.
+ * Prints each alert event (firing or resolved) as one readable line to a stream of the JVM that
+ * runs the job: the demo's console.
  *
  * <p>A sink is serialized on its way to the TaskManager, a {@link PrintStream} is not: the sink
  * carries the name of a console registered with {@link #register}, which works because the demo's
@@ -55,15 +55,29 @@ public final class AlertPrinter implements Sink<Alert> {
     }
 
     /**
-     * One alert as a line: local time of its first reading, {@code ALERT}, pattern, {@code
-     * site/device metric}, peak, severity and the pattern's message, e.g. {@code 10:21:37 ALERT
-     * sound-burst plant-a/mic-03 sound peak 97.4 (warning) 4 readings above 85 over 3 s, peak
-     * 97.4}.
+     * One alert event as a line. A firing event (also a reminder or an escalation): local time of
+     * the alert's first reading, {@code FIRING}, pattern, {@code site/device metric}, peak,
+     * severity and the pattern's message, e.g. {@code 10:21:37 FIRING sound-burst plant-a/mic-03
+     * sound peak 97.4 (warning) 4 readings above 85 over 3 s, peak 97.4}. A resolved event: local
+     * time it resolved, {@code RESOLVED}, pattern, key, how long the alert lasted and its severity,
+     * e.g. {@code 10:21:41 RESOLVED sound-burst plant-a/mic-03 sound after 4.2 s (warning)}.
      */
     public static String format(Alert alert, ZoneId zone) {
+        if (!alert.isFiring()) {
+            return String.format(
+                    Locale.ROOT,
+                    "%s RESOLVED %-15s %s/%s %s  after %.1f s  (%s)",
+                    TIME.format(Instant.ofEpochMilli(alert.endedAt()).atZone(zone)),
+                    alert.pattern(),
+                    alert.site(),
+                    alert.device(),
+                    alert.metric(),
+                    alert.durationMillis() / 1000.0,
+                    alert.severity());
+        }
         return String.format(
                 Locale.ROOT,
-                "%s ALERT %-15s %s/%s %s  peak %s  (%s) %s",
+                "%s FIRING   %-15s %s/%s %s  peak %s  (%s) %s",
                 TIME.format(Instant.ofEpochMilli(alert.startedAt()).atZone(zone)),
                 alert.pattern(),
                 alert.site(),

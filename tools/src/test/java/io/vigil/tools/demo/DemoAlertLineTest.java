@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.model.Alert;
+import io.vigil.model.AlertState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,33 @@ class DemoAlertLineTest {
     void formatsTimeDevicePatternPeakAndMessageOnOneLine() {
         assertThat(AlertPrinter.format(burst(), ZoneOffset.UTC))
                 .isEqualTo(
-                        "10:21:37 ALERT sound-burst     plant-a/mic-03 sound  peak 97.4  (warning)"
-                                + " 4 readings above 85.0 dB over 3.0 s, peak 97.4");
+                        "10:21:37 FIRING   sound-burst     plant-a/mic-03 sound  peak 97.4 "
+                                + " (warning) 4 readings above 85.0 dB over 3.0 s, peak 97.4");
+    }
+
+    @Test
+    void showsAResolvedAlertAtTheTimeItResolvedWithHowLongItLasted() {
+        Alert firing = burst();
+        Alert resolved =
+                new Alert(
+                        firing.pattern(),
+                        firing.type(),
+                        firing.severity(),
+                        firing.site(),
+                        firing.device(),
+                        firing.metric(),
+                        firing.startedAt(),
+                        T + 4200,
+                        firing.events(),
+                        firing.peak(),
+                        "resolved after 4.2 s: " + firing.message(),
+                        AlertState.RESOLVED,
+                        firing.id());
+
+        assertThat(AlertPrinter.format(resolved, ZoneOffset.UTC))
+                .isEqualTo(
+                        "10:21:41 RESOLVED sound-burst     plant-a/mic-03 sound  after 4.2 s"
+                                + "  (warning)");
     }
 
     @Test
@@ -85,7 +111,7 @@ class DemoAlertLineTest {
 
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
                 .hasSize(2)
-                .allSatisfy(line -> assertThat(line).startsWith("10:21:37 ALERT sound-burst"));
+                .allSatisfy(line -> assertThat(line).startsWith("10:21:37 FIRING   sound-burst"));
         assertThat(printed).hasValue(2);
     }
 

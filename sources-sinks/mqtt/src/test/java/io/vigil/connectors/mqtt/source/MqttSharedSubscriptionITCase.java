@@ -6,8 +6,8 @@ import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
-import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MqttTestBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -15,30 +15,35 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Parallelism 2 spreads one topic over two readers through a shared subscription. */
-class MqttSharedSubscriptionITCase {
+/**
+ * Parallelism 2 spreads one topic over two readers through a shared subscription, on Mosquitto and
+ * on HiveMQ.
+ */
+class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
 
     private static final int MESSAGES = 2000;
 
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
-    @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
-
-    @Test
-    void eachMessageReachesExactlyOneOfTwoReadersInAFaultFreeRun() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokers")
+    void eachMessageReachesExactlyOneOfTwoReadersInAFaultFreeRun(MqttTestBroker broker)
+            throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String key = "shared-" + id;
         String topic = "it/shared/" + id + "/temperature";
-        StreamExecutionEnvironment env = collectingJob(source("shared", id).build(), 2, key);
+        StreamExecutionEnvironment env =
+                collectingJob(source(broker, "shared", id).build(), 2, key);
 
         JobClient job = env.executeAsync("shared subscription");
-        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
-            MqttTestJobs.probeUntilSubscribed(publisher, topic, key, 2);
+        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(broker.uri())) {
+            // HiveMQ may never give the second reader a probe (see below): one shows the start.
+            MqttTestJobs.probeUntilSubscribed(publisher, topic, key, broker == MOSQUITTO ? 2 : 1);
             publisher.publishMany(topic, "s", 0, MESSAGES, 1);
             Await.until(
                     () -> MqttTestJobs.payloads(key).size() >= MESSAGES,
@@ -54,28 +59,36 @@ class MqttSharedSubscriptionITCase {
         assertThat(payloads)
                 .hasSize(MESSAGES)
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("s", MESSAGES));
-        assertThat(MqttTestJobs.subtasksWithRecords(key, "s")).containsExactlyInAnyOrder(0, 1);
+        if (broker == MOSQUITTO) {
+            // Mosquitto deals a shared subscription's messages round robin; HiveMQ CE gives them
+            // all to one of readers that acknowledge at checkpoints (MqttBrokerBehaviourITCase,
+            // docs/mqtt-source.md, "Brokers").
+            assertThat(MqttTestJobs.subtasksWithRecords(key, "s")).containsExactlyInAnyOrder(0, 1);
+        }
     }
 
     /**
      * A restart without state at a lower parallelism: the session of the removed subtask would stay
      * in the share group and take its share of the messages; the source removes it at the start.
+     * Mosquitto only: the first run must show both readers subscribed, and HiveMQ may never give
+     * one of them a message.
      */
     @ParameterizedTest
     @EnumSource(MqttProtocolVersion.class)
     void aStatelessRestartAtLowerParallelismLeavesNoSessionThatAbsorbsMessages(
             MqttProtocolVersion version) throws Exception {
+        MqttTestBroker broker = MOSQUITTO;
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it/stale/" + id + "/temperature";
         String firstKey = "stale-first-" + id;
         String secondKey = "stale-second-" + id;
         int messages = 200;
         MqttSource<MqttMessage> source =
-                source("stale", id)
+                source(broker, "stale", id)
                         .set(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS, true)
                         .set(MqttSourceOptions.PROTOCOL_VERSION, version)
                         .build();
-        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
+        try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(broker.uri())) {
             JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
             MqttTestJobs.probeUntilSubscribed(publisher, topic, firstKey, 2);
             first.cancel().get();
@@ -97,9 +110,10 @@ class MqttSharedSubscriptionITCase {
     }
 
     /** A source on {@code it/{area}/{id}/+} with the client id prefix {@code {area}-{id}}. */
-    private static MqttSourceBuilder<MqttMessage> source(String area, String id) {
+    private static MqttSourceBuilder<MqttMessage> source(
+            MqttTestBroker broker, String area, String id) {
         return MqttSource.<MqttMessage>builder()
-                .setBrokerUris(BROKER.uri())
+                .setBrokerUris(broker.uri())
                 .setTopicFilters("it/" + area + "/" + id + "/+")
                 .setClientIdPrefix(area + "-" + id)
                 .setDeserializer(MqttDeserializationSchema.raw());

@@ -10,6 +10,7 @@ import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +52,10 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     private final int inflightLimit;
     private long lastInflightWarning = Long.MIN_VALUE;
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
+    // QoS 1 messages emitted and not yet acknowledged, per session, by packet identifier: what a
+    // checkpoint holds that the broker would send again if the task died before the notification.
+    private final Map<MqttSessionClient, Map<Integer, ReceivedMessage>> unacknowledged =
+            new HashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final MqttSourceMetrics metrics;
     private volatile long acksPending;
@@ -100,6 +105,8 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
                             this::fail,
                             metrics::connectionLost,
                             metrics::sharedResubscription);
+            redeliveries.restore(client, split.unacknowledged());
+            unacknowledged.put(client, new HashMap<>());
             client.connect();
             clients.put(split, client);
             credit.add(client);
@@ -180,7 +187,19 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     /** The broker gets this acknowledgement once the next checkpoint completes. */
     private void owe(ReceivedMessage received) {
         MqttSessionClient client = received.client();
-        pendingAcks.add(() -> client.acknowledge(received));
+        int packetId = received.delivery().packetId();
+        boolean tracked = received.message().getQos() == 1 && received.delivery().isKnown();
+        if (tracked) {
+            // A resent copy takes the entry of the message it copies.
+            unacknowledged.get(client).put(packetId, received);
+        }
+        pendingAcks.add(
+                () -> {
+                    client.acknowledge(received);
+                    if (tracked) {
+                        unacknowledged.get(client).remove(packetId, received);
+                    }
+                });
         acksPending = pendingAcks.size();
     }
 
@@ -188,7 +207,19 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
         pendingAcks.snapshot(checkpointId);
         warnIfNearTheInflightLimit(checkpointId);
-        List<MqttSubscriptionSplit> splits = new ArrayList<>(clients.keySet());
+        List<MqttSubscriptionSplit> splits = new ArrayList<>();
+        clients.forEach(
+                (split, client) -> {
+                    Map<Integer, Long> held = new HashMap<>();
+                    unacknowledged
+                            .get(client)
+                            .forEach(
+                                    (packetId, received) ->
+                                            held.put(
+                                                    packetId,
+                                                    Redeliveries.fingerprint(received.message())));
+                    splits.add(new MqttSubscriptionSplit(split.index(), held));
+                });
         splits.sort(Comparator.comparingInt(MqttSubscriptionSplit::index));
         return splits;
     }

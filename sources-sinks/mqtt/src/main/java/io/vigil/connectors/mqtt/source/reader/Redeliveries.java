@@ -55,13 +55,30 @@ final class Redeliveries {
         return false;
     }
 
+    /**
+     * Takes the messages a restored checkpoint holds unacknowledged ({@link
+     * io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit#unacknowledged}) as emitted
+     * before the client's first connection: the task that emitted them died after the checkpoint
+     * completed and before it acknowledged them, so the broker sends them again (DUP, same packet
+     * identifier) and the restored state already holds them.
+     */
+    void restore(MqttSessionClient client, Map<Integer, Long> unacknowledged) {
+        Map<Integer, Emitted> byPacketId = emitted.computeIfAbsent(client, c -> new HashMap<>());
+        int generation = client.sessionGeneration();
+        // Connections count from 1: every connection of the restored client is later.
+        unacknowledged.forEach(
+                (packetId, fingerprint) ->
+                        byPacketId.put(packetId, new Emitted(0, generation, fingerprint)));
+    }
+
     /** Entries held for a session, for tests. */
     int size(MqttSessionClient client) {
         Map<Integer, Emitted> byPacketId = emitted.get(client);
         return byPacketId == null ? 0 : byPacketId.size();
     }
 
-    private static long fingerprint(MqttMessage message) {
+    /** Topic and payload of a message, to tell a resent copy from another message. */
+    static long fingerprint(MqttMessage message) {
         return ((long) message.getTopic().hashCode() << 32)
                 ^ (Arrays.hashCode(message.getPayload()) & 0xffffffffL)
                 ^ ((long) message.getPayload().length << 16);

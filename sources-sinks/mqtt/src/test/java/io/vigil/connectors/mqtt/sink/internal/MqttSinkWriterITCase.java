@@ -8,9 +8,11 @@ import io.vigil.connectors.mqtt.sink.MqttSerializationSchema;
 import io.vigil.connectors.mqtt.sink.MqttSink;
 import io.vigil.connectors.mqtt.sink.MqttSinkBuilder;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.testing.HiveMqExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.testing.MosquittoTestSubscriber.Received;
+import io.vigil.testing.MqttTestBroker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.testutils.MetricListener;
@@ -34,10 +37,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The sink writer against a real Mosquitto: flush waits for the acks, failures are loud. */
+/**
+ * The sink writer against a real Mosquitto (and HiveMQ for delivery and a broker restart): flush
+ * waits for the acks, failures are loud.
+ */
 class MqttSinkWriterITCase {
 
     private static final String USER = "vigil";
@@ -46,6 +53,32 @@ class MqttSinkWriterITCase {
     @RegisterExtension
     static final MosquittoExtension BROKER =
             MosquittoExtension.builder().withPasswordListener(USER, PASSWORD).build();
+
+    @RegisterExtension static final HiveMqExtension HIVEMQ = HiveMqExtension.builder().build();
+
+    /** Each broker with each protocol version and QoS the delivery test covers. */
+    static Stream<Arguments> brokersVersionsAndQos() {
+        return Stream.of(BROKER, HIVEMQ)
+                .flatMap(
+                        broker ->
+                                Stream.of(
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_5, 1),
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_5, 2),
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_3_1_1, 1),
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_3_1_1, 2),
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_5, 0)));
+    }
+
+    /**
+     * Mosquitto with both protocol versions, HiveMQ with MQTT 5 (an MQTT 3.1.1 writer starts a
+     * clean session and publishes again whatever the broker).
+     */
+    static Stream<Arguments> brokerRestarts() {
+        return Stream.of(
+                Arguments.of(BROKER, MqttProtocolVersion.MQTT_3_1_1),
+                Arguments.of(BROKER, MqttProtocolVersion.MQTT_5),
+                Arguments.of(HIVEMQ, MqttProtocolVersion.MQTT_5));
+    }
 
     @TempDir static Path secrets;
 
@@ -104,16 +137,16 @@ class MqttSinkWriterITCase {
         return "it/sink-writer/" + id + "/" + (i % 3);
     }
 
-    @ParameterizedTest(name = "{0} QoS {1}")
-    @CsvSource({"MQTT_5, 1", "MQTT_5, 2", "MQTT_3_1_1, 1", "MQTT_3_1_1, 2", "MQTT_5, 0"})
-    void flushReturnsOnceTheBrokerHasEveryMessage(MqttProtocolVersion version, int qos)
-            throws Exception {
+    @ParameterizedTest(name = "{0} {1} QoS {2}")
+    @MethodSource("brokersVersionsAndQos")
+    void flushReturnsOnceTheBrokerHasEveryMessage(
+            MqttTestBroker broker, MqttProtocolVersion version, int qos) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         int count = 2000;
         try (MosquittoTestSubscriber subscriber =
                         MosquittoTestSubscriber.subscribe(
-                                BROKER.uri(), "it/sink-writer/" + id + "/#");
-                MqttSinkWriter<String> writer = writer(BROKER.uri(), version, b -> b.setQos(qos))) {
+                                broker.uri(), "it/sink-writer/" + id + "/#");
+                MqttSinkWriter<String> writer = writer(broker.uri(), version, b -> b.setQos(qos))) {
             for (int i = 0; i < count; i++) {
                 writer.write(topicOf(id, i) + "|m-" + i, NO_CONTEXT);
             }
@@ -228,22 +261,22 @@ class MqttSinkWriterITCase {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttProtocolVersion.class)
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("brokerRestarts")
     void blocksAtMaxInFlightWhileTheBrokerIsDownAndDeliversAllAfterItComesBack(
-            MqttProtocolVersion version) throws Exception {
+            MqttTestBroker broker, MqttProtocolVersion version) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         int maxInFlight = 10;
         int total = 40;
         try (MosquittoTestSubscriber subscriber =
                         MosquittoTestSubscriber.subscribe(
-                                BROKER.uri(), "it/sink-writer/" + id + "/#");
+                                broker.uri(), "it/sink-writer/" + id + "/#");
                 MqttSinkWriter<String> writer =
-                        writer(BROKER.uri(), version, b -> b.setMaxInFlight(maxInFlight))) {
+                        writer(broker.uri(), version, b -> b.setMaxInFlight(maxInFlight))) {
             writer.write(topicOf(id, 0) + "|m-0", NO_CONTEXT);
             writer.flush(false);
 
-            BROKER.stop();
+            broker.stop();
             CompletableFuture<Void> writes =
                     CompletableFuture.runAsync(
                             () -> {
@@ -259,7 +292,7 @@ class MqttSinkWriterITCase {
             assertThat(writes).isNotDone();
             assertThat(writer.pending()).isEqualTo(maxInFlight);
 
-            BROKER.start();
+            broker.start();
             writes.get(30, TimeUnit.SECONDS);
             writer.flush(false);
 
@@ -274,7 +307,7 @@ class MqttSinkWriterITCase {
                                     .mapToObj(i -> "m-" + i)
                                     .collect(Collectors.toSet()));
         } finally {
-            BROKER.start();
+            broker.start();
         }
     }
 

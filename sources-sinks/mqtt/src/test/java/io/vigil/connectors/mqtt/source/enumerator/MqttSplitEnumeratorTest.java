@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplitSerializer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
 import org.junit.jupiter.api.Test;
@@ -103,11 +104,20 @@ class MqttSplitEnumeratorTest {
         MqttEnumeratorStateSerializer states = new MqttEnumeratorStateSerializer();
         MqttEnumeratorState state = new MqttEnumeratorState(Set.of(0, 3, 7));
 
-        assertThat(splits.deserialize(1, splits.serialize(new MqttSubscriptionSplit(5))).index())
-                .isEqualTo(5);
+        MqttSubscriptionSplit split = new MqttSubscriptionSplit(5, Map.of(1, -7L, 65535, 42L));
+        MqttSubscriptionSplit read = splits.deserialize(2, splits.serialize(split));
+        assertThat(read.index()).isEqualTo(5);
+        assertThat(read.unacknowledged()).isEqualTo(split.unacknowledged());
+        assertThat(splits.deserialize(1, new byte[] {0, 0, 0, 5}))
+                .as("version 1, the index alone")
+                .isEqualTo(new MqttSubscriptionSplit(5));
         assertThat(states.deserialize(1, states.serialize(state))).isEqualTo(state);
         assertThatThrownBy(() -> splits.deserialize(2, new byte[4]))
                 .hasMessageContaining("version 2");
+        assertThatThrownBy(() -> splits.deserialize(2, new byte[] {0, 0, 0, 5, 0, 0, 0, 1}))
+                .hasMessageContaining("version 2 and 8 bytes");
+        assertThatThrownBy(() -> splits.deserialize(3, splits.serialize(split)))
+                .hasMessageContaining("version 3");
         assertThatThrownBy(() -> states.deserialize(1, new byte[] {0, 0, 0, 5}))
                 .hasMessageContaining("Truncated");
     }

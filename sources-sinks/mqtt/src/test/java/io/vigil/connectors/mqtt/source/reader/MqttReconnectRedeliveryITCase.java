@@ -245,7 +245,7 @@ class MqttReconnectRedeliveryITCase {
         }
     }
 
-    private static void drainFor(
+    static void drainFor(
             MqttSourceReader<String> reader, TestingReaderOutput<String> output, long millis)
             throws Exception {
         long end = System.currentTimeMillis() + millis;

@@ -1,0 +1,342 @@
+package io.vigil.connectors.mqtt.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
+import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.testing.HiveMqExtension;
+import io.vigil.testing.MosquittoExtension;
+import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MqttTestBroker;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Where the brokers differ for a reader that acknowledges only when a checkpoint completes, each
+ * broker asserted with its own behaviour (the rows of docs/mqtt-source.md, "Brokers"): how many
+ * unacknowledged messages the broker sends such a reader, whether it keeps a receive maximum below
+ * that, and whether a persistent session keeps its shared subscription across a broker restart.
+ * Both brokers run at their defaults here (Mosquitto: {@code max_inflight_messages} untouched).
+ */
+class MqttBrokerBehaviourITCase {
+
+    @RegisterExtension
+    static final MosquittoExtension MOSQUITTO =
+            MosquittoExtension.builder().withDefaultMaxInflightMessages().build();
+
+    @RegisterExtension static final HiveMqExtension HIVEMQ = HiveMqExtension.builder().build();
+
+    private static final int MESSAGES = 300;
+
+    /**
+     * Mosquitto 2.0.11: {@code max_inflight_messages} (default 20) bounds what an MQTT 3.1.1 reader
+     * gets first, an MQTT 5 reader's receive maximum what an MQTT 5 reader gets first. Once
+     * acknowledgements come, it sends what it queued meanwhile past either limit: an MQTT 3.1.1
+     * reader gets everything, an MQTT 5 client must refuse the excess (a protocol error and a
+     * reconnect), the overshoot of issue #11 in small.
+     */
+    @Nested
+    class Mosquitto extends Cases {
+        Mosquitto() {
+            super(MOSQUITTO, 20, MESSAGES, false, 2);
+        }
+
+        @Override
+        void assertAfterAnAcknowledgement(
+                MqttSourceReader<String> reader,
+                MqttProtocolVersion version,
+                int window,
+                int first,
+                int after) {
+            if (first + window >= MESSAGES) {
+                assertThat(after).isEqualTo(MESSAGES);
+            } else if (version == MqttProtocolVersion.MQTT_3_1_1) {
+                assertThat(after).as("past max_inflight_messages").isGreaterThan(first + window);
+            } else {
+                assertThat(reader.protocolErrors()).as("past the receive maximum").isPositive();
+            }
+        }
+    }
+
+    /**
+     * HiveMQ CE 2025.5: a fixed window of 50 (or the receive maximum if lower), kept; what arrives
+     * while the window is not empty waits in the session queue until an acknowledgement comes.
+     */
+    @Nested
+    class HiveMq extends Cases {
+        HiveMq() {
+            super(HIVEMQ, 50, 50, true, 1);
+        }
+
+        @Override
+        void assertAfterAnAcknowledgement(
+                MqttSourceReader<String> reader,
+                MqttProtocolVersion version,
+                int window,
+                int first,
+                int after) {
+            assertThat(after).isEqualTo(Math.min(first + window, MESSAGES));
+            assertThat(reader.protocolErrors()).isZero();
+        }
+    }
+
+    abstract static class Cases {
+        private final MqttTestBroker broker;
+        private final int mqtt311Window;
+        private final int mqtt5Window;
+        private final boolean keepsSharedSubscriptions;
+        private final int readersThatGetMessages;
+
+        /**
+         * @param mqtt311Window unacknowledged messages the broker sends an MQTT 3.1.1 reader
+         * @param mqtt5Window the same for an MQTT 5 reader with the default receive maximum
+         * @param keepsSharedSubscriptions whether a restored session still has them
+         * @param readersThatGetMessages how many of two sharing readers get messages
+         */
+        Cases(
+                MqttTestBroker broker,
+                int mqtt311Window,
+                int mqtt5Window,
+                boolean keepsSharedSubscriptions,
+                int readersThatGetMessages) {
+            this.broker = broker;
+            this.mqtt311Window = mqtt311Window;
+            this.mqtt5Window = mqtt5Window;
+            this.keepsSharedSubscriptions = keepsSharedSubscriptions;
+            this.readersThatGetMessages = readersThatGetMessages;
+        }
+
+        /**
+         * The broker's in-flight window for a reader with the default receive maximum (20 000):
+         * what it sends before and after the first acknowledgement.
+         */
+        @ParameterizedTest
+        @EnumSource(MqttProtocolVersion.class)
+        void sendsItsInflightWindowPerAcknowledgement(MqttProtocolVersion version)
+                throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/window/" + id;
+            MqttSourceReader<String> reader =
+                    MqttSourceReaderITCase.open(conf("window-" + id, topic, version));
+            try {
+                assertSendsAWindowPerCheckpoint(
+                        reader,
+                        topic,
+                        version,
+                        version == MqttProtocolVersion.MQTT_5 ? mqtt5Window : mqtt311Window);
+            } finally {
+                reader.close();
+            }
+        }
+
+        /** MQTT 5: a receive maximum of 10, below the broker's window. */
+        @Test
+        void sendsAtMostAReceiveMaximumBelowItsWindow() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/receive-maximum/" + id;
+            Configuration conf = conf("receive-maximum-" + id, topic, MqttProtocolVersion.MQTT_5);
+            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+            MqttSourceReader<String> reader = MqttSourceReaderITCase.open(conf);
+            try {
+                assertSendsAWindowPerCheckpoint(reader, topic, MqttProtocolVersion.MQTT_5, 10);
+            } finally {
+                reader.close();
+            }
+        }
+
+        /**
+         * {@link #MESSAGES} published at once: at most {@code window} arrive before the reader
+         * acknowledges (HiveMQ may send fewer: what it queued meanwhile waits for an
+         * acknowledgement); what comes after the next completed checkpoint is the broker's own.
+         */
+        private void assertSendsAWindowPerCheckpoint(
+                MqttSourceReader<String> reader,
+                String topic,
+                MqttProtocolVersion version,
+                int window)
+                throws Exception {
+            probeUntilSubscribed(reader, topic);
+            broker.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
+            TestingReaderOutput<String> output = new TestingReaderOutput<>();
+            int first = drainUntilSteady(reader, output);
+            assertThat(first).as("before an acknowledgement").isBetween(1, window);
+            assertThat(reader.acksPending()).isEqualTo(first);
+
+            reader.snapshotState(2);
+            reader.notifyCheckpointComplete(2);
+            int after = drainUntilSteady(reader, output);
+            assertAfterAnAcknowledgement(reader, version, window, first, after);
+        }
+
+        /**
+         * What the broker sent once the first {@code first} messages were acknowledged: {@code
+         * after} emitted in all, by a reader of {@code version} with this {@code window}.
+         */
+        abstract void assertAfterAnAcknowledgement(
+                MqttSourceReader<String> reader,
+                MqttProtocolVersion version,
+                int window,
+                int first,
+                int after);
+
+        /**
+         * Two readers of one shared subscription that acknowledge when a checkpoint completes
+         * (every 200 ms here): how many of the readers get messages.
+         */
+        @Test
+        void dealsASharedSubscriptionToReadersThatAcknowledgeAtCheckpoints() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/shared-deal/" + id;
+            List<MqttSourceReader<String>> readers = new ArrayList<>();
+            List<TestingReaderOutput<String>> outputs = new ArrayList<>();
+            try {
+                for (int r = 0; r < 2; r++) {
+                    readers.add(
+                            MqttReconnectRedeliveryITCase.reconnectingReader(
+                                    broker.uri(),
+                                    "shared-deal-" + id,
+                                    topic,
+                                    MqttProtocolVersion.MQTT_5,
+                                    r,
+                                    true));
+                    outputs.add(new TestingReaderOutput<>());
+                }
+                broker.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
+                long deadline = System.currentTimeMillis() + 30_000;
+                for (long checkpoint = 1;
+                        outputs.get(0).getEmittedRecords().size()
+                                        + outputs.get(1).getEmittedRecords().size()
+                                < MESSAGES;
+                        checkpoint++) {
+                    assertThat(System.currentTimeMillis()).as("all read").isLessThan(deadline);
+                    for (int r = 0; r < 2; r++) {
+                        MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 100);
+                        readers.get(r).snapshotState(checkpoint);
+                        readers.get(r).notifyCheckpointComplete(checkpoint);
+                    }
+                }
+                long readersWithMessages =
+                        outputs.stream().filter(o -> !o.getEmittedRecords().isEmpty()).count();
+                assertThat(readersWithMessages).isEqualTo(readersThatGetMessages);
+            } finally {
+                for (MqttSourceReader<String> reader : readers) {
+                    reader.close();
+                }
+            }
+        }
+
+        /**
+         * A persistent MQTT 5 session with a shared subscription, the broker restarted: does the
+         * restored session still receive the shared topic without subscribing again?
+         */
+        @Test
+        void keepsOrLosesTheSharedSubscriptionOfASessionAcrossARestart() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/shared-kept/" + id;
+            URI uri = URI.create(broker.uri());
+            Mqtt5AsyncClient client =
+                    MqttClient.builder()
+                            .useMqttVersion5()
+                            .identifier("shared-kept-" + id)
+                            .serverHost(uri.getHost())
+                            .serverPort(uri.getPort())
+                            .buildAsync();
+            BlockingQueue<Mqtt5Publish> received = new LinkedBlockingQueue<>();
+            client.publishes(MqttGlobalPublishFilter.ALL, received::add);
+            client.connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(3600)
+                    .send()
+                    .get(10, TimeUnit.SECONDS);
+            client.subscribeWith()
+                    .topicFilter("$share/g-" + id + "/" + topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .get(10, TimeUnit.SECONDS);
+            client.disconnect().get(10, TimeUnit.SECONDS);
+
+            broker.stop();
+            broker.start();
+            try {
+                boolean sessionPresent =
+                        client.connectWith()
+                                .cleanStart(false)
+                                .sessionExpiryInterval(3600)
+                                .send()
+                                .get(10, TimeUnit.SECONDS)
+                                .isSessionPresent();
+                assertThat(sessionPresent).as("session present").isTrue();
+                try (MosquittoTestPublisher publisher =
+                        MosquittoTestPublisher.connect(broker.uri())) {
+                    publisher.publish(topic, "after the restart", 1);
+                }
+                Mqtt5Publish message = received.poll(3, TimeUnit.SECONDS);
+                assertThat(message != null)
+                        .as("the shared subscription still delivers")
+                        .isEqualTo(keepsSharedSubscriptions);
+            } finally {
+                client.disconnectWith().sessionExpiryInterval(0).send().get(10, TimeUnit.SECONDS);
+            }
+        }
+
+        /**
+         * Publishes probes until the reader emits one (its subscription is in), then acknowledges
+         * them with a completed checkpoint.
+         */
+        private void probeUntilSubscribed(MqttSourceReader<String> reader, String topic)
+                throws Exception {
+            TestingReaderOutput<String> output = new TestingReaderOutput<>();
+            long deadline = System.currentTimeMillis() + 20_000;
+            for (int i = 0; output.getEmittedRecords().isEmpty(); i++) {
+                assertThat(System.currentTimeMillis()).as("subscribed").isLessThan(deadline);
+                broker.publisher().publish(topic, "probe-" + i, 1);
+                MqttReconnectRedeliveryITCase.drainFor(reader, output, 200);
+            }
+            MqttReconnectRedeliveryITCase.drainFor(reader, output, 300);
+            reader.snapshotState(1);
+            reader.notifyCheckpointComplete(1);
+        }
+
+        private Configuration conf(String prefix, String topic, MqttProtocolVersion version) {
+            Configuration conf = new Configuration();
+            conf.set(MqttSourceOptions.BROKER_URIS, List.of(broker.uri()));
+            conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));
+            conf.set(MqttSourceOptions.CLIENT_ID_PREFIX, prefix);
+            conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
+            return conf;
+        }
+    }
+
+    /**
+     * Polls until no further record came for a second (the broker waits for acknowledgements or has
+     * sent everything) and returns how many records {@code output} holds.
+     */
+    private static int drainUntilSteady(
+            MqttSourceReader<String> reader, TestingReaderOutput<String> output) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int before = -1;
+        while (output.getEmittedRecords().size() != before) {
+            assertThat(System.currentTimeMillis()).as("steady").isLessThan(deadline);
+            before = output.getEmittedRecords().size();
+            MqttReconnectRedeliveryITCase.drainFor(reader, output, 1_000);
+        }
+        return before;
+    }
+}

@@ -214,8 +214,11 @@ final class SilenceProgram implements PatternProgram {
     private void neverSent(SilenceState current, long timestamp, ProgramContext context)
             throws Exception {
         current.cleanupAt = SilenceState.NONE;
+        // At the end of a bounded input, a deadline that the input's readings went beyond is a
+        // silence; one beyond the input's end is not.
         if (current.expected != null
-                && (context.currentWatermark() != Long.MAX_VALUE || context.hasPendingReadings())) {
+                && (context.currentWatermark() != Long.MAX_VALUE
+                        || context.latestEventTime() >= timestamp)) {
             SensorReading key = current.expected;
             lifecycle.detected(
                     PatternAlerts.alert(

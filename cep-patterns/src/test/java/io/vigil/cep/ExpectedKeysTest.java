@@ -38,8 +38,8 @@ class ExpectedKeysTest {
 
     @Test
     void anExpectedKeyThatNeverSendsAlertsOnceAfterTheFirstWatermarkPlusAfter() throws Exception {
-        harness.add(pump("pump-2", 5 * S), pump("pump-2", 40 * S));
         harness.watermark(10 * S);
+        harness.add(pump("pump-2", 15 * S), pump("pump-2", 40 * S));
         harness.watermark(10 * S + AFTER - 1);
         assertOutput(harness.alerts()).hasNoMoreAlerts();
 
@@ -90,6 +90,18 @@ class ExpectedKeysTest {
         harness.watermark(Long.MAX_VALUE);
 
         assertOutput(harness.alerts()).hasNoMoreAlerts();
+    }
+
+    @Test
+    void inAReplayWithoutWatermarksUntilItsEndTheFirstReadingStartsEventTime() throws Exception {
+        harness.add(pump("pump-2", 5 * S), pump("pump-2", 5 * S + AFTER));
+
+        harness.watermark(Long.MAX_VALUE);
+
+        assertThat(harness.alerts())
+                .as("the input went past pump-1's deadline; pump-2 sent until the end")
+                .extracting(Alert::device, Alert::startedAt, Alert::endedAt)
+                .containsExactly(tuple("pump-1", 5 * S, 5 * S + AFTER));
     }
 
     @Test

@@ -118,7 +118,7 @@ class ExpectedKeysITCase {
                         a -> {
                             assertThat(a.events()).isZero();
                             assertThat(a.endedAt() - a.startedAt()).isEqualTo(AFTER);
-                            // From the first watermark: the first readings less the 5 s bound.
+                            // From the subtask's first reading or watermark, whichever came first.
                             assertThat(a.startedAt()).isBetween(T0 - 10 * S, T0 + DURATION - AFTER);
                         });
         assertThat(run.alerts())

@@ -127,6 +127,8 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private transient List<String> expected;
     // Expected keys of this subtask that programs are still to be told of, at the first watermark.
     private transient List<Expectation> unannounced;
+    // The latest event time of an on-time reading this subtask has received since it opened.
+    private transient long latestEventTime;
     private transient Counter lateReadings;
 
     /**
@@ -225,6 +227,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         hostedByScope = new HashMap<>();
         hosted = new Hosted[0];
         unannounced = new ArrayList<>();
+        latestEventTime = Long.MIN_VALUE;
         List<String> startExpected = expected == null ? initialExpected : expected;
         expected = List.of();
         install(programs == null ? initialPrograms : programs, startExpected);
@@ -332,7 +335,10 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
                 .toList();
     }
 
-    /** Tells the programs of the expected keys not yet announced, once there is event time. */
+    /**
+     * Tells the programs of the expected keys not yet announced, once there is event time: the
+     * watermark, or the first reading when it comes first.
+     */
     private void announce(long watermark) throws Exception {
         if (unannounced.isEmpty() || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
             return;
@@ -405,6 +411,13 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         if (timestamp <= watermark) {
             late(reading, watermark);
             return;
+        }
+        latestEventTime = Math.max(latestEventTime, timestamp);
+        if (!unannounced.isEmpty()) {
+            // Event time starts with the first reading when it comes before any watermark.
+            Object key = getCurrentKey();
+            announce(timestamp);
+            setCurrentKey(key);
         }
         if (windowMillis > 0) {
             long end = timestamp - Math.floorMod(timestamp, windowMillis) + windowMillis;
@@ -575,6 +588,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         @Override
         public long currentProcessingTime() {
             return timers.currentProcessingTime();
+        }
+
+        @Override
+        public long latestEventTime() {
+            return latestEventTime;
         }
 
         @Override

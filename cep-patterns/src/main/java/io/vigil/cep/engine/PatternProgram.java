@@ -48,8 +48,8 @@ public interface PatternProgram extends Serializable {
      * The current key is expected to send readings (it is listed under {@code expected} in the
      * pattern files) from event time {@code since.timestamp()} on; {@code since} stands for the key
      * (site, device, metric) and carries no value. Called when the key or the program comes into
-     * force, at the watermark then or the first one after it, and again after a restore: a program
-     * that already knows the key ignores it.
+     * force, at the watermark then or, without one, at the first watermark or reading after it, and
+     * again after a restore: a program that already knows the key ignores it.
      */
     default void onExpected(SensorReading since, ProgramContext context) throws Exception {}
 

@@ -5,6 +5,7 @@ import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
+import java.time.Instant;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -81,6 +82,41 @@ final class SilenceProgram implements PatternProgram {
         state.update(next);
     }
 
+    /**
+     * An expected key that the program does not know yet (it has sent nothing, or went silent and
+     * alerted) is watched from {@code since}: its alert comes when event time passes {@code since +
+     * after} first. The key stays marked as expected, so that it is not watched afresh after an
+     * alert or a restore.
+     */
+    @Override
+    public void onExpected(SensorReading since, ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        if (current != null && current.expected != null) {
+            return;
+        }
+        SilenceState next = current == null ? new SilenceState() : current;
+        next.expected = since;
+        if (next.cleanupAt == SilenceState.NONE && next.latestArrived == null) {
+            next.cleanupAt = since.timestamp() + afterMillis;
+            context.registerEventTimeTimer(next.cleanupAt);
+        }
+        state.update(next);
+    }
+
+    @Override
+    public void onNoLongerExpected(ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        if (current == null || current.expected == null) {
+            return;
+        }
+        current.expected = null;
+        if (current.latestInOrder == null && current.cleanupAt != SilenceState.NONE) {
+            context.deleteEventTimeTimer(current.cleanupAt);
+            current.cleanupAt = SilenceState.NONE;
+        }
+        store(current);
+    }
+
     @Override
     public void onReading(SensorReading reading, ProgramContext context) throws Exception {
         SilenceState current = state.value();
@@ -110,7 +146,11 @@ final class SilenceProgram implements PatternProgram {
             current.handledUpTo = SilenceState.NONE;
             store(current);
         }
-        if (current.cleanupAt != timestamp || current.latestInOrder == null) {
+        if (current.cleanupAt != timestamp) {
+            return;
+        }
+        if (current.latestInOrder == null) {
+            neverSent(current, timestamp, context);
             return;
         }
         long quietUntil = current.latestInOrder.timestamp() + afterMillis;
@@ -170,6 +210,34 @@ final class SilenceProgram implements PatternProgram {
         store(current);
     }
 
+    /** The deadline of an expected key that has sent nothing since it became expected. */
+    private void neverSent(SilenceState current, long timestamp, ProgramContext context)
+            throws Exception {
+        current.cleanupAt = SilenceState.NONE;
+        // At the end of a bounded input, a deadline that the input's readings went beyond is a
+        // silence; one beyond the input's end is not.
+        if (current.expected != null
+                && (context.currentWatermark() != Long.MAX_VALUE
+                        || context.latestEventTime() >= timestamp)) {
+            SensorReading key = current.expected;
+            lifecycle.detected(
+                    PatternAlerts.alert(
+                            spec,
+                            key,
+                            key.timestamp(),
+                            timestamp,
+                            0,
+                            0,
+                            String.format(
+                                    "expected, but no reading in the %s since %s",
+                                    AlertText.seconds(afterMillis),
+                                    Instant.ofEpochMilli(key.timestamp()))),
+                    timestamp,
+                    context);
+        }
+        store(current);
+    }
+
     private void store(SilenceState current) throws Exception {
         if (current.isEmpty()) {
             state.clear();
@@ -212,6 +280,9 @@ final class SilenceProgram implements PatternProgram {
         /** Readings up to this event time belong to a period a wall-clock alert closed. */
         public long handledUpTo = NONE;
 
+        /** When the key is expected: the key, with the event time it became expected (no value). */
+        public SensorReading expected;
+
         public SilenceState() {}
 
         void clearArrivals() {
@@ -225,7 +296,8 @@ final class SilenceProgram implements PatternProgram {
                     && latestArrived == null
                     && cleanupAt == NONE
                     && wallClockTimer == NONE
-                    && handledUpTo == NONE;
+                    && handledUpTo == NONE
+                    && expected == null;
         }
     }
 }

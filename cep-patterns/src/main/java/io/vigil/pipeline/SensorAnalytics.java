@@ -3,8 +3,8 @@ package io.vigil.pipeline;
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.AlertPatterns;
 import io.vigil.cep.config.Durations;
+import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
-import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
@@ -20,7 +20,6 @@ import io.vigil.model.WindowAggregate;
 import io.vigil.parsing.ParseFunction;
 import io.vigil.parsing.SensorMessageParser;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -118,16 +117,17 @@ public class SensorAnalytics {
         // (a sequence may be added at run time) and idle while no sequence is in force.
         SingleOutputStreamOperator<WindowAggregate> devices = null;
         if (updates == null) {
-            List<PatternProgram> programs = new ArrayList<>();
-            for (PatternSpec spec : patterns.patterns()) {
-                programs.add(AlertPatterns.of(spec, config).program());
-            }
+            List<PatternProgram> programs = AlertPatterns.programs(patterns, config);
             aggregates =
                     keyed.transform(
                             name,
                             TypeInformation.of(WindowAggregate.class),
                             new PatternEngineOperator(
-                                    programs, windowSize.toMillis(), windowLabel, aggregate));
+                                    programs,
+                                    patterns.expected().stream().map(ExpectedKey::key).toList(),
+                                    windowSize.toMillis(),
+                                    windowLabel,
+                                    aggregate));
             aggregates.uid("analytics").name(name);
             if (programs.stream().anyMatch(p -> p.keying() == PatternKeying.DEVICE)) {
                 devices =

@@ -26,9 +26,14 @@ final class EngineHarness implements AutoCloseable {
             harness;
 
     EngineHarness(AlertPattern... patterns) throws Exception {
+        this(programs(patterns), List.of());
+    }
+
+    /** The programs, with the given expected keys {@code site/device/metric}. */
+    EngineHarness(List<PatternProgram> programs, List<String> expected) throws Exception {
         this(
                 new PatternEngineOperator(
-                        programs(patterns), 0, "", new ReadingAggregateFunction(Set.of())),
+                        programs, expected, 0, "", new ReadingAggregateFunction(Set.of())),
                 PatternKeying.SENSOR);
     }
 

@@ -4,17 +4,26 @@ import io.vigil.cep.config.AlertSettings;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.config.PatternConfig;
+import io.vigil.cep.config.PatternConfigLoader;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.config.SequenceSpec;
 import io.vigil.cep.config.SequenceSpec.Contiguity;
 import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.cep.config.SilenceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
 /** The pattern specs that several tests use, one of each type, and the shipped defaults. */
 public final class TestPatterns {
+
+    /** Loads pattern file text, written to {@code patterns.yaml} in {@code dir}. */
+    public static PatternConfig load(Path dir, String yaml) throws IOException {
+        return PatternConfigLoader.load(Files.writeString(dir.resolve("patterns.yaml"), yaml));
+    }
 
     /** 3 readings above 85 dB within 10 s. */
     static final BurstSpec LOUD_BURST =

@@ -16,6 +16,11 @@ class VigilCliTest {
     private static final Path SEQUENCE_EXAMPLE =
             Path.of("../cep-patterns/patterns/examples/hot-then-loud.yaml");
 
+    private static final Path PER_DEVICE_EXAMPLE =
+            Path.of("../cep-patterns/patterns/examples/per-device-settings.yaml");
+    private static final Path EXPECTED_EXAMPLE =
+            Path.of("../cep-patterns/patterns/examples/expected-devices.yaml");
+
     @TempDir Path dir;
 
     private final CapturedConsole console = new CapturedConsole();
@@ -74,6 +79,105 @@ class VigilCliTest {
                                 + " 'burst' pattern, found 0 (line 6)",
                         missing + ": file not found",
                         "INVALID: 3 errors in 2 files");
+    }
+
+    @Test
+    void validateExplainsTheValuesInForceForAKeyAndWhereTheyComeFrom() {
+        int code =
+                run(
+                        "validate",
+                        PER_DEVICE_EXAMPLE.toString(),
+                        EXPECTED_EXAMPLE.toString(),
+                        DEFAULT_FILE.toString(),
+                        "--explain",
+                        "plant-b/bench-7/sound");
+
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(out())
+                .isEqualTo(
+                        "OK: "
+                                + PER_DEVICE_EXAMPLE
+                                + " (1 pattern: loud-machinery with 2 overrides)\n"
+                                + "OK: "
+                                + EXPECTED_EXAMPLE
+                                + " (4 expected keys)\n"
+                                + "OK: "
+                                + DEFAULT_FILE
+                                + " (3 patterns: sound-burst, thermal-drift, sensor-silence)\n"
+                                + "plant-b/bench-7/sound:\n"
+                                + "  loud-machinery (burst, "
+                                + PER_DEVICE_EXAMPLE
+                                + "): overrides[2] at "
+                                + PER_DEVICE_EXAMPLE
+                                + ":24 (device bench-*) applies\n"
+                                + "    severity: info   (overrides[2])\n"
+                                + "    threshold: 100   (overrides[2])\n"
+                                + "    min-events: 2   (overrides[2])\n"
+                                + "    within: 10s\n"
+                                + "  sound-burst (burst, "
+                                + DEFAULT_FILE
+                                + "): the pattern's own values apply\n"
+                                + "    severity: warning\n"
+                                + "    threshold: 85\n"
+                                + "    min-events: 3\n"
+                                + "    within: 10s\n"
+                                + "  sensor-silence (silence, "
+                                + DEFAULT_FILE
+                                + "): the pattern's own values apply\n"
+                                + "    severity: critical\n"
+                                + "    after: 2m\n"
+                                + "  expected: no\n");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void validateExplainsWhetherAKeyIsExpected() {
+        int code =
+                run(
+                        "validate",
+                        DEFAULT_FILE.toString(),
+                        EXPECTED_EXAMPLE.toString(),
+                        "--explain",
+                        "plant-a/press-1/temperature");
+
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(out())
+                .contains("  thermal-drift (drift, ")
+                .doesNotContain("  sound-burst (")
+                .endsWith("  expected: yes, listed at " + EXPECTED_EXAMPLE + ":11\n");
+    }
+
+    @Test
+    void validateExplainsASequenceWithItsSteps() {
+        int code =
+                run(
+                        "validate",
+                        SEQUENCE_EXAMPLE.toString(),
+                        "--explain",
+                        "plant-a/mic-01/temperature");
+
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(out())
+                .endsWith(
+                        "plant-a/mic-01/temperature:\n"
+                                + "  hot-then-loud (sequence, "
+                                + SEQUENCE_EXAMPLE
+                                + "): the pattern's own values apply\n"
+                                + "    severity: critical\n"
+                                + "    within: 5m\n"
+                                + "    steps: [{metric: temperature, above: 80}, {metric: sound,"
+                                + " above: 85, min-events: 3, contiguity: followed-by}]\n"
+                                + "  expected: no\n");
+    }
+
+    @Test
+    void validateExplainNeedsAWholeKey() {
+        assertThat(run("validate", DEFAULT_FILE.toString(), "--explain", "plant-b/mic-01"))
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(err())
+                .startsWith(
+                        "vigil: --explain needs a key SITE/DEVICE/METRIC, e.g."
+                                + " plant-a/mic-01/sound, got 'plant-b/mic-01'\n");
     }
 
     @Test

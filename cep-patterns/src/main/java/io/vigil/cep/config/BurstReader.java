@@ -33,6 +33,12 @@ final class BurstReader extends PatternReader {
                 CLEAR_LEVEL);
     }
 
+    /** An override's way of giving the threshold replaces the pattern's, whichever it is. */
+    @Override
+    List<String> replacedBy(String field) {
+        return LEVELS.contains(field) ? LEVELS : List.of(field);
+    }
+
     @Override
     Optional<PatternSpec> read(Common common, FieldReader fields) {
         List<String> given = LEVELS.stream().filter(fields::has).toList();

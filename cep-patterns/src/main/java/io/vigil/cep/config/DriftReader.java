@@ -1,6 +1,7 @@
 package io.vigil.cep.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a {@code drift} pattern into a {@link DriftSpec}. */
@@ -13,8 +14,16 @@ final class DriftReader extends PatternReader {
     static final String RISING = "rising";
     static final String FALLING = "falling";
 
+    private static final List<String> CHANGES = List.of(MIN_RISE, MIN_FALL);
+
     DriftReader() {
         super(DriftSpec.TYPE, DIRECTION, MIN_EVENTS, WITHIN, TOLERANCE, MIN_RISE, MIN_FALL);
+    }
+
+    /** The change in the drift's direction: one of {@code min-rise} and {@code min-fall}. */
+    @Override
+    List<String> replacedBy(String field) {
+        return CHANGES.contains(field) ? CHANGES : List.of(field);
     }
 
     @Override

@@ -26,8 +26,9 @@ final class FieldReader {
     private final FileErrors errors;
     private final String pattern;
     private final String owner;
-    // Put before field names in errors: "" for a pattern's own fields, "steps[2]." for an entry's.
-    private final String path;
+    // What error messages put before a field's key: "" for a pattern's own fields,
+    // "overrides[2]." or "steps[2]." for the fields of an entry of a list of mappings.
+    private final String prefix;
     // Fields that an unknown key looks like a typo of: their "missing" would say it twice.
     private final Set<String> misspelt = new HashSet<>();
 
@@ -40,12 +41,30 @@ final class FieldReader {
     }
 
     private FieldReader(
-            Mapping mapping, FileErrors errors, String pattern, String owner, String path) {
+            Mapping mapping, FileErrors errors, String pattern, String owner, String prefix) {
         this.mapping = mapping;
         this.errors = errors;
         this.pattern = pattern;
         this.owner = owner;
-        this.path = path;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The fields of {@code other} as this reader names them: same pattern, owner and prefix, e.g.
+     * to read an entry's fields together with fields taken over from elsewhere.
+     */
+    FieldReader reading(Mapping other) {
+        return new FieldReader(other, errors, pattern, owner, prefix);
+    }
+
+    /** The mapping whose fields this reads. */
+    Mapping mapping() {
+        return mapping;
+    }
+
+    /** The field as errors name it, e.g. {@code overrides[2].threshold}. */
+    String path(String field) {
+        return prefix + field;
     }
 
     /** The text of the field when it is a string, without reporting anything. */
@@ -62,7 +81,16 @@ final class FieldReader {
     }
 
     void error(String field, String message, int line) {
-        errors.add(pattern, path + field, message, line);
+        errors.add(pattern, path(field), message, line);
+    }
+
+    /** Reports a problem of the entry as a whole, e.g. {@code overrides[2]}, at its line. */
+    void entryError(String message) {
+        errors.add(
+                pattern,
+                prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
+                message,
+                mapping.line());
     }
 
     boolean has(String field) {
@@ -293,9 +321,9 @@ final class FieldReader {
     }
 
     /**
-     * The list of mappings in {@code field}, e.g. a pattern's {@code steps}: a reader for each
-     * entry, whose errors name the entry's fields {@code field[N].key}, entries counted from 1.
-     * Entries that are not mappings are reported and left out.
+     * The list of mappings in {@code field}, e.g. a pattern's {@code steps} or {@code overrides}: a
+     * reader for each entry, whose errors name the entry's fields {@code field[N].key}, entries
+     * counted from 1. Entries that are not mappings are reported and left out.
      *
      * @param entryOwner what holds an entry's fields, for messages, e.g. {@code a step}
      * @return empty when the field is absent (reported when required) or not a list (reported)
@@ -314,7 +342,7 @@ final class FieldReader {
         }
         List<FieldReader> entries = new ArrayList<>();
         for (int i = 0; i < list.items().size(); i++) {
-            String entryPath = String.format("%s%s[%d]", path, field, i + 1);
+            String entryPath = String.format("%s[%d]", path(field), i + 1);
             YamlNode item = list.items().get(i);
             if (item instanceof Mapping entry) {
                 entries.add(new FieldReader(entry, errors, pattern, entryOwner, entryPath + "."));

@@ -2,6 +2,8 @@ package io.vigil.cep.config;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import io.vigil.cep.config.YamlNode.Mapping;
+import io.vigil.cep.config.YamlNode.Scalar;
+import io.vigil.cep.config.YamlNode.ScalarKind;
 import io.vigil.cep.config.YamlNode.Sequence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Loads and validates pattern config files (YAML) into a {@link PatternConfig}, collecting every
@@ -63,6 +68,8 @@ public final class PatternConfigLoader {
     static final String TYPE = "type";
     static final String METRICS = "metrics";
     static final String SEVERITY = "severity";
+    static final String OVERRIDES = "overrides";
+    static final String EXPECTED = "expected";
     static final String CLEAR_FOR = "clear-for";
     static final String COOLDOWN = "cooldown";
     static final String REPEAT_AFTER = "repeat-after";
@@ -71,12 +78,18 @@ public final class PatternConfigLoader {
 
     private static final List<String> COMMON_FIELDS = List.of(NAME, TYPE, METRICS, SEVERITY);
 
+    /** What a pattern is rather than its values: left out of {@link #explain}. */
+    private static final List<String> FIXED_FIELDS = List.of(NAME, TYPE, METRICS, OVERRIDES);
+
     /** How every pattern's alerts live; listed after the fields of the pattern's type. */
     private static final List<String> ALERT_FIELDS =
             List.of(CLEAR_FOR, COOLDOWN, REPEAT_AFTER, ESCALATE_AFTER, ESCALATE_TO);
 
     /** Names become an InfluxDB tag and an MQTT topic level ({@code alerts/.../{pattern}}). */
     private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** One level of an expected key: an MQTT topic level, and no glob either. */
+    private static final Pattern KEY_LEVEL = Pattern.compile("[^\\s+#*?/]+");
 
     private PatternConfigLoader() {}
 
@@ -92,8 +105,11 @@ public final class PatternConfigLoader {
      * @throws IllegalArgumentException when no file is given
      */
     public static PatternConfig load(List<Path> files) throws PatternConfigException {
+        Loading loading = loading(files);
         return new PatternConfig(
-                loadByFile(files).values().stream().flatMap(List::stream).toList());
+                loading.byFile.values().stream().flatMap(List::stream).toList(),
+                loading.overrides,
+                loading.expected);
     }
 
     /**
@@ -105,15 +121,22 @@ public final class PatternConfigLoader {
      */
     public static Map<Path, List<PatternSpec>> loadByFile(List<Path> files)
             throws PatternConfigException {
+        return Collections.unmodifiableMap(loading(files).byFile);
+    }
+
+    private static Loading loading(List<Path> files) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("No pattern config file given");
         }
         Loading loading = new Loading();
         files.forEach(loading::fileOrDirectory);
+        if (loading.errors.isEmpty()) {
+            loading.checkWhole(files);
+        }
         if (!loading.errors.isEmpty()) {
             throw new PatternConfigException(loading.errors);
         }
-        return Collections.unmodifiableMap(loading.byFile);
+        return loading;
     }
 
     /**
@@ -151,6 +174,13 @@ public final class PatternConfigLoader {
         private final List<ConfigError> errors = new ArrayList<>();
         private final Map<Path, List<PatternSpec>> byFile = new LinkedHashMap<>();
         private final Map<String, String> nameOrigins = new HashMap<>();
+        private final List<PatternOverride> overrides = new ArrayList<>();
+        private final List<ExpectedKey> expected = new ArrayList<>();
+        private final Map<String, ExpectedKey> expectedByKey = new HashMap<>();
+        // For --explain: the values as written, of each pattern (by name) and each override (by
+        // its FILE:LINE), and each pattern's reader.
+        private final Map<String, Map<String, String>> written = new HashMap<>();
+        private final Map<String, PatternReader> readers = new HashMap<>();
 
         void fileOrDirectory(Path path) {
             PatternFiles.expand(path, errors).forEach(this::file);
@@ -176,8 +206,10 @@ public final class PatternConfigLoader {
                 return;
             }
             FieldReader fields = new FieldReader(top, fileErrors, null, "a pattern file");
-            fields.rejectUnknown(List.of(PATTERNS));
-            Optional<YamlNode> list = fields.value(PATTERNS, true);
+            fields.rejectUnknown(List.of(PATTERNS, EXPECTED));
+            expected(fields, fileErrors);
+            boolean required = !fields.has(EXPECTED) && !fields.misspelt(EXPECTED);
+            Optional<YamlNode> list = fields.value(PATTERNS, required);
             if (list.isEmpty()) {
                 return;
             }
@@ -196,6 +228,98 @@ public final class PatternConfigLoader {
             }
             for (int i = 0; i < entries.items().size(); i++) {
                 pattern(entries.items().get(i), i + 1, fileErrors).ifPresent(specs::add);
+            }
+        }
+
+        /** The file's {@code expected} keys, each {@code site/device/metric}, once in all files. */
+        private void expected(FieldReader fields, FileErrors fileErrors) {
+            Optional<YamlNode> value = fields.value(EXPECTED, false);
+            if (value.isEmpty()) {
+                return;
+            }
+            if (!(value.get() instanceof Sequence list)) {
+                fields.error(
+                        EXPECTED,
+                        "must be a list of keys site/device/metric, found "
+                                + value.get().describe(),
+                        value.get().line());
+                return;
+            }
+            for (YamlNode item : list.items()) {
+                if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING) {
+                    fields.error(
+                            EXPECTED,
+                            "each entry must be a key site/device/metric (a string), found "
+                                    + item.describe(),
+                            item.line());
+                    continue;
+                }
+                String[] levels = s.text().split("/", -1);
+                if (levels.length != 3
+                        || Stream.of(levels)
+                                .anyMatch(l -> l.isEmpty() || !KEY_LEVEL.matcher(l).matches())) {
+                    fields.error(
+                            EXPECTED,
+                            String.format(
+                                    "\"%s\" is not a key site/device/metric: three topic levels,"
+                                            + " none empty, without spaces, '+', '#', '*' or '?'",
+                                    s.text()),
+                            s.line());
+                    continue;
+                }
+                ExpectedKey key =
+                        new ExpectedKey(
+                                levels[0],
+                                levels[1],
+                                levels[2],
+                                fileErrors.file().toString(),
+                                s.line());
+                ExpectedKey first = expectedByKey.putIfAbsent(key.key(), key);
+                if (first != null) {
+                    fields.error(
+                            EXPECTED,
+                            String.format(
+                                    "\"%s\" is listed twice, first at %s",
+                                    s.text(), first.origin()),
+                            s.line());
+                } else {
+                    expected.add(key);
+                }
+            }
+        }
+
+        /** Checks what concerns all files together, once each file is valid. */
+        void checkWhole(List<Path> paths) {
+            List<PatternSpec> specs = byFile.values().stream().flatMap(List::stream).toList();
+            if (specs.isEmpty()) {
+                errors.add(
+                        new ConfigError(
+                                paths.get(0),
+                                null,
+                                null,
+                                "no patterns in any of the files; give at least one under"
+                                        + " 'patterns'"));
+                return;
+            }
+            for (ExpectedKey key : expected) {
+                boolean watched =
+                        specs.stream()
+                                .anyMatch(
+                                        spec ->
+                                                spec instanceof SilenceSpec
+                                                        && spec.appliesTo(key.metric()));
+                if (!watched) {
+                    errors.add(
+                            new ConfigError(
+                                    Path.of(key.file()),
+                                    null,
+                                    EXPECTED,
+                                    String.format(
+                                            "\"%s\" is watched by no silence pattern (none has"
+                                                    + " metric '%s' or \"*\"), so it could never"
+                                                    + " raise an alert (line %d)",
+                                            key.key(), key.metric(), key.line())));
+                }
             }
         }
 
@@ -224,7 +348,21 @@ public final class PatternConfigLoader {
                             name.orElse(id),
                             reader.map(r -> String.format("a '%s' pattern", r.type()))
                                     .orElse("a pattern"));
-            fields.rejectUnknown(allowedFields(reader));
+            List<String> allowed = allowedFields(reader);
+            if (reader.isPresent() && !reader.get().hasOverrides() && fields.has(OVERRIDES)) {
+                fields.error(
+                        OVERRIDES,
+                        String.format(
+                                "a '%s' pattern has no overrides: it matches across the metrics of"
+                                        + " each device, and its steps and window are the same"
+                                        + " for every device",
+                                reader.get().type()),
+                        fields.line(OVERRIDES));
+                // Reported here, so not once more as an unknown field.
+                allowed = new ArrayList<>(allowed);
+                allowed.add(OVERRIDES);
+            }
+            fields.rejectUnknown(allowed);
             checkName(name, fields, fileErrors);
             Optional<String> givenType = fields.string(TYPE, true);
             if (givenType.isPresent() && reader.isEmpty()) {
@@ -248,8 +386,27 @@ public final class PatternConfigLoader {
             PatternReader.Common common =
                     new PatternReader.Common(
                             name.orElse(id), severity, metrics, alerting(fields, severity));
-            return reader.flatMap(r -> r.read(common, fields))
-                    .filter(spec -> fileErrors.count() == errorsBefore);
+            Optional<PatternSpec> spec =
+                    reader.flatMap(r -> r.read(common, fields))
+                            .filter(s -> fileErrors.count() == errorsBefore);
+            List<PatternOverride> patternOverrides =
+                    OverrideReader.read(fields, reader, metrics, spec, fileErrors);
+            if (fileErrors.count() != errorsBefore) {
+                return Optional.empty();
+            }
+            overrides.addAll(patternOverrides);
+            if (spec.isPresent()) {
+                written.put(spec.get().name(), written(mapping, FIXED_FIELDS));
+                readers.put(spec.get().name(), reader.get());
+                // Valid, so reading the list again reports nothing.
+                for (FieldReader override :
+                        fields.mappings(OVERRIDES, false, "an override").orElse(List.of())) {
+                    written.put(
+                            fileErrors.file() + ":" + override.line(),
+                            written(override.mapping(), OverrideReader.SELECTORS));
+                }
+            }
+            return spec;
         }
 
         /** The alert lifecycle fields every pattern has; errors are reported through fields. */
@@ -325,6 +482,119 @@ public final class PatternConfigLoader {
         }
     }
 
+    /** The fields of a mapping other than {@code leaveOut}, as written, in file order. */
+    private static Map<String, String> written(Mapping mapping, List<String> leaveOut) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (YamlNode.Field field : mapping.fields()) {
+            if (!leaveOut.contains(field.key())) {
+                values.put(field.key(), text(field.value()));
+            }
+        }
+        return values;
+    }
+
+    private static String text(YamlNode value) {
+        if (value instanceof Scalar scalar) {
+            return scalar.kind() == ScalarKind.STRING && scalar.text().isEmpty()
+                    ? "\"\""
+                    : scalar.text();
+        }
+        if (value instanceof Sequence list) {
+            return list.items().stream()
+                    .map(PatternConfigLoader::text)
+                    .collect(Collectors.joining(", ", "[", "]"));
+        }
+        if (value instanceof Mapping mapping) {
+            return mapping.fields().stream()
+                    .map(field -> field.key() + ": " + text(field.value()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+        }
+        return value.describe();
+    }
+
+    /**
+     * What {@code ./vigil validate --explain} prints for a key {@code site/device/metric}: for each
+     * pattern that watches it, the values in force as written, each with the override it comes
+     * from, and whether the key is expected.
+     *
+     * @throws PatternConfigException with every error of every file
+     */
+    public static List<String> explain(List<Path> files, String key) throws PatternConfigException {
+        Loading loading = loading(files);
+        PatternConfig config =
+                new PatternConfig(
+                        loading.byFile.values().stream().flatMap(List::stream).toList(),
+                        loading.overrides,
+                        loading.expected);
+        String[] levels = key.split("/", -1);
+        List<String> lines = new ArrayList<>();
+        lines.add(key + ":");
+        boolean watched = false;
+        for (Map.Entry<Path, List<PatternSpec>> file : loading.byFile.entrySet()) {
+            for (PatternSpec pattern : file.getValue()) {
+                if (!pattern.appliesTo(levels[2])) {
+                    continue;
+                }
+                watched = true;
+                Optional<PatternOverride> override =
+                        config.overrideFor(pattern.name(), levels[0], levels[1], levels[2]);
+                lines.add(
+                        String.format(
+                                "  %s (%s, %s): %s",
+                                pattern.name(),
+                                pattern.type(),
+                                file.getKey(),
+                                override.map(
+                                                o ->
+                                                        String.format(
+                                                                "%s at %s (%s) applies",
+                                                                o.label(),
+                                                                o.origin(),
+                                                                o.selector()))
+                                        .orElse("the pattern's own values apply")));
+                Map<String, String> overridden =
+                        override.map(o -> loading.written.get(o.origin())).orElse(Map.of());
+                PatternReader reader = loading.readers.get(pattern.name());
+                Set<String> replaced = new HashSet<>();
+                overridden.keySet().forEach(f -> replaced.addAll(reader.replacedBy(f)));
+                // The pattern's fields in their order, an overridden one in its place.
+                Map<String, String> values = new LinkedHashMap<>();
+                loading.written
+                        .get(pattern.name())
+                        .forEach(
+                                (field, value) -> {
+                                    if (overridden.containsKey(field)) {
+                                        values.put(field, overridden.get(field));
+                                    } else if (!replaced.contains(field)) {
+                                        values.put(field, value);
+                                    }
+                                });
+                overridden.forEach(values::putIfAbsent);
+                String label = override.map(PatternOverride::label).orElse("");
+                values.forEach(
+                        (field, value) ->
+                                lines.add(
+                                        String.format(
+                                                "    %s: %s%s",
+                                                field,
+                                                value,
+                                                overridden.containsKey(field)
+                                                        ? "   (" + label + ")"
+                                                        : "")));
+            }
+        }
+        if (!watched) {
+            lines.add("  no pattern watches metric '" + levels[2] + "'");
+        }
+        lines.add(
+                config.expected().stream()
+                        .filter(e -> e.key().equals(key))
+                        .findFirst()
+                        .map(e -> "  expected: yes, listed at " + e.origin())
+                        .orElse("  expected: no"));
+        return lines;
+    }
+
     private static Optional<PatternReader> reader(String type) {
         return READERS.stream().filter(r -> r.type().equals(type)).findFirst();
     }
@@ -341,6 +611,9 @@ public final class PatternConfigLoader {
             READERS.forEach(r -> allowed.addAll(r.fields()));
         }
         allowed.addAll(ALERT_FIELDS);
+        if (reader.map(PatternReader::hasOverrides).orElse(true)) {
+            allowed.add(OVERRIDES);
+        }
         return List.copyOf(allowed);
     }
 }

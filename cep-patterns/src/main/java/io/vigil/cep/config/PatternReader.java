@@ -40,6 +40,22 @@ abstract class PatternReader {
     }
 
     /**
+     * The fields of a pattern that an override's {@code field} replaces: the field itself, and the
+     * fields that cannot be given together with it.
+     */
+    List<String> replacedBy(String field) {
+        return List.of(field);
+    }
+
+    /**
+     * Whether the pattern may have {@code overrides}; a type keyed by device (a sequence) says no:
+     * an override's selector picks sensors, and its values would not apply to one sensor alone.
+     */
+    boolean hasOverrides() {
+        return true;
+    }
+
+    /**
      * Whether the pattern has the common {@code metrics} field; a type whose metrics come from its
      * own fields (a sequence's steps) says no.
      */

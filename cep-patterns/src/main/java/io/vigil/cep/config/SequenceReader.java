@@ -35,6 +35,11 @@ final class SequenceReader extends PatternReader {
     }
 
     @Override
+    boolean hasOverrides() {
+        return false;
+    }
+
+    @Override
     Optional<PatternSpec> read(Common common, FieldReader fields) {
         Optional<Duration> within = fields.duration(WITHIN);
         Optional<List<FieldReader>> entries =

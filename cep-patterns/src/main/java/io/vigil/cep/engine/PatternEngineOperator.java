@@ -14,9 +14,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -28,6 +31,8 @@ import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -36,6 +41,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -106,6 +112,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
     private final PatternKeying keying;
     private final List<PatternProgram> initialPrograms;
+    private final List<String> initialExpected;
     private final long windowMillis;
     private final String windowLabel;
     private final ReadingAggregateFunction aggregate;
@@ -117,6 +124,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private transient Hosted[] hosted;
     private transient PatternProgram[] forwarded;
     private transient List<PatternProgram> programs;
+    private transient List<String> expected;
+    // Expected keys of this subtask that programs are still to be told of, at the first watermark.
+    private transient List<Expectation> unannounced;
+    // The latest event time of an on-time reading this subtask has received since it opened.
+    private transient long latestEventTime;
     private transient Counter lateReadings;
 
     /**
@@ -128,16 +140,34 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
-        this(PatternKeying.SENSOR, programs, windowMillis, windowLabel, aggregate);
+        this(programs, List.of(), windowMillis, windowLabel, aggregate);
+    }
+
+    /**
+     * @param expected keys {@code site/device/metric} that should send readings: the programs that
+     *     watch one are told so ({@link PatternProgram#onExpected}) from the first watermark on
+     * @param windowMillis the tumbling window size, or 0 for no window aggregates
+     * @param windowLabel the window size as aggregates name it, e.g. {@code 1m}
+     */
+    public PatternEngineOperator(
+            List<PatternProgram> programs,
+            List<String> expected,
+            long windowMillis,
+            String windowLabel,
+            ReadingAggregateFunction aggregate) {
+        this(PatternKeying.SENSOR, programs, expected, windowMillis, windowLabel, aggregate);
     }
 
     /**
      * @param keying what the operator's input is keyed by; it hosts the {@code programs} of that
      *     keying (and, keyed by sensor, forwards the readings of the others)
+     * @param expected expected keys {@code site/device/metric}; only an engine keyed by sensor has
+     *     them, one keyed by device ignores them
      */
     protected PatternEngineOperator(
             PatternKeying keying,
             List<PatternProgram> programs,
+            List<String> expected,
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
@@ -147,6 +177,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         }
         this.keying = keying;
         this.initialPrograms = List.copyOf(programs);
+        this.initialExpected = List.copyOf(expected);
         this.windowMillis = windowMillis;
         this.windowLabel = windowLabel;
         this.aggregate = aggregate;
@@ -158,7 +189,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
      * windows.
      */
     public static PatternEngineOperator forDevices(List<PatternProgram> programs) {
-        return new PatternEngineOperator(PatternKeying.DEVICE, programs, 0, "", null);
+        return new PatternEngineOperator(PatternKeying.DEVICE, programs, List.of(), 0, "", null);
     }
 
     /** What the operator's input is keyed by. */
@@ -195,34 +226,48 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         lateReadings = getMetricGroup().counter(LATE_READINGS);
         hostedByScope = new HashMap<>();
         hosted = new Hosted[0];
-        install(programs == null ? initialPrograms : programs);
-    }
-
-    /** Starts with {@code restored} instead of the constructor's programs; before {@link #open}. */
-    protected final void startWith(List<PatternProgram> restored) {
-        requireUniqueNames(restored);
-        programs = List.copyOf(restored);
-    }
-
-    /** The programs in force. */
-    protected final List<PatternProgram> programs() {
-        return programs;
+        unannounced = new ArrayList<>();
+        latestEventTime = Long.MIN_VALUE;
+        List<String> startExpected = expected == null ? initialExpected : expected;
+        expected = List.of();
+        install(programs == null ? initialPrograms : programs, startExpected);
     }
 
     /**
-     * Puts {@code next} in force for every key: a program whose name and fingerprint are unchanged
-     * keeps its state; a new or changed one starts with no state; the state of a program no longer
-     * in force is dropped for all keys (its timers fire into nothing). Only the programs of this
-     * operator's keying are hosted; keyed by sensor, the readings of the others are forwarded.
+     * Starts with {@code restored} programs and expected keys instead of the constructor's; before
+     * {@link #open}.
      */
-    protected final void install(List<PatternProgram> next) throws Exception {
+    protected final void startWith(List<PatternProgram> restored, List<String> restoredExpected) {
+        requireUniqueNames(restored);
+        programs = List.copyOf(restored);
+        expected = List.copyOf(restoredExpected);
+    }
+
+    /**
+     * Puts {@code next} and {@code nextExpected} in force for every key: a program whose name and
+     * fingerprint are unchanged keeps its state; a new or changed one starts with no state; the
+     * state of a program no longer in force is dropped for all keys (its timers fire into nothing).
+     *
+     * <p>Of the expected keys of this subtask, a program that keeps its state is told of those
+     * added ({@link PatternProgram#onExpected}) and of those removed ({@link
+     * PatternProgram#onNoLongerExpected}); a new one of all. Keys are announced from the current
+     * watermark, or from the first one when there is none yet.
+     *
+     * <p>Only the programs of this operator's keying are hosted; keyed by sensor, the readings of
+     * the others are forwarded. Expected keys are sensor keys: an engine keyed by device ignores
+     * them.
+     */
+    protected final void install(List<PatternProgram> next, List<String> givenExpected)
+            throws Exception {
         requireUniqueNames(next);
+        List<String> nextExpected = keying == PatternKeying.SENSOR ? givenExpected : List.of();
         List<PatternProgram> own = new ArrayList<>();
         List<PatternProgram> others = new ArrayList<>();
         for (PatternProgram program : next) {
             (program.keying() == keying ? own : others).add(program);
         }
         Map<String, Hosted> kept = new HashMap<>();
+        List<Hosted> fresh = new ArrayList<>();
         Hosted[] installed = new Hosted[own.size()];
         for (int i = 0; i < installed.length; i++) {
             PatternProgram program = own.get(i);
@@ -231,6 +276,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
             if (existing == null) {
                 existing = new Hosted(program, scope);
                 program.open(existing);
+                fresh.add(existing);
             }
             installed[i] = existing;
             kept.put(scope, existing);
@@ -241,6 +287,26 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
                 old.dropState();
             }
         }
+        Set<String> before = new HashSet<>(expected);
+        Set<String> after = new HashSet<>(nextExpected);
+        unannounced.removeIf(e -> !after.contains(e.key) || !kept.containsKey(e.program.scope));
+        for (String key : local(expected)) {
+            if (!after.contains(key)) {
+                setCurrentKey(key);
+                for (Hosted program : installed) {
+                    if (!fresh.contains(program) && program.program.watches(probe(key, 0))) {
+                        program.program.onNoLongerExpected(program);
+                    }
+                }
+            }
+        }
+        for (String key : local(nextExpected)) {
+            for (Hosted program : installed) {
+                if (fresh.contains(program) || !before.contains(key)) {
+                    unannounced.add(new Expectation(key, program));
+                }
+            }
+        }
         hosted = installed;
         hostedByScope = kept;
         forwarded =
@@ -248,7 +314,59 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
                         ? others.toArray(new PatternProgram[0])
                         : new PatternProgram[0];
         programs = List.copyOf(next);
+        expected = List.copyOf(nextExpected);
+        announce(timers.currentWatermark());
     }
+
+    /** The keys of {@code keys} whose key group this subtask holds. */
+    private List<String> local(List<String> keys) {
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        int keyGroups = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        keyGroups,
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask());
+        return keys.stream()
+                .filter(
+                        key ->
+                                range.contains(
+                                        KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups)))
+                .toList();
+    }
+
+    /**
+     * Tells the programs of the expected keys not yet announced, once there is event time: the
+     * watermark, or the first reading when it comes first.
+     */
+    private void announce(long watermark) throws Exception {
+        if (unannounced.isEmpty() || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
+            return;
+        }
+        for (Expectation expectation : unannounced) {
+            setCurrentKey(expectation.key);
+            SensorReading probe = probe(expectation.key, watermark);
+            if (expectation.program.program.watches(probe)) {
+                expectation.program.program.onExpected(probe, expectation.program);
+            }
+        }
+        unannounced.clear();
+    }
+
+    /** A reading of value 0 that stands for {@code key} at {@code timestamp}. */
+    private static SensorReading probe(String key, long timestamp) {
+        String[] levels = key.split("/", 3);
+        return new SensorReading(levels[0], levels[1], levels[2], timestamp, 0, null);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        announce(mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    /** An expected key a program is still to be told of. */
+    private record Expectation(String key, Hosted program) {}
 
     /** {@code <name>@<fingerprint hash>/}: unique per name and parameters, stable across runs. */
     static String scope(PatternProgram program) {
@@ -293,6 +411,13 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         if (timestamp <= watermark) {
             late(reading, watermark);
             return;
+        }
+        latestEventTime = Math.max(latestEventTime, timestamp);
+        if (!unannounced.isEmpty()) {
+            // Event time starts with the first reading when it comes before any watermark.
+            Object key = getCurrentKey();
+            announce(timestamp);
+            setCurrentKey(key);
         }
         if (windowMillis > 0) {
             long end = timestamp - Math.floorMod(timestamp, windowMillis) + windowMillis;
@@ -463,6 +588,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         @Override
         public long currentProcessingTime() {
             return timers.currentProcessingTime();
+        }
+
+        @Override
+        public long latestEventTime() {
+            return latestEventTime;
         }
 
         @Override

@@ -44,6 +44,18 @@ public interface PatternProgram extends Serializable {
     /** A reading of the current key as it arrives, ahead of the watermark. */
     default void onArrival(SensorReading reading, ProgramContext context) throws Exception {}
 
+    /**
+     * The current key is expected to send readings (it is listed under {@code expected} in the
+     * pattern files) from event time {@code since.timestamp()} on; {@code since} stands for the key
+     * (site, device, metric) and carries no value. Called when the key or the program comes into
+     * force, at the watermark then or, without one, at the first watermark or reading after it, and
+     * again after a restore: a program that already knows the key ignores it.
+     */
+    default void onExpected(SensorReading since, ProgramContext context) throws Exception {}
+
+    /** The current key is no longer expected (removed from {@code expected}). */
+    default void onNoLongerExpected(ProgramContext context) throws Exception {}
+
     /** A reading of the current key in event-time order, once the watermark has passed it. */
     void onReading(SensorReading reading, ProgramContext context) throws Exception;
 

@@ -17,6 +17,12 @@ public interface ProgramContext {
 
     long currentProcessingTime();
 
+    /**
+     * The latest event time of any on-time reading of any key this operator subtask has received
+     * since it (re)started; {@code Long.MIN_VALUE} before the first.
+     */
+    long latestEventTime();
+
     /** True while readings of the current key wait for the watermark. */
     boolean hasPendingReadings() throws Exception;
 

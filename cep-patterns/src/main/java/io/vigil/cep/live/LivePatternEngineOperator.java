@@ -2,6 +2,7 @@ package io.vigil.cep.live;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
 import io.vigil.cep.AlertPatterns;
+import io.vigil.cep.config.ExpectedKey;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
@@ -9,7 +10,6 @@ import io.vigil.cep.engine.PatternKeying;
 import io.vigil.cep.engine.PatternProgram;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.ListState;
@@ -65,6 +65,8 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     private transient ListState<ActiveSet> activeState;
     private transient ActiveSet active;
     private transient String lastRejected;
+    // The names of the patterns in force, for reports (programs have more, for overrides).
+    private transient String names;
 
     /**
      * @param initial the pattern set the job was started with
@@ -96,7 +98,13 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             long windowMillis,
             String windowLabel,
             ReadingAggregateFunction aggregate) {
-        super(keying, compile(initial, patternOptions), windowMillis, windowLabel, aggregate);
+        super(
+                keying,
+                compile(initial, patternOptions),
+                expectedKeys(initial),
+                windowMillis,
+                windowLabel,
+                aggregate);
         this.patternOptions = patternOptions;
         this.initial = initial;
         this.initialHash = initialHash;
@@ -113,11 +121,7 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     }
 
     private static List<PatternProgram> compile(PatternConfig config, Configuration options) {
-        List<PatternProgram> programs = new ArrayList<>();
-        for (PatternSpec spec : config.patterns()) {
-            programs.add(AlertPatterns.of(spec, options).program());
-        }
-        return programs;
+        return AlertPatterns.programs(config, options);
     }
 
     @Override
@@ -136,9 +140,12 @@ public class LivePatternEngineOperator extends PatternEngineOperator
         }
         if (restored != null) {
             active = restored;
-            startWith(compile(restored.config(), patternOptions));
+            PatternConfig config = restored.config();
+            startWith(compile(config, patternOptions), expectedKeys(config));
+            names = names(config);
         } else {
             active = ActiveSet.of(0, initialHash, initial);
+            names = names(initial);
         }
     }
 
@@ -189,8 +196,9 @@ public class LivePatternEngineOperator extends PatternEngineOperator
             }
             return;
         }
-        install(next);
+        install(next, expectedKeys(config));
         active = ActiveSet.of(active.version + 1, update.hash, config);
+        names = names(config);
         lastRejected = null;
         report(true, update, null);
     }
@@ -200,8 +208,6 @@ public class LivePatternEngineOperator extends PatternEngineOperator
                 || getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0) {
             return;
         }
-        String names =
-                programs().stream().map(PatternProgram::name).collect(Collectors.joining(","));
         if (accepted) {
             LOG.info(
                     "Pattern set version {} from {} (hash {}) is in force: {}",
@@ -227,6 +233,14 @@ public class LivePatternEngineOperator extends PatternEngineOperator
                                 error,
                                 names,
                                 getProcessingTimeService().getCurrentProcessingTime())));
+    }
+
+    private static List<String> expectedKeys(PatternConfig config) {
+        return config.expected().stream().map(ExpectedKey::key).toList();
+    }
+
+    private static String names(PatternConfig config) {
+        return config.patterns().stream().map(PatternSpec::name).collect(Collectors.joining(","));
     }
 
     @Override

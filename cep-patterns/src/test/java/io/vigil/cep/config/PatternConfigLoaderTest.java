@@ -58,6 +58,39 @@ class PatternConfigLoaderTest {
     }
 
     @Test
+    void loadsEveryExampleBesideTheDefaults() {
+        PatternConfig config = PatternConfigLoader.load(DEFAULT_FILE, Path.of("patterns/examples"));
+
+        assertThat(config.patterns())
+                .extracting(PatternSpec::name)
+                .containsExactly(
+                        "sound-burst",
+                        "thermal-drift",
+                        "sensor-silence",
+                        "sound-burst-over-baseline",
+                        "fuel-low",
+                        "pressure-drop",
+                        "sound-burst-held",
+                        "hot-then-loud",
+                        "loud-machinery",
+                        "pressure-leak",
+                        "stuck-sensor",
+                        "vibration-rising-fast");
+        assertThat(config.overridesOf("loud-machinery"))
+                .extracting(o -> o.selector().toString(), PatternOverride::fields)
+                .containsExactly(
+                        tuple("site plant-b, device mic-0?", List.of("threshold")),
+                        tuple("device bench-*", List.of("threshold", "min-events", "severity")));
+        assertThat(config.expected())
+                .extracting(ExpectedKey::key)
+                .containsExactly(
+                        "plant-a/mic-01/sound",
+                        "plant-a/mic-02/sound",
+                        "plant-a/press-1/temperature",
+                        "plant-b/mic-01/sound");
+    }
+
+    @Test
     void loadsTheSequenceExampleWithItsSteps() {
         SequenceSpec sequence =
                 (SequenceSpec)
@@ -419,8 +452,8 @@ class PatternConfigLoaderTest {
                 .containsExactly(
                         tuple(
                                 "other",
-                                "unknown field; the fields of a pattern file are: patterns (line"
-                                        + " 1)"),
+                                "unknown field; the fields of a pattern file are: patterns,"
+                                        + " expected (line 1)"),
                         tuple("patterns", "missing; a pattern file needs it (line 1)"));
     }
 
@@ -576,8 +609,8 @@ class PatternConfigLoaderTest {
                         "unknown field (did you mean 'min-events'?); the fields of a 'burst'"
                                 + " pattern are: name, type, metrics, severity, threshold, above,"
                                 + " below, above-baseline, below-baseline, min-events, within,"
-                                + " clear-level, clear-for,"
-                                + " cooldown, repeat-after, escalate-after, escalate-to (line 6)");
+                                + " clear-level, clear-for, cooldown, repeat-after, escalate-after,"
+                                + " escalate-to, overrides (line 6)");
     }
 
     @Test
@@ -606,7 +639,7 @@ class PatternConfigLoaderTest {
                                     + " clear-level, direction, tolerance, min-rise, min-fall,"
                                     + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
                                     + " clear-for, cooldown, repeat-after, escalate-after,"
-                                    + " escalate-to (line 2)"),
+                                    + " escalate-to, overrides (line 2)"),
                         tuple(
                                 "#1",
                                 "typ",
@@ -616,7 +649,7 @@ class PatternConfigLoaderTest {
                                     + " clear-level, direction, tolerance, min-rise, min-fall,"
                                     + " after, max-rate, per, over, epsilon, for, max-gap, steps,"
                                     + " clear-for, cooldown, repeat-after, escalate-after,"
-                                    + " escalate-to (line 3)"));
+                                    + " escalate-to, overrides (line 3)"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.aggregation.ReadingAggregateFunction;
+import io.vigil.cep.TestPatterns;
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternSpec;
@@ -15,6 +16,7 @@ import io.vigil.cep.engine.PatternEngineOperator;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pattern sets changed while readings flow: what each change keeps, starts afresh and drops, that a
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class LivePatternEngineOperatorTest {
 
     private static final long S = 1000;
+
+    @TempDir Path dir;
 
     private static final BurstSpec LOUD = burst("loud", 85.0);
     private static final BurstSpec VERY_LOUD = burst("very-loud", 95.0);
@@ -132,6 +137,82 @@ class LivePatternEngineOperatorTest {
     }
 
     @Test
+    void changingTheValuesOfAnOverrideRestartsOnlyTheKeysOfThatOverride() throws Exception {
+        String v0 =
+                """
+                patterns:
+                  - name: loud
+                    type: burst
+                    metrics: [sound]
+                    threshold: 85
+                    min-events: 2
+                    within: 10s
+                    overrides:
+                      - device: mic-2
+                        threshold: 90
+                """;
+        try (var harness = harness(TestPatterns.load(dir, v0), null)) {
+            add(harness, mic("mic-1", 1, 96), mic("mic-2", 1, 96));
+            watermark(harness, 1 * S);
+            updateTo(harness, "v1", TestPatterns.load(dir, v0.replace("90", "92")));
+            add(harness, mic("mic-1", 2, 96), mic("mic-1", 3, 70));
+            add(harness, mic("mic-2", 2, 96), mic("mic-2", 3, 70));
+            add(harness, mic("mic-2", 4, 91), mic("mic-2", 5, 91), mic("mic-2", 6, 70));
+            watermark(harness, 10 * S);
+
+            assertThat(alerts(harness))
+                    .as(
+                            "mic-1 keeps the burst it had half seen; mic-2's override changed,"
+                                    + " so it starts afresh at 2 s, and 91 dB is not above 92")
+                    .extracting(Alert::pattern, Alert::device, Alert::startedAt)
+                    .containsExactly(tuple("loud", "mic-1", 1 * S));
+        }
+    }
+
+    @Test
+    void expectedKeysChangeWhileTheJobRunsAndSurviveARestore() throws Exception {
+        String v0 =
+                """
+                patterns:
+                  - name: quiet
+                    type: silence
+                    metrics: [sound]
+                    after: 30s
+                expected:
+                  - plant-a/mic-8/sound
+                  - plant-a/mic-9/sound
+                """;
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(TestPatterns.load(dir, v0), null)) {
+            watermark(harness, 1 * S);
+            updateTo(
+                    harness,
+                    "v1",
+                    TestPatterns.load(dir, v0.replace("  - plant-a/mic-9/sound\n", "")));
+            watermark(harness, 40 * S);
+            assertThat(alerts(harness))
+                    .as("mic-9 was removed before its time was up")
+                    .extracting(Alert::device, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple("mic-8", 1 * S, 31 * S));
+
+            updateTo(harness, "v2", TestPatterns.load(dir, v0.replace("mic-9", "mic-7")));
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (var restored = harness(TestPatterns.load(dir, v0), snapshot)) {
+            watermark(restored, 100 * S);
+
+            assertThat(alerts(restored))
+                    .as("mic-7 is expected from the watermark when it was added; mic-8 has alerted")
+                    .extracting(Alert::device, Alert::startedAt, Alert::endedAt)
+                    .containsExactly(tuple("mic-7", 40 * S, 70 * S));
+        }
+    }
+
+    private static SensorReading mic(String device, long second, double value) {
+        return new SensorReading("plant-a", device, "sound", second * S, value, "dB");
+    }
+
+    @Test
     void aSequenceAddedAtRunTimeMatchesAcrossTheMetricsOfADevice() throws Exception {
         try (var sensors = harness();
                 var devices =
@@ -193,12 +274,18 @@ class LivePatternEngineOperatorTest {
     private static KeyedTwoInputStreamOperatorTestHarness<
                     String, SensorReading, PatternSetUpdate, WindowAggregate>
             harness(OperatorSubtaskState restore) throws Exception {
+        return harness(new PatternConfig(List.of(LOUD, VERY_LOUD)), restore);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, SensorReading, PatternSetUpdate, WindowAggregate>
+            harness(PatternConfig initial, OperatorSubtaskState restore) throws Exception {
         var harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         // Serialized as on its way to a TaskManager: transient fields are gone.
                         InstantiationUtil.clone(
                                 new LivePatternEngineOperator(
-                                        new PatternConfig(List.of(LOUD, VERY_LOUD)),
+                                        initial,
                                         "v0",
                                         new Configuration(),
                                         0,
@@ -212,6 +299,17 @@ class LivePatternEngineOperatorTest {
         }
         harness.open();
         return harness;
+    }
+
+    private static void add(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness,
+            SensorReading... readings)
+            throws Exception {
+        for (SensorReading reading : readings) {
+            harness.processElement1(reading, reading.timestamp());
+        }
     }
 
     /** Readings of one microphone: value, second, value, second, ... */
@@ -239,6 +337,20 @@ class LivePatternEngineOperatorTest {
         harness.processWatermark1(new Watermark(timestamp));
     }
 
+    /** An update with the given hash that puts {@code config} in force. */
+    private static void updateTo(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, SensorReading, PatternSetUpdate, WindowAggregate>
+                    harness,
+            String hash,
+            PatternConfig config)
+            throws Exception {
+        harness.processElement2(
+                new PatternSetUpdate(
+                        hash, "test.yaml", null, InstantiationUtil.serializeObject(config)),
+                0);
+    }
+
     /** An update with the given hash: the patterns, or a validation error when none are given. */
     private static void update(
             KeyedTwoInputStreamOperatorTestHarness<
@@ -247,16 +359,12 @@ class LivePatternEngineOperatorTest {
             String hash,
             PatternSpec... specs)
             throws Exception {
-        PatternSetUpdate update =
-                specs == null
-                        ? new PatternSetUpdate(hash, "test.yaml", "test.yaml: bad field", null)
-                        : new PatternSetUpdate(
-                                hash,
-                                "test.yaml",
-                                null,
-                                InstantiationUtil.serializeObject(
-                                        new PatternConfig(List.of(specs))));
-        harness.processElement2(update, 0);
+        if (specs == null) {
+            harness.processElement2(
+                    new PatternSetUpdate(hash, "test.yaml", "test.yaml: bad field", null), 0);
+        } else {
+            updateTo(harness, hash, new PatternConfig(List.of(specs)));
+        }
     }
 
     private static List<Alert> alerts(

@@ -174,9 +174,20 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** A cluster id as Kafka makes them: a random UUID, 22 characters of URL-safe base64. */
+    /**
+     * A cluster id as Kafka makes them: a random UUID, 22 characters of URL-safe base64, drawn
+     * again when it starts with '-' (the storage tool would take it for an option and fail, about
+     * one start in 64).
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
+        String id;
+        do {
+            id = encode(UUID.randomUUID());
+        } while (id.startsWith("-"));
+        return id;
+    }
+
+    private static String encode(UUID uuid) {
         byte[] bytes = new byte[16];
         long msb = uuid.getMostSignificantBits();
         long lsb = uuid.getLeastSignificantBits();

@@ -159,7 +159,7 @@ class FaultCampaignITCase {
                     CampaignOutcome.compare(
                             simulation,
                             aggregates(simulation),
-                            INFLUXDB.query(DATABASE, "SELECT * FROM alerts"),
+                            INFLUXDB.query(DATABASE, "SELECT * FROM alerts WHERE state = 'firing'"),
                             INFLUXDB.query(DATABASE, DEAD_LETTERS));
             writeResults(started, simulation, plan, published, done, complete, outcome);
             keepLogs();
@@ -475,7 +475,7 @@ class FaultCampaignITCase {
         int windows = GroundTruth.expectedAggregates(simulation).size();
         long alerts =
                 simulation.episodes().size() - simulation.episodes(Episode.Kind.MALFORMED).size();
-        String alertCount = "SELECT count(peak) FROM alerts";
+        String alertCount = "SELECT count(peak) FROM alerts WHERE state = 'firing'";
         try {
             await(
                     () ->

@@ -162,8 +162,11 @@ public final class EsperComparison {
             out.aggregates().sinkTo(aggregates);
             env.execute("vigil check " + fleet.inputName());
             EsperBaseline.Result result = esper.run(AnalyticsThroughput.inputOf(fleet));
+            // Esper raises each detection once; Vigil's alerts also resolve: compare the raised
+            // ones.
+            List<Alert> raised = alerts.results().stream().filter(Alert::isFiring).toList();
             return ResultComparison.of(
-                    alerts.results(), result.alerts(), aggregates.results(), result.aggregates());
+                    raised, result.alerts(), aggregates.results(), result.aggregates());
         } finally {
             AnalyticsThroughput.removeInput(fleet.inputName());
         }

@@ -8,8 +8,6 @@ import io.vigil.model.AlertState;
 import io.vigil.model.SensorReading;
 import java.io.Serializable;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * The life of one pattern's alerts for the current key, the same for every pattern type: the
@@ -71,14 +69,7 @@ final class AlertLifecycle implements Serializable {
     }
 
     void open(ProgramContext context) {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "alert-lifecycle",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(LifecycleState.class))));
+        state = context.valueState("alert-lifecycle", LifecycleState.class);
     }
 
     /** True while an alert of the current key fires. */

@@ -8,7 +8,6 @@ import io.vigil.model.SensorReading;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -72,14 +71,7 @@ final class BurstProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) throws Exception {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "burst",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(BurstState.class))));
+        state = context.valueState("burst", BurstState.class);
         matcher.open(context);
         lifecycle.open(context);
         alerts =

@@ -6,7 +6,6 @@ import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
 import java.util.Arrays;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -62,14 +61,7 @@ final class DriftProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) throws Exception {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "drift",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(DriftState.class))));
+        state = context.valueState("drift", DriftState.class);
         matcher.open(context);
         lifecycle.open(context);
         alerts = (match, timestamp) -> lifecycle.detected(pattern.alert(match), timestamp, context);

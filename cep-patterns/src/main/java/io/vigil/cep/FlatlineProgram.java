@@ -6,8 +6,6 @@ import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * {@link FlatlinePattern} in the engine: follows each key's current stretch (its band, first time
@@ -52,14 +50,7 @@ final class FlatlineProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "flatline",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(FlatlineState.class))));
+        state = context.valueState("flatline", FlatlineState.class);
         lifecycle.open(context);
     }
 

@@ -9,8 +9,6 @@ import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.util.Arrays;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * {@link RatePattern} in the engine: keeps each key's readings of the last {@code over} (times and
@@ -59,14 +57,7 @@ final class RateProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "rate",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(RateState.class))));
+        state = context.valueState("rate", RateState.class);
         lifecycle.open(context);
     }
 

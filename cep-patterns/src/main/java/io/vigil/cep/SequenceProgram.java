@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -85,14 +84,7 @@ final class SequenceProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) throws Exception {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "sequence",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(SequenceState.class))));
+        state = context.valueState("sequence", SequenceState.class);
         matcher.open(context);
         lifecycle.open(context);
         completed = new ArrayList<>();

@@ -7,8 +7,6 @@ import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.time.Instant;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * {@link SilencePattern} in the engine: raises the alert for a key when event time passes its
@@ -56,14 +54,7 @@ final class SilenceProgram implements PatternProgram {
 
     @Override
     public void open(ProgramContext context) {
-        state =
-                context.state()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "silence",
-                                        context.runtimeContext()
-                                                .createSerializer(
-                                                        TypeInformation.of(SilenceState.class))));
+        state = context.valueState("silence", SilenceState.class);
         lifecycle.open(context);
     }
 

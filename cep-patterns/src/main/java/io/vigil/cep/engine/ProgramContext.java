@@ -3,6 +3,9 @@ package io.vigil.cep.engine;
 import io.vigil.model.Alert;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** What {@link PatternEngineOperator} offers one hosted {@link PatternProgram}. */
 public interface ProgramContext {
@@ -12,6 +15,16 @@ public interface ProgramContext {
 
     /** The operator's runtime context, e.g. to open CEP conditions. */
     RuntimeContext runtimeContext();
+
+    /**
+     * The program's keyed value state {@code name} of {@code type}, with the serializer Flink
+     * derives for it (a POJO type is serialized without Kryo).
+     */
+    default <T> ValueState<T> valueState(String name, Class<T> type) {
+        return state().getState(
+                        new ValueStateDescriptor<>(
+                                name, runtimeContext().createSerializer(TypeInformation.of(type))));
+    }
 
     long currentWatermark();
 

@@ -112,10 +112,20 @@ public final class SensorAnalyticsJob {
                 .uid("influxdb-aggregates")
                 .name("InfluxDB sensor_aggregates");
         out.alerts().sinkTo(connectors.alertSink()).uid("influxdb-alerts").name("InfluxDB alerts");
-        out.deadLetters()
-                .map(new DeadLetterStamper())
-                .uid("stamp-dead-letters")
-                .name("Stamp dead letters")
+        DataStream<StampedDeadLetter> stamped =
+                out.deadLetters()
+                        .map(new DeadLetterStamper())
+                        .uid("stamp-dead-letters")
+                        .name("Stamp dead letters");
+        // A replayed message arrives at another time, so its dead letters would be new points:
+        // they are written only once a checkpoint covering them has completed.
+        stamped.transform(
+                        "Hold dead letters until a checkpoint",
+                        stamped.getType(),
+                        new WriteAheadOperator<>(
+                                stamped.getType()
+                                        .createSerializer(env.getConfig().getSerializerConfig())))
+                .uid("write-ahead-dead-letters")
                 .sinkTo(connectors.deadLetterSink())
                 .uid("influxdb-dead-letters")
                 .name("InfluxDB dead_letters");

@@ -62,6 +62,7 @@ class SensorAnalyticsJobITCase {
     private static MiniCluster cluster;
     private static FleetSimulation simulation;
     private static Run cleanRun;
+    private static int taskManagersLost;
 
     /** What one run left in InfluxDB ({@code alerts}: firing and resolved events). */
     record Run(
@@ -169,8 +170,7 @@ class SensorAnalyticsJobITCase {
                     () -> INFLUXDB.count(database, count) >= malformed,
                     Duration.ofSeconds(60),
                     () -> "dead letters not written");
-            cluster.terminateTaskManager(0).get();
-            cluster.startTaskManager();
+            loseATaskManager();
             Await.until(
                     () -> restarted(job),
                     Duration.ofSeconds(60),
@@ -188,6 +188,15 @@ class SensorAnalyticsJobITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * Terminates the oldest TaskManager still running and starts another. The mini cluster keeps
+     * terminated TaskManagers in its list, so the next live one has the next index.
+     */
+    private static void loseATaskManager() throws Exception {
+        cluster.terminateTaskManager(taskManagersLost++).get();
+        cluster.startTaskManager();
     }
 
     private static long completedCheckpoints(JobClient job) throws Exception {
@@ -226,8 +235,7 @@ class SensorAnalyticsJobITCase {
             if (killTaskManager) {
                 // Let a few checkpoints complete, then take away a TaskManager with its tasks.
                 Thread.sleep(3_000);
-                cluster.terminateTaskManager(0).get();
-                cluster.startTaskManager();
+                loseATaskManager();
                 Await.until(
                         () -> restarted(job),
                         Duration.ofSeconds(60),

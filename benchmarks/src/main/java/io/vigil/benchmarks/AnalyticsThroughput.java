@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -272,27 +271,19 @@ public final class AnalyticsThroughput {
                 System.getProperty("os.arch"));
     }
 
-    /**
-     * Sequence number to message: source subtask {@code j} reads the {@code j}-th equal share of
-     * the numbers, and is given every {@code parallelism}-th message from the {@code j}-th on, so
-     * that all subtasks move through event time together, as readers of one broker would.
-     */
-    static final class MessageAt implements MapFunction<Long, RawMessage> {
+    /** The messages of a prepared input, dealt to the source subtasks by sequence number. */
+    static final class MessageAt extends DealtMessages {
         private static final long serialVersionUID = 1L;
 
         private final String inputName;
-        private final long share;
-        private final int parallelism;
 
         MessageAt(String inputName, int messages, int parallelism) {
+            super(messages, parallelism);
             this.inputName = inputName;
-            this.share = messages / parallelism;
-            this.parallelism = parallelism;
         }
 
         @Override
-        public RawMessage map(Long sequence) {
-            long index = (sequence % share) * parallelism + sequence / share;
+        RawMessage message(long index) {
             return INPUTS.get(inputName)[(int) index];
         }
     }
@@ -355,24 +346,9 @@ public final class AnalyticsThroughput {
 
     /** Command-line settings: {@code --sensors 2000,10000 --duration 6m --runs 3 ...}. */
     @Command(name = "AnalyticsThroughput")
-    static final class Settings {
+    static final class Settings extends RunSettings {
         @Option(names = "--sensors", split = ",", paramLabel = "N", description = "fleet sizes")
         List<Integer> sensors = List.of(2000, 10000);
-
-        @Option(
-                names = "--duration",
-                converter = ShortDuration.class,
-                description = "event time of each fleet, e.g. 6m or 1h30m")
-        Duration duration = Duration.ofMinutes(6);
-
-        @Option(names = "--runs", description = "measured runs of each pipeline")
-        int runs = 3;
-
-        @Option(names = "--warmups", description = "warm-up runs of each pipeline")
-        int warmups = 1;
-
-        @Option(names = "--parallelism", description = "parallelism of the jobs")
-        int parallelism = 2;
 
         @Option(names = "--patterns", description = "the pattern file of the full pipeline")
         Path patterns = Path.of("cep-patterns/patterns/default.yaml");

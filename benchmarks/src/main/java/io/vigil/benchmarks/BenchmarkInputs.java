@@ -23,22 +23,14 @@ public final class BenchmarkInputs {
 
     /** The parser mix: 3 sites of 10 devices over 10 minutes, every payload form, 1 % malformed. */
     static final SimulationSpec PARSER_MIX =
-            SimulationSpec.builder()
-                    .setSites(3)
-                    .setDevicesPerSite(10)
-                    .setDuration(Duration.ofMinutes(10))
-                    .setSeed(42)
+            fleet(3, 10, Duration.ofMinutes(10))
                     .setMixedPayloads(true)
                     .setMalformedShare(0.01)
                     .build();
 
     /** The aggregates fleet: 2 sites of 20 devices over 30 minutes, in 1-minute windows. */
     static final SimulationSpec AGGREGATES_FLEET =
-            SimulationSpec.builder()
-                    .setSites(2)
-                    .setDevicesPerSite(20)
-                    .setDuration(Duration.ofMinutes(30))
-                    .setSeed(42)
+            fleet(2, 20, Duration.ofMinutes(30))
                     .setMixedPayloads(false)
                     .setMalformedShare(0)
                     .build();
@@ -46,6 +38,15 @@ public final class BenchmarkInputs {
     static final Duration WINDOW = Duration.ofMinutes(1);
 
     private BenchmarkInputs() {}
+
+    /** The simulation of a fleet of that size over {@code duration}, with the benchmarks' seed. */
+    private static SimulationSpec.Builder fleet(int sites, int devicesPerSite, Duration duration) {
+        return SimulationSpec.builder()
+                .setSites(sites)
+                .setDevicesPerSite(devicesPerSite)
+                .setDuration(duration)
+                .setSeed(42);
+    }
 
     /** Every message of the simulation as the broker would deliver it, arriving at its time. */
     public static RawMessage[] rawMessages(FleetSimulation simulation) {

@@ -4,6 +4,7 @@ import io.vigil.cep.config.PatternConfig;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
 import io.vigil.pipeline.SensorAnalytics;
+import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  */
 final class CoreRun {
 
-    /** Messages read so far, per run: the source's progress, seen from the driver. */
-    private static final Map<String, LongAdder> PROGRESS = new ConcurrentHashMap<>();
+    /**
+     * What the driver watches of each run, by {@link Tally} key: the messages read so far ({@code
+     * <run>/read}, the source's progress) and the valid readings counted in window aggregates so
+     * far ({@code <run>/aggregated}).
+     */
+    private static final Map<String, LongAdder> TALLIES = new ConcurrentHashMap<>();
 
     /** The settings taken from the shipped cluster configuration; nothing else of it applies. */
     private static final List<String> SHIPPED_KEYS =
@@ -63,9 +68,6 @@ final class CoreRun {
                     "taskmanager.memory.managed.fraction");
 
     private CoreRun() {}
-
-    /** Valid readings counted in window aggregates so far, per run. */
-    private static final Map<String, LongAdder> AGGREGATED = new ConcurrentHashMap<>();
 
     /**
      * What one run gave. {@code processingMillis}: from the first message read to the moment the
@@ -136,6 +138,30 @@ final class CoreRun {
     }
 
     /**
+     * One run of the core over the messages of a prepared {@code fleet}, dealt to the source
+     * subtasks as {@link AnalyticsThroughput.MessageAt} does, on a fresh mini cluster of {@code
+     * parallelism} slots.
+     */
+    static Outcome run(
+            String name,
+            Configuration config,
+            int parallelism,
+            PatternConfig patterns,
+            AnalyticsThroughput.Fleet fleet,
+            double fullCheckpointAt)
+            throws Exception {
+        return run(
+                name,
+                config,
+                parallelism,
+                patterns,
+                fleet.messages(),
+                new AnalyticsThroughput.MessageAt(fleet.inputName(), fleet.messages(), parallelism),
+                fleet.readings(),
+                fullCheckpointAt);
+    }
+
+    /**
      * One run of the core over {@code messages} inputs made by {@code input}, on a fresh mini
      * cluster of {@code parallelism} slots.
      */
@@ -149,10 +175,12 @@ final class CoreRun {
             long validReadings,
             double fullCheckpointAt)
             throws Exception {
+        String read = name + "/read";
+        String counted = name + "/aggregated";
         LongAdder progress = new LongAdder();
-        PROGRESS.put(name, progress);
+        TALLIES.put(read, progress);
         LongAdder aggregated = new LongAdder();
-        AGGREGATED.put(name, aggregated);
+        TALLIES.put(counted, aggregated);
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
@@ -171,12 +199,12 @@ final class CoreRun {
                     env.fromSequence(0, messages - 1)
                             .map(input)
                             .returns(TypeInformation.of(RawMessage.class))
-                            .map(new Progress(name))
+                            .map(new Tally<RawMessage>(read, message -> 1))
                             .returns(TypeInformation.of(RawMessage.class))
                             .name("Input");
             SensorAnalytics.Outputs out = new SensorAnalytics(config, patterns).apply(source);
             out.aggregates()
-                    .map(new Aggregated(name))
+                    .map(new Tally<WindowAggregate>(counted, WindowAggregate::count))
                     .returns(TypeInformation.of(WindowAggregate.class))
                     .process(new AnalyticsThroughput.Count<>("aggregates"))
                     .sinkTo(new DiscardingSink<>());
@@ -226,8 +254,8 @@ final class CoreRun {
                     summary(stats));
         } finally {
             cluster.close();
-            PROGRESS.remove(name);
-            AGGREGATED.remove(name);
+            TALLIES.remove(read);
+            TALLIES.remove(counted);
         }
     }
 
@@ -303,45 +331,35 @@ final class CoreRun {
         return config.get(StateBackendOptions.STATE_BACKEND);
     }
 
-    /** Adds each aggregate's reading count to the run's counter, for the driver. */
-    static final class Aggregated implements MapFunction<WindowAggregate, WindowAggregate> {
-        private static final long serialVersionUID = 1L;
-
-        private final String name;
-        private transient LongAdder counter;
-
-        Aggregated(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public WindowAggregate map(WindowAggregate aggregate) {
-            if (counter == null) {
-                counter = AGGREGATED.get(name);
-            }
-            counter.add(aggregate.count());
-            return aggregate;
-        }
+    /** How much one element adds to a {@link Tally}. */
+    @FunctionalInterface
+    interface Weight<T> extends Serializable {
+        long of(T element);
     }
 
-    /** Counts the messages passing by, for the driver (same JVM) to see the progress. */
-    static final class Progress implements MapFunction<RawMessage, RawMessage> {
+    /**
+     * Adds each element's weight to the run's counter under {@code key}, for the driver (same JVM)
+     * to see; the elements pass on unchanged.
+     */
+    static final class Tally<T> implements MapFunction<T, T> {
         private static final long serialVersionUID = 1L;
 
-        private final String name;
+        private final String key;
+        private final Weight<T> weight;
         private transient LongAdder counter;
 
-        Progress(String name) {
-            this.name = name;
+        Tally(String key, Weight<T> weight) {
+            this.key = key;
+            this.weight = weight;
         }
 
         @Override
-        public RawMessage map(RawMessage message) {
+        public T map(T element) {
             if (counter == null) {
-                counter = PROGRESS.get(name);
+                counter = TALLIES.get(key);
             }
-            counter.increment();
-            return message;
+            counter.add(weight.of(element));
+            return element;
         }
     }
 }

@@ -78,10 +78,7 @@ public final class EsperComparison {
                             CoreRun.inMemory(),
                             settings.parallelism,
                             patterns,
-                            fleet.messages(),
-                            new AnalyticsThroughput.MessageAt(
-                                    fleet.inputName(), fleet.messages(), settings.parallelism),
-                            fleet.readings(),
+                            fleet,
                             2.0);
             double vigilRate = fleet.readings() * 1000.0 / vigil.millis();
             System.out.printf(
@@ -192,26 +189,11 @@ public final class EsperComparison {
 
     /** Command-line settings. */
     @Command(name = "EsperComparison")
-    static final class Settings {
+    static final class Settings extends RunSettings {
         @Option(
                 names = "--sensors",
                 description = "fleet size of the measured runs (multiple of 100)")
         int sensors = 1000;
-
-        @Option(
-                names = "--duration",
-                converter = AnalyticsThroughput.ShortDuration.class,
-                description = "event time of the measured fleet")
-        Duration duration = Duration.ofMinutes(6);
-
-        @Option(names = "--runs", description = "measured runs of each engine")
-        int runs = 3;
-
-        @Option(names = "--warmups", description = "warm-up runs of each engine")
-        int warmups = 1;
-
-        @Option(names = "--parallelism", description = "Vigil's parallelism (= cores it is given)")
-        int parallelism = 2;
 
         @Option(names = "--check-sensors", description = "fleet size of the equivalence check")
         int checkSensors = 100;

@@ -90,32 +90,13 @@ public final class MqttEndToEnd {
                             "job running (./vigil run, log %s); vigil readers connected: %d%n",
                             vigil.log(), initialConnections);
                     List<Step> steps = new ArrayList<>();
-                    long[] totals = {0};
-                    Step main =
-                            step(
-                                    settings.rate,
-                                    settings.messages,
-                                    settings,
-                                    vigil,
-                                    bare,
-                                    publisher,
-                                    broker,
-                                    initialConnections,
-                                    totals);
+                    Rig rig = new Rig(settings, vigil, bare, publisher, broker, initialConnections);
+                    Step main = rig.step(settings.rate, settings.messages, 0);
                     print("measured", main);
+                    long published = main.published();
                     for (double rate : settings.ladder) {
-                        long count = (long) (rate * settings.stepSeconds);
-                        Step step =
-                                step(
-                                        rate,
-                                        count,
-                                        settings,
-                                        vigil,
-                                        bare,
-                                        publisher,
-                                        broker,
-                                        initialConnections,
-                                        totals);
+                        Step step = rig.step(rate, (long) (rate * settings.stepSeconds), published);
+                        published += step.published();
                         print("ladder", step);
                         steps.add(step);
                     }
@@ -168,65 +149,66 @@ public final class MqttEndToEnd {
         }
     }
 
-    private static Step step(
-            double rate,
-            long count,
+    /**
+     * What one measurement publishes to and reads from: the broker, Vigil and a bare subscriber.
+     */
+    private record Rig(
             Settings settings,
             VigilProcess vigil,
             BareSubscriber bare,
             PacedPublisher publisher,
             BenchBroker broker,
-            long initialConnections,
-            long[] totals)
-            throws Exception {
-        long vigilBefore = vigil.received();
-        long bareBefore = bare.received();
-        long backlog = totals[0] - vigilBefore;
-        long errorsBefore = vigil.count(PROTOCOL_ERRORS);
-        long reconnectsBefore =
-                Math.max(
-                        vigil.reconnects(),
-                        broker.count("New client connected .* as vigil-bench")
-                                - initialConnections);
-        long start = System.nanoTime();
-        SensorMessages messages = new SensorMessages(settings.devices, totals[0]);
-        publisher.publish(count, rate, null, messages);
-        long publishMillis = (System.nanoTime() - start) / 1_000_000;
-        totals[0] += count;
-        long deadline = System.nanoTime() + settings.drain.toNanos();
-        long vigilLast = System.nanoTime();
-        long vigilSeen = vigil.received();
-        while (System.nanoTime() < deadline
-                && (vigilSeen - vigilBefore < count || bare.received() - bareBefore < count)) {
-            Thread.sleep(100);
-            long now = vigil.received();
-            if (now != vigilSeen) {
-                vigilSeen = now;
-                vigilLast = System.nanoTime();
-            }
+            long initialConnections) {
+
+        /** Reconnects of Vigil so far: by its metric or by the broker's log, the higher. */
+        private long reconnects() throws Exception {
+            return Math.max(
+                    vigil.reconnects(),
+                    broker.count("New client connected .* as vigil-bench") - initialConnections);
         }
-        long vigilReceived = vigilSeen - vigilBefore;
-        long bareReceived = bare.received() - bareBefore;
-        double vigilIntake = vigilReceived * 1e9 / Math.max(1, vigilLast - start);
-        double bareIntake = bareReceived * 1e9 / Math.max(1, bare.lastNanos() - start);
-        long errors = vigil.count(PROTOCOL_ERRORS) - errorsBefore;
-        long reconnects =
-                Math.max(
-                                vigil.reconnects(),
-                                broker.count("New client connected .* as vigil-bench")
-                                        - initialConnections)
-                        - reconnectsBefore;
-        return new Step(
-                rate,
-                count,
-                publishMillis,
-                vigilReceived,
-                vigilIntake,
-                bareReceived,
-                bareIntake,
-                backlog,
-                errors,
-                reconnects);
+
+        /**
+         * Publishes {@code count} messages at {@code rate} and waits for both consumers to take
+         * them; the messages go on from the {@code published} ones of the steps before.
+         */
+        Step step(double rate, long count, long published) throws Exception {
+            long vigilBefore = vigil.received();
+            long bareBefore = bare.received();
+            long backlog = published - vigilBefore;
+            long errorsBefore = vigil.count(PROTOCOL_ERRORS);
+            long reconnectsBefore = reconnects();
+            long start = System.nanoTime();
+            SensorMessages messages = new SensorMessages(settings.devices, published);
+            publisher.publish(count, rate, null, messages);
+            long publishMillis = (System.nanoTime() - start) / 1_000_000;
+            long deadline = System.nanoTime() + settings.drain.toNanos();
+            long vigilLast = System.nanoTime();
+            long vigilSeen = vigil.received();
+            while (System.nanoTime() < deadline
+                    && (vigilSeen - vigilBefore < count || bare.received() - bareBefore < count)) {
+                Thread.sleep(100);
+                long now = vigil.received();
+                if (now != vigilSeen) {
+                    vigilSeen = now;
+                    vigilLast = System.nanoTime();
+                }
+            }
+            long vigilReceived = vigilSeen - vigilBefore;
+            long bareReceived = bare.received() - bareBefore;
+            double vigilIntake = vigilReceived * 1e9 / Math.max(1, vigilLast - start);
+            double bareIntake = bareReceived * 1e9 / Math.max(1, bare.lastNanos() - start);
+            return new Step(
+                    rate,
+                    count,
+                    publishMillis,
+                    vigilReceived,
+                    vigilIntake,
+                    bareReceived,
+                    bareIntake,
+                    backlog,
+                    vigil.count(PROTOCOL_ERRORS) - errorsBefore,
+                    reconnects() - reconnectsBefore);
+        }
     }
 
     private static void print(String label, Step s) {

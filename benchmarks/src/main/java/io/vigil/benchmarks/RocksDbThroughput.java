@@ -3,7 +3,6 @@ package io.vigil.benchmarks;
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigLoader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -54,10 +53,7 @@ public final class RocksDbThroughput {
                                 config,
                                 settings.parallelism,
                                 patterns,
-                                fleet.messages(),
-                                new AnalyticsThroughput.MessageAt(
-                                        fleet.inputName(), fleet.messages(), settings.parallelism),
-                                fleet.readings(),
+                                fleet,
                                 0.75);
                 double rate = fleet.readings() * 1000.0 / outcome.millis();
                 System.out.printf(
@@ -100,24 +96,9 @@ public final class RocksDbThroughput {
 
     /** Command-line settings. */
     @Command(name = "RocksDbThroughput")
-    static final class Settings {
+    static final class Settings extends RunSettings {
         @Option(names = "--sensors", description = "fleet size (multiple of 100)")
         int sensors = 2000;
-
-        @Option(
-                names = "--duration",
-                converter = AnalyticsThroughput.ShortDuration.class,
-                description = "event time of the fleet")
-        Duration duration = Duration.ofMinutes(6);
-
-        @Option(names = "--runs", description = "measured runs")
-        int runs = 3;
-
-        @Option(names = "--warmups", description = "warm-up runs")
-        int warmups = 1;
-
-        @Option(names = "--parallelism", description = "parallelism (= cores it is given)")
-        int parallelism = 2;
 
         @Option(names = "--conf", description = "the directory of the shipped config.yaml")
         Path conf = Path.of("flink-conf");

@@ -3,7 +3,6 @@ package io.vigil.benchmarks;
 import io.vigil.model.RawMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * A fleet of any number of sensor keys, made on the fly from the sequence number (nothing held in
@@ -11,10 +10,9 @@ import org.apache.flink.api.common.functions.MapFunction;
  * {@code period}, round after round, the keys spread evenly over the period so that the readings
  * come in event-time order. Even keys are {@code sound} (45 to 65 dB), odd keys {@code temperature}
  * (40 to 42 °C, noisy): no burst or drift fires; silence does not either while readings keep
- * coming. Sequence numbers are dealt to the source subtasks as {@link
- * AnalyticsThroughput.MessageAt} deals them, so all subtasks move through event time together.
+ * coming. Sequence numbers are dealt to the source subtasks as {@link DealtMessages} deals them.
  */
-final class SyntheticKeys implements MapFunction<Long, RawMessage> {
+final class SyntheticKeys extends DealtMessages {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,22 +21,14 @@ final class SyntheticKeys implements MapFunction<Long, RawMessage> {
 
     private final long keys;
     private final long periodMillis;
-    private final long share;
-    private final int parallelism;
 
     SyntheticKeys(long keys, long periodMillis, long messages, int parallelism) {
+        super(messages, parallelism);
         this.keys = keys;
         this.periodMillis = periodMillis;
-        this.share = messages / parallelism;
-        this.parallelism = parallelism;
     }
 
     @Override
-    public RawMessage map(Long sequence) {
-        long index = (sequence % share) * parallelism + sequence / share;
-        return message(index);
-    }
-
     RawMessage message(long index) {
         long key = index % keys;
         long round = index / keys;

@@ -206,36 +206,27 @@ final class AlertLifecycle implements Serializable {
             current.severity = settings.escalateTo();
             current.escalated = true;
             changed = true;
-            context.emit(
-                    current.event(
-                            spec,
-                            AlertState.FIRING,
-                            current.endedAt,
-                            String.format(
-                                    "escalated to %s after %s: %s",
-                                    current.severity,
-                                    AlertText.seconds(timestamp - current.startedAt),
-                                    current.message)),
-                    timestamp);
+            stillFiring(current, "escalated to " + current.severity, timestamp, context);
         }
         if (current.remindAt == timestamp) {
             current.remindAt = timestamp + settings.repeatAfter().toMillis();
             context.registerEventTimeTimer(current.remindAt);
             changed = true;
-            context.emit(
-                    current.event(
-                            spec,
-                            AlertState.FIRING,
-                            current.endedAt,
-                            String.format(
-                                    "still firing after %s: %s",
-                                    AlertText.seconds(timestamp - current.startedAt),
-                                    current.message)),
-                    timestamp);
+            stillFiring(current, "still firing", timestamp, context);
         }
         if (changed) {
             state.update(current);
         }
+    }
+
+    /** Emits a firing event of the current alert: "{@code <what> after <age>: <message>}". */
+    private void stillFiring(
+            LifecycleState current, String what, long timestamp, ProgramContext context) {
+        String message =
+                String.format(
+                        "%s after %s: %s",
+                        what, AlertText.seconds(timestamp - current.startedAt), current.message);
+        context.emit(current.event(spec, AlertState.FIRING, current.endedAt, message), timestamp);
     }
 
     /** One key's alert of this pattern. A POJO: Flink serializes it without Kryo. */

@@ -98,11 +98,7 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
                 "Burst pattern '%s': min-events must be at least 1, got %d",
                 name,
                 spec.minEvents());
-        PatternChecks.require(
-                spec.within() != null && spec.within().toMillis() > 0,
-                "Burst pattern '%s': within must be positive, got %s",
-                name,
-                spec.within());
+        PatternChecks.requirePositive("Burst", name, "within", spec.within());
         PatternChecks.require(
                 baselineWeight > 0 && baselineWeight <= 1,
                 "%s must be in (0, 1], got %s",

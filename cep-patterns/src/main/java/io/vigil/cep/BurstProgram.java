@@ -2,7 +2,6 @@ package io.vigil.cep;
 
 import io.vigil.cep.config.BurstSpec;
 import io.vigil.cep.engine.CepMatcher;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
 import java.util.List;
@@ -20,12 +19,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * baseline)}. Loud readings do not move it, so a burst cannot raise its own threshold. A key's
  * scoring state is one value, dropped when event time passes its last reading by the retention.
  */
-final class BurstProgram implements PatternProgram {
+final class BurstProgram extends SpecProgram<BurstSpec> {
 
     private static final long serialVersionUID = 1L;
 
     private final BurstPattern pattern;
-    private final BurstSpec spec;
     private final double baselineWeight;
     private final long withinMillis;
     private final long retentionMillis;
@@ -36,8 +34,8 @@ final class BurstProgram implements PatternProgram {
     private transient CepMatcher.Matches<ScoredReading> alerts;
 
     BurstProgram(BurstPattern pattern, double baselineWeight, long retentionMillis) {
+        super(pattern);
         this.pattern = pattern;
-        this.spec = pattern.spec;
         this.baselineWeight = baselineWeight;
         this.withinMillis = pattern.spec.within().toMillis();
         this.retentionMillis = retentionMillis;
@@ -51,22 +49,8 @@ final class BurstProgram implements PatternProgram {
     }
 
     @Override
-    public String name() {
-        return pattern.name();
-    }
-
-    @Override
     public String fingerprint() {
-        return pattern.spec
-                + ", baseline-weight="
-                + baselineWeight
-                + ", retention="
-                + retentionMillis;
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return pattern.spec.appliesTo(reading.metric());
+        return spec + ", baseline-weight=" + baselineWeight + ", retention=" + retentionMillis;
     }
 
     @Override

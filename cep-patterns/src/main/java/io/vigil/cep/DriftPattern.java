@@ -70,11 +70,7 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
                 "Drift pattern '%s': min-events must be at least 2, got %d",
                 name,
                 spec.minEvents());
-        PatternChecks.require(
-                spec.within() != null && spec.within().toMillis() > 0,
-                "Drift pattern '%s': within must be positive, got %s",
-                name,
-                spec.within());
+        PatternChecks.requirePositive("Drift", name, "within", spec.within());
         PatternChecks.require(
                 spec.tolerance() >= 0,
                 "Drift pattern '%s': tolerance must not be negative, got %s",

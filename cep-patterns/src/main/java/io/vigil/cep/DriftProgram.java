@@ -1,7 +1,7 @@
 package io.vigil.cep;
 
+import io.vigil.cep.config.DriftSpec;
 import io.vigil.cep.engine.CepMatcher;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * key's marking state is one value, dropped when event time passes its last reading by {@code
  * within}.
  */
-final class DriftProgram implements PatternProgram {
+final class DriftProgram extends SpecProgram<DriftSpec> {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,6 +34,7 @@ final class DriftProgram implements PatternProgram {
     private transient CepMatcher.Matches<RiseStep> alerts;
 
     DriftProgram(DriftPattern pattern) {
+        super(pattern);
         this.pattern = pattern;
         this.tolerance = pattern.spec.tolerance();
         this.minRise = pattern.spec.minRise();
@@ -42,21 +43,6 @@ final class DriftProgram implements PatternProgram {
                 new CepMatcher<>(
                         pattern.pattern(), false, TypeInformation.of(RiseStep.class), step -> true);
         this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1, pattern.spec.falling());
-    }
-
-    @Override
-    public String name() {
-        return pattern.name();
-    }
-
-    @Override
-    public String fingerprint() {
-        return pattern.spec.toString();
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return pattern.spec.appliesTo(reading.metric());
     }
 
     @Override

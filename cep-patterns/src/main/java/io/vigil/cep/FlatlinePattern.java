@@ -66,20 +66,14 @@ public final class FlatlinePattern extends SpecPattern<FlatlineSpec> {
                 "Flatline pattern '%s': min-events must be at least 2, got %s",
                 name,
                 spec.minEvents());
-        PatternChecks.require(
-                spec.minDuration() == null || spec.minDuration().toMillis() > 0,
-                "Flatline pattern '%s': for must be positive, got %s",
-                name,
-                spec.minDuration());
-        PatternChecks.require(
-                spec.maxGap() != null && spec.maxGap().toMillis() > 0,
-                "Flatline pattern '%s': max-gap must be positive, got %s",
-                name,
-                spec.maxGap());
+        if (spec.minDuration() != null) {
+            PatternChecks.requirePositive("Flatline", name, "for", spec.minDuration());
+        }
+        PatternChecks.requirePositive("Flatline", name, "max-gap", spec.maxGap());
     }
 
     @Override
     public PatternProgram program() {
-        return new FlatlineProgram(spec);
+        return new FlatlineProgram(this);
     }
 }

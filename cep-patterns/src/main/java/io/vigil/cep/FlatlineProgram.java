@@ -1,7 +1,6 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.FlatlineSpec;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -11,11 +10,10 @@ import org.apache.flink.api.common.state.ValueState;
  * {@link FlatlinePattern} in the engine: follows each key's current stretch (its band, first time
  * and count) over the readings in event-time order; each reading costs O(1).
  */
-final class FlatlineProgram implements PatternProgram {
+final class FlatlineProgram extends SpecProgram<FlatlineSpec> {
 
     private static final long serialVersionUID = 1L;
 
-    private final FlatlineSpec spec;
     private final int minEvents;
     private final long forMillis;
     private final long maxGapMillis;
@@ -23,29 +21,14 @@ final class FlatlineProgram implements PatternProgram {
 
     private transient ValueState<FlatlineState> state;
 
-    FlatlineProgram(FlatlineSpec spec) {
-        this.spec = spec;
+    FlatlineProgram(FlatlinePattern pattern) {
+        super(pattern);
         this.minEvents = spec.minEvents() == null ? 1 : spec.minEvents();
         this.forMillis = spec.minDuration() == null ? 0 : spec.minDuration().toMillis();
         this.maxGapMillis = spec.maxGap().toMillis();
         // A stretch qualifies at the latest after min-events - 1 gaps and `for` plus one gap.
         this.lifecycle =
                 new AlertLifecycle(spec, (Math.max(minEvents, 2) - 1) * maxGapMillis + forMillis);
-    }
-
-    @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public String fingerprint() {
-        return spec.toString();
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return spec.appliesTo(reading.metric());
     }
 
     @Override

@@ -56,16 +56,8 @@ public final class RatePattern extends SpecPattern<RateSpec> {
                 "Rate pattern '%s': max-rate must be a positive number, got %s",
                 name,
                 spec.maxRate());
-        PatternChecks.require(
-                spec.per() != null && spec.per().toMillis() > 0,
-                "Rate pattern '%s': per must be positive, got %s",
-                name,
-                spec.per());
-        PatternChecks.require(
-                spec.over() != null && spec.over().toMillis() > 0,
-                "Rate pattern '%s': over must be positive, got %s",
-                name,
-                spec.over());
+        PatternChecks.requirePositive("Rate", name, "per", spec.per());
+        PatternChecks.requirePositive("Rate", name, "over", spec.over());
         PatternChecks.require(
                 spec.direction() != null, "Rate pattern '%s': direction must be given", name);
         PatternChecks.require(
@@ -77,6 +69,6 @@ public final class RatePattern extends SpecPattern<RateSpec> {
 
     @Override
     public PatternProgram program() {
-        return new RateProgram(spec);
+        return new RateProgram(this);
     }
 }

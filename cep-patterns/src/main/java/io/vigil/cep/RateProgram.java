@@ -3,7 +3,6 @@ package io.vigil.cep;
 import io.vigil.cep.config.Durations;
 import io.vigil.cep.config.RateSpec;
 import io.vigil.cep.config.RateSpec.Direction;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -21,38 +20,22 @@ import org.apache.flink.api.common.state.ValueState;
  * amortised O(1) and the arrays hold at most twice the readings of one {@code over} (plus the
  * readings appended since the last copy).
  */
-final class RateProgram implements PatternProgram {
+final class RateProgram extends SpecProgram<RateSpec> {
 
     private static final long serialVersionUID = 1L;
 
-    private final RateSpec spec;
     private final long overMillis;
     private final long perMillis;
     private final AlertLifecycle lifecycle;
 
     private transient ValueState<RateState> state;
 
-    RateProgram(RateSpec spec) {
-        this.spec = spec;
+    RateProgram(RatePattern pattern) {
+        super(pattern);
         this.overMillis = spec.over().toMillis();
         this.perMillis = spec.per().toMillis();
         // A detection starts at most `over` before the reading that reports it.
         this.lifecycle = new AlertLifecycle(spec, overMillis);
-    }
-
-    @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public String fingerprint() {
-        return spec.toString();
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return spec.appliesTo(reading.metric());
     }
 
     @Override

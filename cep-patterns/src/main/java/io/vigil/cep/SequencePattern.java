@@ -66,11 +66,7 @@ public final class SequencePattern extends SpecPattern<SequenceSpec> {
                 "Sequence pattern '%s' needs at least two steps, got %d",
                 name,
                 steps.size());
-        PatternChecks.require(
-                spec.within() != null && spec.within().toMillis() > 0,
-                "Sequence pattern '%s': within must be positive, got %s",
-                name,
-                spec.within());
+        PatternChecks.requirePositive("Sequence", name, "within", spec.within());
         for (Step step : steps) {
             PatternChecks.require(
                     step.minEvents() >= 1,

@@ -1,9 +1,9 @@
 package io.vigil.cep;
 
+import io.vigil.cep.config.SequenceSpec;
 import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.cep.engine.CepMatcher;
 import io.vigil.cep.engine.PatternKeying;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * device's last reading by {@code within} (a run with a reading from before such a gap spans more
  * than {@code within} and can be in no match).
  */
-final class SequenceProgram implements PatternProgram {
+final class SequenceProgram extends SpecProgram<SequenceSpec> {
 
     private static final long serialVersionUID = 1L;
 
@@ -42,6 +42,7 @@ final class SequenceProgram implements PatternProgram {
     private transient CepMatcher.Matches<SequenceEvent> matches;
 
     SequenceProgram(SequencePattern pattern) {
+        super(pattern);
         this.pattern = pattern;
         this.steps = pattern.spec.steps().toArray(new Step[0]);
         this.ringOffsets = new int[steps.length];
@@ -63,23 +64,8 @@ final class SequenceProgram implements PatternProgram {
     }
 
     @Override
-    public String name() {
-        return pattern.name();
-    }
-
-    @Override
-    public String fingerprint() {
-        return pattern.spec.toString();
-    }
-
-    @Override
     public PatternKeying keying() {
         return PatternKeying.DEVICE;
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return pattern.spec.appliesTo(reading.metric());
     }
 
     @Override

@@ -61,11 +61,7 @@ public final class SilencePattern extends SpecPattern<SilenceSpec> {
     /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
     public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
         super(spec);
-        PatternChecks.require(
-                spec.after() != null && spec.after().toMillis() > 0,
-                "Silence pattern '%s': after must be positive, got %s",
-                spec.name(),
-                spec.after());
+        PatternChecks.requirePositive("Silence", spec.name(), "after", spec.after());
         PatternChecks.require(
                 !processingTimeGrace.isNegative(),
                 "%s must not be negative, got %s",
@@ -76,6 +72,6 @@ public final class SilencePattern extends SpecPattern<SilenceSpec> {
 
     @Override
     public PatternProgram program() {
-        return new SilenceProgram(spec, processingTimeGrace.toMillis());
+        return new SilenceProgram(this, processingTimeGrace.toMillis());
     }
 }

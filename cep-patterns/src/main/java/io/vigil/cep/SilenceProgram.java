@@ -1,7 +1,6 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.SilenceSpec;
-import io.vigil.cep.engine.PatternProgram;
 import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
@@ -19,37 +18,26 @@ import org.apache.flink.api.common.state.ValueState;
  * one of each per key, re-registered at the current deadline when newer readings moved it, which
  * costs less than deleting and re-creating a timer for every reading.
  */
-final class SilenceProgram implements PatternProgram {
+final class SilenceProgram extends SpecProgram<SilenceSpec> {
 
     private static final long serialVersionUID = 1L;
 
-    private final SilenceSpec spec;
     private final long afterMillis;
     private final long graceMillis;
     private final AlertLifecycle lifecycle;
 
     private transient ValueState<SilenceState> state;
 
-    SilenceProgram(SilenceSpec spec, long graceMillis) {
-        this.spec = spec;
+    SilenceProgram(SilencePattern pattern, long graceMillis) {
+        super(pattern);
         this.afterMillis = spec.after().toMillis();
         this.graceMillis = graceMillis;
         this.lifecycle = new AlertLifecycle(spec, afterMillis);
     }
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
     public String fingerprint() {
         return spec + ", grace=" + graceMillis;
-    }
-
-    @Override
-    public boolean watches(SensorReading reading) {
-        return spec.appliesTo(reading.metric());
     }
 
     @Override

@@ -145,6 +145,7 @@ public class SensorAnalytics {
                             updates,
                             name,
                             new LivePatternEngineOperator(
+                                    PatternKeying.SENSOR,
                                     patterns,
                                     initialHash,
                                     patternOptions,

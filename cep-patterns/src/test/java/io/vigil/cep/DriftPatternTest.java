@@ -228,22 +228,13 @@ class DriftPatternTest {
                     falling
                             ? RandomReadings.walk(random, 80, 12, 20, -3, 2)
                             : RandomReadings.walk(random, 80, 12, 20, -2, 3);
-            try (EngineHarness harness = new EngineHarness(new DriftPattern(spec))) {
-                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
-
-                LifecycleModel.Expected expected = expectedDrifts(spec, readings);
-                assertOutput(harness.alerts())
-                        .as("seed %d, %s", seed, spec)
-                        .nextAlerts(expected.firing())
-                        .hasNoMoreAlerts();
-                assertOutput(harness.resolved())
-                        .as("seed %d, %s: resolved", seed, spec)
-                        .nextAlerts(expected.resolved())
-                        .hasNoMoreAlerts();
-                // What remains is the state of an alert still firing, or cooling down, at the end.
-                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
-                alerts += harness.alerts().size();
-            }
+            alerts +=
+                    RandomReadings.feedShuffledAndCompare(
+                            new DriftPattern(spec),
+                            readings,
+                            expectedDrifts(spec, readings),
+                            random,
+                            String.format("seed %d, %s", seed, spec));
         }
         assertThat(alerts).as("the random walks exercise the pattern").isGreaterThan(200);
     }

@@ -130,22 +130,13 @@ class FlatlinePatternTest {
                             TestPatterns.randomAlertSettings(random));
             List<SensorReading> readings =
                     RandomReadings.noise(random, 80, 5, 20, 1 + random.nextInt(3));
-            try (EngineHarness harness = new EngineHarness(new FlatlinePattern(spec))) {
-                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
-
-                LifecycleModel.Expected expected = expectedFlatlines(spec, readings);
-                assertOutput(harness.alerts())
-                        .as("seed %d, %s", seed, spec)
-                        .nextAlerts(expected.firing())
-                        .hasNoMoreAlerts();
-                assertOutput(harness.resolved())
-                        .as("seed %d, %s: resolved", seed, spec)
-                        .nextAlerts(expected.resolved())
-                        .hasNoMoreAlerts();
-                // What remains is the state of an alert still firing, or cooling down, at the end.
-                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
-                alerts += harness.alerts().size();
-            }
+            alerts +=
+                    RandomReadings.feedShuffledAndCompare(
+                            new FlatlinePattern(spec),
+                            readings,
+                            expectedFlatlines(spec, readings),
+                            random,
+                            String.format("seed %d, %s", seed, spec));
         }
         assertThat(alerts).as("the random readings exercise the pattern").isGreaterThan(200);
     }

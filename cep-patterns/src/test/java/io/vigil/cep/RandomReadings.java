@@ -1,5 +1,8 @@
 package io.vigil.cep;
 
+import static io.vigil.cep.AlertAsserter.assertOutput;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vigil.model.SensorReading;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,5 +73,36 @@ final class RandomReadings {
             harness.watermark(latest - boundMillis - 1);
         }
         harness.watermark(Long.MAX_VALUE);
+    }
+
+    /**
+     * Feeds {@code readings} to an engine hosting {@code pattern}, shuffled within 5 s (see {@link
+     * #feedShuffled}), and checks that its firing and its resolving events are, in order, those of
+     * the model; returns how many alerts fired.
+     *
+     * @param description what the assertions name on failure, e.g. the seed and the spec
+     */
+    static int feedShuffledAndCompare(
+            AlertPattern pattern,
+            List<SensorReading> readings,
+            LifecycleModel.Expected expected,
+            Random random,
+            String description)
+            throws Exception {
+        try (EngineHarness harness = new EngineHarness(pattern)) {
+            feedShuffled(harness, readings, 5000, random);
+
+            assertOutput(harness.alerts())
+                    .as(description)
+                    .nextAlerts(expected.firing())
+                    .hasNoMoreAlerts();
+            assertOutput(harness.resolved())
+                    .as(description + ": resolved")
+                    .nextAlerts(expected.resolved())
+                    .hasNoMoreAlerts();
+            // What remains is the state of an alert still firing, or cooling down, at the end.
+            assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
+            return harness.alerts().size();
+        }
     }
 }

@@ -159,22 +159,13 @@ class RatePatternTest {
                             2 + random.nextInt(4),
                             TestPatterns.randomAlertSettings(random));
             List<SensorReading> readings = RandomReadings.walk(random, 120, 6, 20, -3, 3);
-            try (EngineHarness harness = new EngineHarness(new RatePattern(spec))) {
-                RandomReadings.feedShuffled(harness, readings, 5 * S, random);
-
-                LifecycleModel.Expected expected = expectedRates(spec, readings);
-                assertOutput(harness.alerts())
-                        .as("seed %d, %s", seed, spec)
-                        .nextAlerts(expected.firing())
-                        .hasNoMoreAlerts();
-                assertOutput(harness.resolved())
-                        .as("seed %d, %s: resolved", seed, spec)
-                        .nextAlerts(expected.resolved())
-                        .hasNoMoreAlerts();
-                // What remains is the state of an alert still firing, or cooling down, at the end.
-                assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(1);
-                alerts += harness.alerts().size();
-            }
+            alerts +=
+                    RandomReadings.feedShuffledAndCompare(
+                            new RatePattern(spec),
+                            readings,
+                            expectedRates(spec, readings),
+                            random,
+                            String.format("seed %d, %s", seed, spec));
         }
         assertThat(alerts).as("the random walks exercise the pattern").isGreaterThan(200);
     }

@@ -61,6 +61,10 @@ public final class FuzzPayloads {
 
     private static final int TOTAL_WEIGHT = java.util.Arrays.stream(WEIGHTS).sum();
 
+    /**
+     * JSON punctuation, the field names of every payload form, numbers, non-finite spellings and
+     * odd strings: the tokens of JSON-ish text (token soup), also for the parser's property tests.
+     */
     static final List<String> JSON_TOKENS =
             List.of(
                     "{",
@@ -113,7 +117,7 @@ public final class FuzzPayloads {
                     "\t");
 
     /** Characters that change a JSON document's structure when inserted. */
-    private static final String STRUCTURAL = "{}[],:\"-.eE0N \\";
+    static final String STRUCTURAL = "{}[],:\"-.eE0N \\";
 
     private static final List<String> NON_FINITE_SPELLINGS =
             List.of(

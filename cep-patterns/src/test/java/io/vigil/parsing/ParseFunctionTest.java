@@ -13,17 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -104,10 +97,7 @@ class ParseFunctionTest {
     @Test
     void countsReadingsArrivalStampsAndDeadLettersByReason() throws Exception {
         Map<String, Counter> counters = new ConcurrentHashMap<>();
-        try (MockEnvironment environment =
-                        new MockEnvironmentBuilder()
-                                .setMetricGroup(recordingTaskMetricGroup(counters))
-                                .build();
+        try (MockEnvironment environment = RecordingMetrics.environment(counters);
                 OneInputStreamOperatorTestHarness<RawMessage, SensorReading> harness =
                         new OneInputStreamOperatorTestHarness<>(
                                 new ProcessOperator<>(newFunction()), environment)) {
@@ -160,34 +150,6 @@ class ParseFunctionTest {
         assertThatThrownBy(() -> new ParseFunction(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("parser must not be null");
-    }
-
-    /**
-     * A task metric group on a registry that records every counter registered below it, keyed by
-     * name, or {@code name[reason]} inside a {@code reason} key-value group.
-     */
-    private static TaskMetricGroup recordingTaskMetricGroup(Map<String, Counter> counters) {
-        TestingMetricRegistry registry =
-                TestingMetricRegistry.builder()
-                        .setRegisterConsumer(
-                                (metric, name, group) -> {
-                                    if (metric instanceof Counter counter) {
-                                        String reason =
-                                                group.getAllVariables()
-                                                        .get(
-                                                                "<"
-                                                                        + ParseFunction.REASON_GROUP
-                                                                        + ">");
-                                        counters.put(
-                                                reason == null ? name : name + "[" + reason + "]",
-                                                counter);
-                                    }
-                                })
-                        .build();
-        return TaskManagerMetricGroup.createTaskManagerMetricGroup(
-                        registry, "localhost", ResourceID.generate())
-                .addJob(new JobID(), "vigil")
-                .addTask(ExecutionAttemptID.randomId(), "parse");
     }
 
     private static Map<String, Long> counts(Map<String, Counter> counters) {

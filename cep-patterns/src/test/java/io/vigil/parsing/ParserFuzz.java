@@ -21,15 +21,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -105,10 +98,7 @@ final class ParserFuzz {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         Map<String, Counter> counters = new ConcurrentHashMap<>();
-        try (MockEnvironment environment =
-                        new MockEnvironmentBuilder()
-                                .setMetricGroup(recordingTaskMetricGroup(counters))
-                                .build();
+        try (MockEnvironment environment = RecordingMetrics.environment(counters);
                 OneInputStreamOperatorTestHarness<RawMessage, SensorReading> harness =
                         new OneInputStreamOperatorTestHarness<>(
                                 new ProcessOperator<>(new ParseFunction(parser)), environment)) {
@@ -251,34 +241,6 @@ final class ParserFuzz {
                             "%d readings and %d dead letters emitted for %d payload bytes",
                             readingCount, emittedDead.size(), payloadBytes));
         }
-    }
-
-    /**
-     * A task metric group on a registry that records every counter registered below it, keyed by
-     * name, or {@code name[reason]} inside a {@code reason} key-value group.
-     */
-    private static TaskMetricGroup recordingTaskMetricGroup(Map<String, Counter> counters) {
-        TestingMetricRegistry registry =
-                TestingMetricRegistry.builder()
-                        .setRegisterConsumer(
-                                (metric, name, group) -> {
-                                    if (metric instanceof Counter counter) {
-                                        String reason =
-                                                group.getAllVariables()
-                                                        .get(
-                                                                "<"
-                                                                        + ParseFunction.REASON_GROUP
-                                                                        + ">");
-                                        counters.put(
-                                                reason == null ? name : name + "[" + reason + "]",
-                                                counter);
-                                    }
-                                })
-                        .build();
-        return TaskManagerMetricGroup.createTaskManagerMetricGroup(
-                        registry, "localhost", ResourceID.generate())
-                .addJob(new JobID(), "vigil-fuzz")
-                .addTask(ExecutionAttemptID.randomId(), "parse");
     }
 
     private void problem(long index, FuzzPayloads.Input input, String what) {

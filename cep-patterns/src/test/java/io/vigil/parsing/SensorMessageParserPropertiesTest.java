@@ -46,45 +46,6 @@ class SensorMessageParserPropertiesTest {
                     "sensors//mic-07/sound",
                     "");
 
-    private static final List<String> JSON_TOKENS =
-            List.of(
-                    "{",
-                    "}",
-                    "[",
-                    "]",
-                    ",",
-                    ":",
-                    " ",
-                    "\"value\"",
-                    "\"ts\"",
-                    "\"unit\"",
-                    "\"v\"",
-                    "\"t\"",
-                    "\"n\"",
-                    "\"bt\"",
-                    "\"bv\"",
-                    "\"bu\"",
-                    "\"vs\"",
-                    "\"s\"",
-                    "1",
-                    "-2.5",
-                    "1764316800123",
-                    "1e400",
-                    "-0",
-                    "NaN",
-                    "Infinity",
-                    "-Infinity",
-                    "null",
-                    "true",
-                    "\"x\"",
-                    "\"dB\"",
-                    "\"2025-11-28T08:00:00Z\"",
-                    "\"2025-11-28T08:00:00\"",
-                    "\"\\u00e9\"");
-
-    /** Characters that change a JSON document's structure when inserted. */
-    private static final String STRUCTURAL = "{}[],:\"-.eE0N ";
-
     private static final List<String> KNOWN_UNITS =
             List.of("dB", "dBA", "Cel", "%RH", "m/s", "µg/m³");
 
@@ -122,7 +83,7 @@ class SensorMessageParserPropertiesTest {
     void neverThrowsOnJsonishText() {
         forAll(
                 2000,
-                random -> RandomPayloads.tokens(random, JSON_TOKENS, 40),
+                random -> RandomPayloads.tokens(random, FuzzPayloads.JSON_TOKENS, 40),
                 payload -> assertWellFormed(RawMessage.of(TOPIC, payload, ARRIVAL)));
     }
 
@@ -135,7 +96,7 @@ class SensorMessageParserPropertiesTest {
                                 random,
                                 validPayload(random).text().getBytes(StandardCharsets.UTF_8),
                                 4,
-                                STRUCTURAL),
+                                FuzzPayloads.STRUCTURAL),
                 mutated -> assertWellFormed(new RawMessage(TOPIC, mutated.result(), ARRIVAL)));
     }
 

@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -135,10 +134,7 @@ class EventTimeITCase {
      */
     private static AnalyticsRun run(
             List<RawMessage> messages, Configuration analytics, boolean pinMic01) throws Exception {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = MiniClusters.environment(2);
 
         DataStream<RawMessage> paced =
                 env.fromData(messages, TypeInformation.of(RawMessage.class))

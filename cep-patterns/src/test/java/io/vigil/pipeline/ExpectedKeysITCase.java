@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -98,10 +97,7 @@ class ExpectedKeysITCase {
         }
         messages.sort(Comparator.comparingLong(RawMessage::arrivalTime));
 
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(PARALLELISM);
+        StreamExecutionEnvironment env = MiniClusters.environment(PARALLELISM);
         SensorAnalytics.Outputs out =
                 new SensorAnalytics(new Configuration(), patterns)
                         .apply(env.fromData(messages, TypeInformation.of(RawMessage.class)));

@@ -3,7 +3,6 @@ package io.vigil.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.cep.TestPatterns;
-import io.vigil.model.Alert;
 import io.vigil.model.DeadLetter;
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.RawMessage;
@@ -12,7 +11,6 @@ import io.vigil.parsing.FuzzPayloads;
 import io.vigil.parsing.ParseFunction;
 import io.vigil.parsing.ParseResult;
 import io.vigil.parsing.SensorMessageParser;
-import io.vigil.testing.CollectingSink;
 import io.vigil.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,15 +89,9 @@ class SensorAnalyticsFuzzITCase {
                                                 "Fuzzed messages")
                                         .setParallelism(1)
                                         .uid("fuzzed-messages"));
-        CollectingSink<WindowAggregate> aggregates = new CollectingSink<>();
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-        out.aggregates().sinkTo(aggregates);
-        out.alerts().sinkTo(alerts);
-        out.deadLetters().sinkTo(deadLetters);
         Instant started = Instant.now();
         long start = System.nanoTime();
-        env.execute("fuzzed sensor analytics");
+        AnalyticsRun run = AnalyticsRun.execute(env, out, "fuzzed sensor analytics");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         // What the parser makes of each message, computed here without Flink.
@@ -116,13 +108,13 @@ class SensorAnalyticsFuzzITCase {
         }
 
         long[] aggregated = new long[(int) messages];
-        for (WindowAggregate a : aggregates.results()) {
+        for (WindowAggregate a : run.aggregates()) {
             aggregated[messageOfDevice(a.device())] += a.count();
         }
         long[] late = new long[(int) messages];
         Map<Integer, List<DeadLetter>> parserDeadLetters = new HashMap<>();
         Map<String, Long> deadLettersByReason = new TreeMap<>();
-        for (DeadLetter d : deadLetters.results()) {
+        for (DeadLetter d : run.deadLetters()) {
             deadLettersByReason.merge(d.reason(), d.count(), Long::sum);
             if (d.reason().equals(DeadLetterReason.LATE.code())) {
                 late[messageOfDevice(d.topic().split("/", 4)[2])] += d.count();
@@ -181,10 +173,10 @@ class SensorAnalyticsFuzzITCase {
                         "readings parsed: " + readings,
                         "readings in aggregates: " + aggregatedTotal,
                         "late dead letters: " + lateTotal,
-                        "aggregates: " + aggregates.results().size(),
-                        "alerts: " + alerts.results().size(),
+                        "aggregates: " + run.aggregates().size(),
+                        "alerts: " + (run.alerts().size() + run.resolved().size()),
                         "dead letters (incl. summarised) by reason: " + deadLettersByReason,
-                        "dead letters emitted: " + deadLetters.results().size(),
+                        "dead letters emitted: " + run.deadLetters().size(),
                         "job failures and restarts: 0 (restart strategy none, the job finished)",
                         "messages not accounted for: " + mismatches.size(),
                         "");

@@ -29,10 +29,7 @@ public final class InfluxPoints {
 
     public static InfluxDbPoint aggregate(WindowAggregate a) {
         InfluxDbPoint.Builder point =
-                InfluxDbPoint.builder(AGGREGATES)
-                        .tag("site", a.site())
-                        .tag("device", a.device())
-                        .tag("metric", a.metric())
+                ofSensor(AGGREGATES, a.site(), a.device(), a.metric())
                         .tag("window", a.window())
                         .field("count", a.count())
                         .field("min", a.min())
@@ -55,10 +52,7 @@ public final class InfluxPoints {
      */
     public static InfluxDbPoint alert(Alert a) {
         InfluxDbPoint.Builder point =
-                InfluxDbPoint.builder(ALERTS)
-                        .tag("site", a.site())
-                        .tag("device", a.device())
-                        .tag("metric", a.metric())
+                ofSensor(ALERTS, a.site(), a.device(), a.metric())
                         .tag("pattern", a.pattern())
                         .tag("severity", a.severity())
                         .tag("state", a.state().label())
@@ -73,6 +67,15 @@ public final class InfluxPoints {
             return point.timestamp(a.startedAt()).build();
         }
         return point.field("duration_ms", a.durationMillis()).timestamp(a.endedAt()).build();
+    }
+
+    /** A point of {@code measurement} tagged with the sensor's key: its site, device and metric. */
+    private static InfluxDbPoint.Builder ofSensor(
+            String measurement, String site, String device, String metric) {
+        return InfluxDbPoint.builder(measurement)
+                .tag("site", site)
+                .tag("device", device)
+                .tag("metric", metric);
     }
 
     /** A change of the pattern files, accepted or rejected, at the time the job took it. */

@@ -1,11 +1,8 @@
 package io.vigil.job;
 
 import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
+import io.vigil.connectors.mqtt.connection.MqttSecrets;
 import io.vigil.model.RawMessage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +16,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -246,7 +242,7 @@ public final class KafkaInput {
                             ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                             : "org.apache.kafka.common.security.scram.ScramLoginModule";
             String password =
-                    secret(
+                    MqttSecrets.secret(
                                     config,
                                     KafkaInputOptions.SASL_PASSWORD_ENV,
                                     KafkaInputOptions.SASL_PASSWORD_FILE,
@@ -262,29 +258,25 @@ public final class KafkaInput {
                             jaasQuoted(password)));
         }
         if (tls) {
-            config.getOptional(KafkaInputOptions.TLS_TRUSTSTORE_PATH)
-                    .ifPresent(
-                            path -> {
-                                properties.setProperty("ssl.truststore.location", path);
-                                properties.setProperty(
-                                        "ssl.truststore.type",
-                                        config.get(KafkaInputOptions.TLS_TRUSTSTORE_TYPE));
-                            });
-            secret(
+            store(
+                    properties,
+                    config,
+                    "truststore",
+                    KafkaInputOptions.TLS_TRUSTSTORE_PATH,
+                    KafkaInputOptions.TLS_TRUSTSTORE_TYPE);
+            MqttSecrets.secret(
                             config,
                             KafkaInputOptions.TLS_TRUSTSTORE_PASSWORD_ENV,
                             KafkaInputOptions.TLS_TRUSTSTORE_PASSWORD_FILE,
                             env)
                     .ifPresent(p -> properties.setProperty("ssl.truststore.password", p));
-            config.getOptional(KafkaInputOptions.TLS_KEYSTORE_PATH)
-                    .ifPresent(
-                            path -> {
-                                properties.setProperty("ssl.keystore.location", path);
-                                properties.setProperty(
-                                        "ssl.keystore.type",
-                                        config.get(KafkaInputOptions.TLS_KEYSTORE_TYPE));
-                            });
-            secret(
+            store(
+                    properties,
+                    config,
+                    "keystore",
+                    KafkaInputOptions.TLS_KEYSTORE_PATH,
+                    KafkaInputOptions.TLS_KEYSTORE_TYPE);
+            MqttSecrets.secret(
                             config,
                             KafkaInputOptions.TLS_KEYSTORE_PASSWORD_ENV,
                             KafkaInputOptions.TLS_KEYSTORE_PASSWORD_FILE,
@@ -301,41 +293,27 @@ public final class KafkaInput {
         return properties;
     }
 
+    /**
+     * Sets {@code ssl.<kind>.location} and {@code ssl.<kind>.type} when the path option is set.
+     *
+     * @param kind {@code truststore} or {@code keystore}
+     */
+    private static void store(
+            Properties properties,
+            Configuration config,
+            String kind,
+            ConfigOption<String> pathOption,
+            ConfigOption<String> typeOption) {
+        config.getOptional(pathOption)
+                .ifPresent(
+                        path -> {
+                            properties.setProperty("ssl." + kind + ".location", path);
+                            properties.setProperty("ssl." + kind + ".type", config.get(typeOption));
+                        });
+    }
+
     /** A value inside a JAAS double-quoted string: backslash and quote escaped. */
     static String jaasQuoted(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    /** The secret from the variable or file the options name; never put into a message. */
-    private static Optional<String> secret(
-            Configuration config,
-            ConfigOption<String> envOption,
-            ConfigOption<String> fileOption,
-            Function<String, String> env) {
-        Optional<String> variable = config.getOptional(envOption);
-        if (variable.isPresent()) {
-            String value = env.apply(variable.get());
-            if (value == null) {
-                throw new FlinkRuntimeException(
-                        String.format(
-                                "Environment variable %s named by %s is not set",
-                                variable.get(), envOption.key()));
-            }
-            return Optional.of(value);
-        }
-        Optional<String> file = config.getOptional(fileOption);
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(
-                    Files.readString(Path.of(file.get()), StandardCharsets.UTF_8)
-                            .replaceAll("[\\r\\n]+$", ""));
-        } catch (IOException e) {
-            throw new FlinkRuntimeException(
-                    String.format(
-                            "Cannot read the file %s named by %s", file.get(), fileOption.key()),
-                    e);
-        }
     }
 }

@@ -26,15 +26,10 @@ public final class HiveMqExtension extends MqttTestBroker {
 
     private static final String CLASSPATH_RESOURCE = "hivemq-broker.classpath";
 
-    private final int maxQueuedMessages;
-    private final boolean persistence;
-
     private int port;
 
     private HiveMqExtension(Builder builder) {
-        super("HiveMQ", Duration.ofSeconds(60));
-        this.maxQueuedMessages = builder.maxQueuedMessages;
-        this.persistence = builder.persistence;
+        super("HiveMQ", Duration.ofSeconds(60), builder);
     }
 
     public static Builder builder() {
@@ -42,24 +37,12 @@ public final class HiveMqExtension extends MqttTestBroker {
     }
 
     /** Settings of the broker. */
-    public static final class Builder {
-        private int maxQueuedMessages = 100_000;
-        private boolean persistence = true;
+    public static final class Builder extends BrokerBuilder<Builder> {
 
         private Builder() {}
 
-        /**
-         * HiveMQ's {@code queued-messages/max-queue-size}: the bound of a session's queue (HiveMQ's
-         * default 1000); beyond it new messages are discarded.
-         */
-        public Builder withMaxQueuedMessages(int maxQueuedMessages) {
-            this.maxQueuedMessages = maxQueuedMessages;
-            return this;
-        }
-
-        /** In-memory persistence: a restart of the broker loses every session. */
-        public Builder withoutPersistence() {
-            this.persistence = false;
+        @Override
+        Builder self() {
             return this;
         }
 

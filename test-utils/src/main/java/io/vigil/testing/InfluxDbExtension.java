@@ -60,7 +60,7 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
     private Path dir;
     private Path config;
     private int httpPort;
-    private InfluxDbTestCertificates certificates;
+    private TestCertificates certificates;
     private Process process;
     private OkHttpClient http;
 
@@ -85,7 +85,7 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
         httpPort = freePort();
         int rpcPort = freePort();
         if (https) {
-            certificates = InfluxDbTestCertificates.create(dir.resolve("tls"));
+            certificates = TestCertificates.generate(dir.resolve("tls"));
         }
         config = dir.resolve("influxdb.conf");
         Files.writeString(config, configText(rpcPort), StandardCharsets.UTF_8);
@@ -137,9 +137,7 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
         c.append("  auth-enabled = ").append(adminUser != null).append('\n');
         c.append("  https-enabled = ").append(https).append('\n');
         if (https) {
-            c.append("  https-certificate = \"")
-                    .append(certificates.serverCertificate())
-                    .append("\"\n");
+            c.append("  https-certificate = \"").append(certificates.serverCert()).append("\"\n");
             c.append("  https-private-key = \"").append(certificates.serverKey()).append("\"\n");
         }
         return c.toString();
@@ -207,7 +205,7 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
         if (certificates == null) {
             throw new IllegalStateException("InfluxDB runs without HTTPS");
         }
-        return certificates.caCertificate();
+        return certificates.caCert();
     }
 
     /** The server's log so far, for failure messages. */
@@ -325,7 +323,7 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
         if (https) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            try (InputStream in = Files.newInputStream(certificates.caCertificate())) {
+            try (InputStream in = Files.newInputStream(certificates.caCert())) {
                 int i = 0;
                 for (Certificate c :
                         CertificateFactory.getInstance("X.509").generateCertificates(in)) {

@@ -31,8 +31,6 @@ public final class MosquittoExtension extends MqttTestBroker {
     private final String password;
     private final boolean tls;
     private final int maxInflightMessages;
-    private final int maxQueuedMessages;
-    private final boolean persistence;
 
     private TestCertificates certificates;
     private int plainPort;
@@ -47,13 +45,11 @@ public final class MosquittoExtension extends MqttTestBroker {
     }
 
     private MosquittoExtension(Builder builder) {
-        super("Mosquitto", START_TIMEOUT);
+        super("Mosquitto", START_TIMEOUT, builder);
         this.username = builder.username;
         this.password = builder.password;
         this.tls = builder.tls;
         this.maxInflightMessages = builder.maxInflightMessages;
-        this.maxQueuedMessages = builder.maxQueuedMessages;
-        this.persistence = builder.persistence;
     }
 
     public static Builder builder() {
@@ -61,15 +57,18 @@ public final class MosquittoExtension extends MqttTestBroker {
     }
 
     /** Settings of the broker. */
-    public static final class Builder {
+    public static final class Builder extends BrokerBuilder<Builder> {
         private String username;
         private String password;
         private boolean tls;
         private int maxInflightMessages = 1000;
-        private int maxQueuedMessages = 100_000;
-        private boolean persistence = true;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /** Adds a listener that accepts only this user with this password. */
         public Builder withPasswordListener(String username, String password) {
@@ -101,18 +100,6 @@ public final class MosquittoExtension extends MqttTestBroker {
          */
         public Builder withDefaultMaxInflightMessages() {
             this.maxInflightMessages = -1;
-            return this;
-        }
-
-        /** Mosquitto's max_queued_messages: the bound of a persistent session's queue. */
-        public Builder withMaxQueuedMessages(int maxQueuedMessages) {
-            this.maxQueuedMessages = maxQueuedMessages;
-            return this;
-        }
-
-        /** Without persistence a restart of the broker loses every session. */
-        public Builder withoutPersistence() {
-            this.persistence = false;
             return this;
         }
 

@@ -1,6 +1,5 @@
 package io.vigil.testing;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
@@ -9,12 +8,10 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +27,7 @@ public final class MosquittoTestPublisher implements AutoCloseable {
 
     /** Connects a publisher with a random client id and a clean session. */
     public static MosquittoTestPublisher connect(String tcpUri) {
-        URI uri = URI.create(tcpUri);
-        Mqtt5BlockingClient client =
-                MqttClient.builder()
-                        .useMqttVersion5()
-                        .identifier("publisher-" + UUID.randomUUID())
-                        .serverHost(uri.getHost())
-                        .serverPort(uri.getPort())
-                        .buildBlocking();
+        Mqtt5BlockingClient client = TestMqttClients.builder(tcpUri, "publisher").buildBlocking();
         client.connect();
         return new MosquittoTestPublisher(client);
     }

@@ -1,16 +1,13 @@
 package io.vigil.testing;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -34,13 +31,8 @@ public final class MosquittoTestSubscriber implements AutoCloseable {
     /** Connects and subscribes; returns once the broker has confirmed the subscription. */
     public static MosquittoTestSubscriber subscribe(String tcpUri, String topicFilter)
             throws Exception {
-        URI uri = URI.create(tcpUri);
         Mqtt5AsyncClient client =
-                MqttClient.builder()
-                        .useMqttVersion5()
-                        .identifier("subscriber-" + UUID.randomUUID())
-                        .serverHost(uri.getHost())
-                        .serverPort(uri.getPort())
+                TestMqttClients.builder(tcpUri, "subscriber")
                         .automaticReconnect()
                         .initialDelay(100, TimeUnit.MILLISECONDS)
                         .maxDelay(1, TimeUnit.SECONDS)

@@ -21,15 +21,49 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
     private final String name;
     private final Duration startTimeout;
 
+    /** The bound of a persistent session's queue; beyond it the broker drops new messages. */
+    final int maxQueuedMessages;
+
+    /** Whether sessions are kept on disk, so that they outlive a restart of the broker. */
+    final boolean persistence;
+
     private String startedIn;
     private Path dir;
     private int port;
     private ServerProcess server;
     private MosquittoTestPublisher publisher;
 
-    MqttTestBroker(String name, Duration startTimeout) {
+    MqttTestBroker(String name, Duration startTimeout, BrokerBuilder<?> builder) {
         this.name = name;
         this.startTimeout = startTimeout;
+        this.maxQueuedMessages = builder.maxQueuedMessages;
+        this.persistence = builder.persistence;
+    }
+
+    /** The settings every broker takes; {@code B} is the builder of the broker. */
+    public abstract static class BrokerBuilder<B extends BrokerBuilder<B>> {
+        private int maxQueuedMessages = 100_000;
+        private boolean persistence = true;
+
+        BrokerBuilder() {}
+
+        /**
+         * The bound of a persistent session's queue (Mosquitto's {@code max_queued_messages},
+         * HiveMQ's {@code queued-messages/max-queue-size}, default 1000 there); beyond it new
+         * messages are discarded.
+         */
+        public B withMaxQueuedMessages(int maxQueuedMessages) {
+            this.maxQueuedMessages = maxQueuedMessages;
+            return self();
+        }
+
+        /** In-memory sessions: a restart of the broker loses every session. */
+        public B withoutPersistence() {
+            this.persistence = false;
+            return self();
+        }
+
+        abstract B self();
     }
 
     /**

@@ -69,28 +69,13 @@ public class LivePatternEngineOperator extends PatternEngineOperator
     private transient String names;
 
     /**
+     * @param keying the keying of the engine: the patterns of that keying are hosted; the one keyed
+     *     by sensor also computes the windows and reports the changes
      * @param initial the pattern set the job was started with
      * @param initialHash the hash of the files it was read from
      * @param patternOptions the pattern tunables ({@code PatternOptions}) for new patterns
      */
     public LivePatternEngineOperator(
-            PatternConfig initial,
-            String initialHash,
-            Configuration patternOptions,
-            long windowMillis,
-            String windowLabel,
-            ReadingAggregateFunction aggregate) {
-        this(
-                PatternKeying.SENSOR,
-                initial,
-                initialHash,
-                patternOptions,
-                windowMillis,
-                windowLabel,
-                aggregate);
-    }
-
-    private LivePatternEngineOperator(
             PatternKeying keying,
             PatternConfig initial,
             String initialHash,

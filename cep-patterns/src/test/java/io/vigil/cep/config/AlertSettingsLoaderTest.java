@@ -1,7 +1,7 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
 import java.io.IOException;
@@ -109,17 +109,10 @@ class AlertSettingsLoaderTest {
                             repeat-after: 10
                         """);
 
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(file));
+        PatternConfigException e = failure(file);
 
         assertThat(e.errors())
-                .extracting(
-                        ConfigError::pattern,
-                        ConfigError::field,
-                        error ->
-                                Integer.valueOf(
-                                        error.message().replaceAll(".*\\(line (\\d+)\\)$", "$1")))
+                .extracting(ConfigError::pattern, ConfigError::field, LoadFailures::line)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("a", "clear-level", 6),
                         org.assertj.core.groups.Tuple.tuple("b", "clear-level", 13),

@@ -1,7 +1,7 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
@@ -91,9 +91,7 @@ class DirectionsLoaderTest {
                             min-rise: 1
                         """);
 
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(file));
+        PatternConfigException e = failure(file);
 
         assertThat(e.errors())
                 .extracting(ConfigError::pattern, ConfigError::field, ConfigError::message)

@@ -1,7 +1,7 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
@@ -140,13 +140,5 @@ class ExpectedKeysConfigTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static PatternConfigException failure(Path... files) {
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(files));
-        assertThat(e).as("loading %s fails", List.of(files)).isNotNull();
-        return e;
     }
 }

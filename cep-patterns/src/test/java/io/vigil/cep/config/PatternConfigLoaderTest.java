@@ -1,8 +1,8 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -999,14 +999,6 @@ class PatternConfigLoaderTest {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot write " + name, e);
         }
-    }
-
-    private static PatternConfigException failure(Path... files) {
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(files));
-        assertThat(e).as("loading %s fails", List.of(files)).isNotNull();
-        return e;
     }
 
     private static ConfigError onlyError(Path file) {

@@ -1,7 +1,7 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
@@ -346,14 +346,6 @@ class PatternOverridesConfigTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static PatternConfigException failure(Path file) {
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(file));
-        assertThat(e).as("loading %s fails", file).isNotNull();
-        return e;
     }
 
     private static ConfigError onlyError(Path file) {

@@ -1,7 +1,7 @@
 package io.vigil.cep.config;
 
+import static io.vigil.cep.config.LoadFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.cep.config.PatternConfigException.ConfigError;
@@ -127,18 +127,14 @@ class RateAndFlatlineLoaderTest {
                             max-gap: 1x
                         """);
 
-        PatternConfigException e =
-                catchThrowableOfType(
-                        PatternConfigException.class, () -> PatternConfigLoader.load(file));
+        PatternConfigException e = failure(file);
 
         assertThat(e.errors())
                 .extracting(
                         ConfigError::file,
                         ConfigError::pattern,
                         ConfigError::field,
-                        error ->
-                                Integer.valueOf(
-                                        error.message().replaceAll(".*\\(line (\\d+)\\)$", "$1")))
+                        LoadFailures::line)
                 .containsExactly(
                         tuple(file, "a", "over", 2),
                         tuple(file, "a", "max-rate", 5),

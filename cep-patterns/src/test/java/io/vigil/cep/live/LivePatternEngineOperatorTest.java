@@ -13,6 +13,7 @@ import io.vigil.cep.config.SequenceSpec.Contiguity;
 import io.vigil.cep.config.SequenceSpec.Step;
 import io.vigil.cep.config.SilenceSpec;
 import io.vigil.cep.engine.PatternEngineOperator;
+import io.vigil.cep.engine.PatternKeying;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import io.vigil.model.WindowAggregate;
@@ -285,6 +286,7 @@ class LivePatternEngineOperatorTest {
                         // Serialized as on its way to a TaskManager: transient fields are gone.
                         InstantiationUtil.clone(
                                 new LivePatternEngineOperator(
+                                        PatternKeying.SENSOR,
                                         initial,
                                         "v0",
                                         new Configuration(),

@@ -141,18 +141,9 @@ public final class KafkaFleetPublisher {
                         (metadata, error) -> counters.complete(error));
             }
             producer.flush();
-            Report report = counters.report();
-            if (progress != null) {
-                progress.println(counters.line("done"));
-            }
-            return report;
+            return counters.finish(progress);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlinkRuntimeException(
-                    String.format(
-                            "Interrupted while writing to %s after %d messages",
-                            bootstrapServers, counters.sent.get()),
-                    e);
+            throw counters.interrupted("writing to " + bootstrapServers, e);
         } catch (KafkaException e) {
             throw new FlinkRuntimeException(
                     String.format("Cannot write to Kafka at %s: %s", bootstrapServers, e), e);

@@ -124,18 +124,9 @@ public final class MqttFleetPublisher {
             }
             // All permits back means every publish completed.
             window.tryAcquire(maxInFlight, ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            Report report = counters.report();
-            if (progress != null) {
-                progress.println(counters.line("done"));
-            }
-            return report;
+            return counters.finish(progress);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlinkRuntimeException(
-                    String.format(
-                            "Interrupted while publishing to %s after %d messages",
-                            brokerUri, counters.sent.get()),
-                    e);
+            throw counters.interrupted("publishing to " + brokerUri, e);
         } finally {
             ticker.shutdownNow();
             client.close();

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.util.FlinkRuntimeException;
 
 /**
  * The counts of one {@link MqttFleetPublisher#publish} run, shared between the publishing thread,
@@ -73,6 +74,25 @@ final class PublishProgress {
                 failed.get(),
                 Duration.ofNanos(System.nanoTime() - startNanos),
                 error == null ? null : error.toString());
+    }
+
+    /** The report of the finished run, after its last progress line if there is a stream. */
+    Report finish(PrintStream progress) {
+        Report report = report();
+        if (progress != null) {
+            progress.println(line("done"));
+        }
+        return report;
+    }
+
+    /**
+     * The failure of a run interrupted while {@code doing} (e.g. {@code "writing to <servers>"}),
+     * naming the messages sent so far; sets the thread's interrupt flag again.
+     */
+    FlinkRuntimeException interrupted(String doing, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new FlinkRuntimeException(
+                String.format("Interrupted while %s after %d messages", doing, sent.get()), e);
     }
 
     /** Prints a progress line every {@code interval}, if there is a stream to print to. */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.testing.InfluxDbExtension;
-import io.vigil.testing.InfluxDbTestCertificates;
 import io.vigil.testing.MiniClusters;
+import io.vigil.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,7 +100,7 @@ class InfluxDbSinkSecurityITCase {
 
     @Test
     void failsClearlyOnACertificateFromAnUntrustedCa() throws Exception {
-        Path otherCa = InfluxDbTestCertificates.create(dir.resolve("other")).caCertificate();
+        Path otherCa = TestCertificates.generate(dir.resolve("other")).otherCaCert();
         StreamExecutionEnvironment env = InfluxDbSinkITCase.noRestarts();
         env.fromData(1L).sinkTo(sink(rightPassword, otherCa).build());
 

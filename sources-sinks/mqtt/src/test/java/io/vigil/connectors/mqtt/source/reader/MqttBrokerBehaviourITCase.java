@@ -58,6 +58,45 @@ class MqttBrokerBehaviourITCase {
             super(MOSQUITTO, 20, MESSAGES, false, 2);
         }
 
+        /**
+         * MQTT 5, a receive maximum of 10 that the reader never fills: rounds of 8 messages, each
+         * read and acknowledged before the next is published. Nothing waits in the broker's queue,
+         * so however the broker releases queued messages, it never sends more than the window: no
+         * protocol error, each message once (issue #11: why a reader must stay below its window).
+         */
+        @Test
+        void neverOverrunsAReaderThatStaysBelowItsReceiveMaximum() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/below-window/" + id;
+            Configuration conf = conf("below-window-" + id, topic, MqttProtocolVersion.MQTT_5);
+            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+            MqttSourceReader<String> reader = MqttSourceReaderITCase.open(conf);
+            try {
+                probeUntilSubscribed(reader, topic);
+                TestingReaderOutput<String> output = new TestingReaderOutput<>();
+                int rounds = 20;
+                for (int round = 0; round < rounds; round++) {
+                    MOSQUITTO.publisher().publishMany(topic, "m", round * 8, 8, 1);
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (measured(output) < (round + 1) * 8) {
+                        assertThat(System.currentTimeMillis())
+                                .as("round %d read", round)
+                                .isLessThan(deadline);
+                        MqttReconnectRedeliveryITCase.drainFor(reader, output, 50);
+                    }
+                    reader.snapshotState(round + 2);
+                    reader.notifyCheckpointComplete(round + 2);
+                }
+                MqttReconnectRedeliveryITCase.drainFor(reader, output, 500);
+                assertThat(reader.protocolErrors()).as("protocol errors").isZero();
+                assertThat(output.getEmittedRecords().stream().filter(r -> !r.startsWith("probe-")))
+                        .containsExactlyInAnyOrder(
+                                MqttSourceReaderITCase.expected("m", 0, rounds * 8));
+            } finally {
+                reader.close();
+            }
+        }
+
         @Override
         boolean sentWhatItShouldAfterAnAcknowledgement(
                 MqttSourceReader<String> reader,
@@ -126,7 +165,7 @@ class MqttBrokerBehaviourITCase {
         }
 
         /**
-         * The broker's in-flight window for a reader with the default receive maximum (20 000):
+         * The broker's in-flight window for a reader with the default receive maximum (65 535):
          * what it sends before and after the first acknowledgement.
          */
         @ParameterizedTest
@@ -328,8 +367,7 @@ class MqttBrokerBehaviourITCase {
          * that no acknowledgement reaches the broker while the measured messages arrive (Mosquitto
          * sends past its limits what it queued when an acknowledgement comes).
          */
-        private void probeUntilSubscribed(MqttSourceReader<String> reader, String topic)
-                throws Exception {
+        void probeUntilSubscribed(MqttSourceReader<String> reader, String topic) throws Exception {
             TestingReaderOutput<String> output = new TestingReaderOutput<>();
             long deadline = System.currentTimeMillis() + 20_000;
             for (int i = 0; output.getEmittedRecords().isEmpty(); i++) {
@@ -341,7 +379,7 @@ class MqttBrokerBehaviourITCase {
             assertThat(reader.acksPending()).as("QoS 0 probes owe nothing").isZero();
         }
 
-        private Configuration conf(String prefix, String topic, MqttProtocolVersion version) {
+        Configuration conf(String prefix, String topic, MqttProtocolVersion version) {
             Configuration conf = new Configuration();
             conf.set(MqttSourceOptions.BROKER_URIS, List.of(broker.uri()));
             conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));

@@ -296,6 +296,29 @@ class MqttSourceReaderITCase {
         reader.close();
     }
 
+    /**
+     * {@code mqtt.sessions-per-reader} 2 at parallelism 1: the two sessions share one shared
+     * subscription (each its own in-flight window), so each message comes once, not once per
+     * session as with the plain subscriptions above.
+     */
+    @Test
+    void sessionsOfOneReaderShareTheSubscription() throws Exception {
+        String id = id();
+        String topic = "it/sessions-per-reader/" + id;
+        Configuration conf = conf("per-reader-" + id, topic, 1);
+        conf.set(MqttSourceOptions.SESSIONS_PER_READER, 2);
+        MqttSourceReader<String> reader = open(conf, 2);
+
+        assertThat(reader.subscriptionFilters())
+                .containsExactly("$share/per-reader-" + id + "/" + topic);
+        publisher.publishMany(topic, "p", 0, 200, 1);
+        List<String> seen = readAcknowledging(reader, 200, 50, () -> {});
+        readFor(reader, Duration.ofSeconds(1)).forEach(seen::add);
+
+        assertThat(seen).containsExactlyInAnyOrder(expected("p", 0, 200));
+        reader.close();
+    }
+
     @Test
     void reconnectsAfterTheBrokerRestartsAndKeepsReading() throws Exception {
         String id = id();

@@ -89,6 +89,7 @@ class MqttSourceFlowControlITCase {
             try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(BROKER.uri())) {
                 MqttTestJobs.probeUntilSubscribed(probe, topic, key, 1);
             }
+            long publishing = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS);
             try {
                 List<Future<?>> done = new ArrayList<>();
@@ -115,6 +116,7 @@ class MqttSourceFlowControlITCase {
             } finally {
                 pool.shutdown();
             }
+            double seconds = (System.nanoTime() - publishing) / 1e9;
             Await.until(
                     () -> MqttTestJobs.payloads(key).size() >= total,
                     Duration.ofMinutes(2),
@@ -123,7 +125,9 @@ class MqttSourceFlowControlITCase {
                                     "received %d of %d; %s", received(key), total, report(job)));
             // Anything resent late would arrive within a checkpoint interval or two.
             Thread.sleep(3 * shippedCheckpointInterval().toMillis());
-            System.out.printf("Flow control, %s: %s%n", version, report(job));
+            System.out.printf(
+                    "Flow control, %s: published at %.0f messages/s; %s%n",
+                    version, total / seconds, report(job));
             assertThat(sum(job, "mqtt.reconnects")).as("reconnects").isZero();
             assertThat(sum(job, "mqtt.protocolErrors")).as("protocol errors").isZero();
         } finally {

@@ -68,9 +68,7 @@ class MqttBrokerBehaviourITCase {
         void neverOverrunsAReaderThatStaysBelowItsReceiveMaximum() throws Exception {
             String id = UUID.randomUUID().toString().substring(0, 8);
             String topic = "it/below-window/" + id;
-            Configuration conf = conf("below-window-" + id, topic, MqttProtocolVersion.MQTT_5);
-            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
-            MqttSourceReader<String> reader = MqttSourceReaderITCase.open(conf);
+            MqttSourceReader<String> reader = withReceiveMaximumOf10("below-window-" + id, topic);
             try {
                 probeUntilSubscribed(reader, topic);
                 TestingReaderOutput<String> output = new TestingReaderOutput<>();
@@ -192,9 +190,8 @@ class MqttBrokerBehaviourITCase {
         void sendsAtMostAReceiveMaximumBelowItsWindow() throws Exception {
             String id = UUID.randomUUID().toString().substring(0, 8);
             String topic = "it/receive-maximum/" + id;
-            Configuration conf = conf("receive-maximum-" + id, topic, MqttProtocolVersion.MQTT_5);
-            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
-            MqttSourceReader<String> reader = MqttSourceReaderITCase.open(conf);
+            MqttSourceReader<String> reader =
+                    withReceiveMaximumOf10("receive-maximum-" + id, topic);
             try {
                 assertSendsAWindowPerCheckpoint(reader, topic, MqttProtocolVersion.MQTT_5, 10);
             } finally {
@@ -379,7 +376,14 @@ class MqttBrokerBehaviourITCase {
             assertThat(reader.acksPending()).as("QoS 0 probes owe nothing").isZero();
         }
 
-        Configuration conf(String prefix, String topic, MqttProtocolVersion version) {
+        /** An MQTT 5 reader that announces a receive maximum of 10. */
+        MqttSourceReader<String> withReceiveMaximumOf10(String prefix, String topic) {
+            Configuration conf = conf(prefix, topic, MqttProtocolVersion.MQTT_5);
+            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+            return MqttSourceReaderITCase.open(conf);
+        }
+
+        private Configuration conf(String prefix, String topic, MqttProtocolVersion version) {
             Configuration conf = new Configuration();
             conf.set(MqttSourceOptions.BROKER_URIS, List.of(broker.uri()));
             conf.set(MqttSourceOptions.TOPIC_FILTERS, List.of(topic));

@@ -228,6 +228,32 @@ class MqttSourceReaderITCase {
         restored.close();
     }
 
+    /**
+     * The warning comes while there is room: a session that holds half its limit (receive maximum
+     * 10) when a checkpoint completes counts a warning, one that holds less does not.
+     */
+    @Test
+    void warnsWhenASessionHoldsHalfItsLimitAsACheckpointCompletes() throws Exception {
+        String id = id();
+        String topic = "it/warn/" + id;
+        Configuration conf = conf("warn-" + id, topic, 1);
+        conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+        MqttSourceReader<String> reader = open(conf);
+
+        publisher.publishMany(topic, "a", 0, 4, 1);
+        read(reader, 4);
+        reader.snapshotState(1);
+        reader.notifyCheckpointComplete(1);
+        assertThat(reader.inflightLimitWarnings()).as("4 of 10").isZero();
+
+        publisher.publishMany(topic, "b", 0, 5, 1);
+        read(reader, 5);
+        reader.snapshotState(2);
+        reader.notifyCheckpointComplete(2);
+        assertThat(reader.inflightLimitWarnings()).as("5 of 10").isEqualTo(1);
+        reader.close();
+    }
+
     @Test
     void qosZeroLeavesNothingToAcknowledge() throws Exception {
         String id = id();

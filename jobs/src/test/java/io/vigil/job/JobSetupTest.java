@@ -11,12 +11,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
 
 class JobSetupTest {
 
     private static final Path EXAMPLE = Path.of("vigil.example.yaml");
     private static final String DEFAULT_PATTERNS = "../cep-patterns/patterns/default.yaml";
+
+    /**
+     * The job's own default is the shipped cluster's: the MQTT source's flow control is sized for
+     * it (docs/mqtt-source.md, "Flow control").
+     */
+    @Test
+    void theDefaultCheckpointIntervalIsTheShippedFlinkConfs() {
+        assertThat(SensorAnalyticsJob.DEFAULT_CHECKPOINT_INTERVAL)
+                .isEqualTo(
+                        GlobalConfiguration.loadConfiguration("../flink-conf")
+                                .get(CheckpointingOptions.CHECKPOINTING_INTERVAL));
+    }
 
     @Test
     void theShippedExampleLoads() throws Exception {

@@ -90,13 +90,22 @@ public final class MosquittoTestPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code count} QoS 1 messages {@code prefix + i} as fast as the broker takes them:
-     * up to {@code window} unacknowledged at a time, and waits until the broker has them all.
+     * Publishes {@code count} QoS 1 messages {@code prefix + i} at {@code perSecond} messages a
+     * second at most (slower if the broker or the machine cannot keep up): message {@code i} goes
+     * out no earlier than {@code i / perSecond} seconds after the first, with up to {@code window}
+     * unacknowledged at a time; waits until the broker has them all.
      */
-    public void publishFast(String topic, String prefix, int count, int window) throws Exception {
+    public void publishAtRate(String topic, String prefix, int count, int perSecond, int window)
+            throws Exception {
         Semaphore permits = new Semaphore(window);
         List<CompletableFuture<Mqtt5PublishResult>> results = new ArrayList<>(count);
+        long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
+            long due = start + (long) i * 1_000_000_000L / perSecond;
+            long early = due - System.nanoTime();
+            if (early > 0) {
+                TimeUnit.NANOSECONDS.sleep(early);
+            }
             permits.acquire();
             CompletableFuture<Mqtt5PublishResult> result =
                     client.toAsync()

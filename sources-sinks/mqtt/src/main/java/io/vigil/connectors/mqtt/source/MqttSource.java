@@ -32,7 +32,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *                 .setClientIdPrefix("vigil-sensors")
  *                 .setDeserializer(MqttDeserializationSchema.raw())
  *                 .build();
- * env.enableCheckpointing(10_000);
+ * env.enableCheckpointing(2_000);
  * env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").uid("mqtt-source");
  * }</pre>
  *
@@ -74,13 +74,17 @@ public final class MqttSource<T>
     @Override
     public SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> createEnumerator(
             SplitEnumeratorContext<MqttSubscriptionSplit> context) {
-        return new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+        return new MqttSplitEnumerator(
+                context,
+                MqttEnumeratorState.empty(),
+                configuration.get(MqttSourceOptions.SESSIONS_PER_READER));
     }
 
     @Override
     public SplitEnumerator<MqttSubscriptionSplit, MqttEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<MqttSubscriptionSplit> context, MqttEnumeratorState state) {
-        return new MqttSplitEnumerator(context, state);
+        return new MqttSplitEnumerator(
+                context, state, configuration.get(MqttSourceOptions.SESSIONS_PER_READER));
     }
 
     @Override

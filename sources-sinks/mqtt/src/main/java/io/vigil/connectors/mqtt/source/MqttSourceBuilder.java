@@ -110,6 +110,10 @@ public final class MqttSourceBuilder<T> {
         return set(MqttSourceOptions.RECEIVE_MAXIMUM, receiveMaximum);
     }
 
+    public MqttSourceBuilder<T> setSessionsPerReader(int sessions) {
+        return set(MqttSourceOptions.SESSIONS_PER_READER, sessions);
+    }
+
     public MqttSourceBuilder<T> setDeserializer(MqttDeserializationSchema<T> deserializer) {
         this.deserializer = deserializer;
         return this;
@@ -158,6 +162,8 @@ public final class MqttSourceBuilder<T> {
                 MqttSourceOptions.RECEIVE_MAXIMUM,
                 receiveMaximum,
                 "must be between 1 and 65535");
+        int sessions = conf.get(MqttSourceOptions.SESSIONS_PER_READER);
+        check(sessions >= 1, MqttSourceOptions.SESSIONS_PER_READER, sessions, "must be at least 1");
     }
 
     /** Returns why the topic filter is invalid, or null when it is valid. */

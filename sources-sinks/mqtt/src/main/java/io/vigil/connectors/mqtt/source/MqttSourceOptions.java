@@ -63,12 +63,25 @@ public final class MqttSourceOptions extends MqttConnectionOptions {
     public static final ConfigOption<Integer> RECEIVE_MAXIMUM =
             ConfigOptions.key("mqtt.receive-maximum")
                     .intType()
-                    .defaultValue(20_000)
+                    .defaultValue(65_535)
                     .withDescription(
                             "MQTT 5 receive maximum (1 to 65535): QoS 1/2 messages the broker may"
                                     + " have unacknowledged with one session, that is, per"
                                     + " checkpoint interval; also the most a reader asks for"
-                                    + " while acknowledgements are pending (MQTT 3.1.1 too).");
+                                    + " while acknowledgements are pending (MQTT 3.1.1 too)."
+                                    + " A session must never reach it: Mosquitto 2.0.11 then"
+                                    + " sends more than it allows.");
+
+    public static final ConfigOption<Integer> SESSIONS_PER_READER =
+            ConfigOptions.key("mqtt.sessions-per-reader")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "MQTT sessions each reader holds, sharing one shared subscription (so"
+                                    + " more than 1 subscribes through $share/ even at"
+                                    + " parallelism 1): each has its own in-flight window of"
+                                    + " mqtt.receive-maximum, so a reader may hold this many times"
+                                    + " as many messages unacknowledged.");
 
     private MqttSourceOptions() {}
 }

@@ -9,9 +9,9 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 
 /**
  * The reader's metrics, in group {@code mqtt}: messages and bytes received, acknowledgements
- * pending and their limit, reconnects and protocol errors, resent copies dropped, shared
- * subscriptions renewed, queued messages and the connection state; plus Flink's standard source
- * metrics numRecordsIn, numBytesIn and pendingRecords.
+ * pending, their limit and the most one session held, reconnects and protocol errors, resent copies
+ * dropped, shared subscriptions renewed, queued messages and the connection state; plus Flink's
+ * standard source metrics numRecordsIn, numBytesIn and pendingRecords.
  */
 @Internal
 final class MqttSourceMetrics {
@@ -31,7 +31,8 @@ final class MqttSourceMetrics {
             LongSupplier acksPending,
             IntSupplier queued,
             IntSupplier connectionState,
-            int inflightLimit) {
+            int inflightLimit,
+            LongSupplier inflightPeak) {
         MetricGroup group = readerGroup.addGroup("mqtt");
         messagesReceived = group.counter("messagesReceived");
         bytesReceived = group.counter("bytesReceived");
@@ -41,6 +42,7 @@ final class MqttSourceMetrics {
         sharedResubscriptions = group.counter("sharedResubscriptions");
         inflightLimitWarnings = group.counter("inflightLimitWarnings");
         group.gauge("inflightLimit", () -> inflightLimit);
+        group.gauge("inflightPeak", inflightPeak::getAsLong);
         group.gauge("acksPending", acksPending::getAsLong);
         group.gauge("queuedMessages", queued::getAsInt);
         group.gauge("connectionState", connectionState::getAsInt);

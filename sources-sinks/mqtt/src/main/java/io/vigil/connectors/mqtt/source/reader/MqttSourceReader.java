@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscriptionSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
-    // Warn when a checkpoint finds this share of the in-flight limit taken.
-    private static final double INFLIGHT_WARN_SHARE = 0.8;
+    // Warn when a session holds this share of the in-flight limit as a checkpoint completes: one
+    // that takes twice as long would reach the limit.
+    private static final double INFLIGHT_WARN_SHARE = 0.5;
     private static final long INFLIGHT_WARN_EVERY_MILLIS = 60_000;
 
     private final Configuration conf;
@@ -51,6 +52,7 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     private final Redeliveries redeliveries = new Redeliveries();
     private final int inflightLimit;
     private long lastInflightWarning = Long.MIN_VALUE;
+    private volatile long inflightPeak;
     private final Map<MqttSubscriptionSplit, MqttSessionClient> clients = new ConcurrentHashMap<>();
     // QoS 1 messages emitted and not yet acknowledged, per session, by packet identifier: what a
     // checkpoint holds that the broker would send again if the task died before the notification.
@@ -82,7 +84,8 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
                         () -> acksPending,
                         queue::size,
                         this::connectionState,
-                        inflightLimit);
+                        inflightLimit,
+                        () -> inflightPeak);
     }
 
     @Override
@@ -114,12 +117,14 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     }
 
     /**
-     * Plain filters at parallelism 1, shared ones otherwise, so each message reaches one reader.
+     * Plain filters for a single session (parallelism 1, one session per reader), shared ones
+     * otherwise, so each message reaches one session.
      */
     List<String> subscriptionFilters() {
         List<String> filters = conf.get(MqttSourceOptions.TOPIC_FILTERS);
         boolean shared =
                 context.currentParallelism() > 1
+                        || conf.get(MqttSourceOptions.SESSIONS_PER_READER) > 1
                         || conf.get(MqttSourceOptions.SHARED_SUBSCRIPTION_ALWAYS);
         if (!shared) {
             return filters;
@@ -206,7 +211,6 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
     @Override
     public List<MqttSubscriptionSplit> snapshotState(long checkpointId) {
         pendingAcks.snapshot(checkpointId);
-        warnIfNearTheInflightLimit(checkpointId);
         List<MqttSubscriptionSplit> splits = new ArrayList<>();
         clients.forEach(
                 (split, client) -> {
@@ -226,20 +230,25 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        // The most a session holds unacknowledged is right before the acknowledgements go out.
+        warnIfNearTheInflightLimit(checkpointId);
         pendingAcks.acknowledgeUpTo(checkpointId);
         acksPending = pendingAcks.size();
         credit.refresh();
     }
 
     /**
-     * Messages stay unacknowledged for a checkpoint interval; a session that reaches the in-flight
-     * limit waits for the next checkpoint, and a broker that does not honour the limit (MQTT 3.1.1
-     * has no way to announce it) would overrun the client. Said when a checkpoint finds the limit
-     * nearly taken: the message rate times the checkpoint interval is too high for it.
+     * Messages stay unacknowledged until the checkpoint after them completes, so a session holds
+     * most just before that: about its message rate times (checkpoint interval + checkpoint
+     * duration). A session that reaches the limit fills the broker's window, and Mosquitto 2.0.11
+     * then sends an MQTT 5 client more than its receive maximum once acknowledgements come (a
+     * protocol error and a reconnect). Said while there is still room: at half the limit a
+     * checkpoint that took twice as long would reach it.
      */
     private void warnIfNearTheInflightLimit(long checkpointId) {
         for (MqttSessionClient client : clients.values()) {
             int outstanding = client.outstanding();
+            inflightPeak = Math.max(inflightPeak, outstanding);
             if (outstanding < INFLIGHT_WARN_SHARE * inflightLimit) {
                 continue;
             }
@@ -248,12 +257,14 @@ public final class MqttSourceReader<T> implements SourceReader<T, MqttSubscripti
             if (now - lastInflightWarning >= INFLIGHT_WARN_EVERY_MILLIS) {
                 lastInflightWarning = now;
                 LOG.warn(
-                        "MQTT client {} has {} messages unacknowledged at checkpoint {}, near its"
-                                + " limit of {} (mqtt.receive-maximum): messages per second times"
-                                + " the checkpoint interval is too high; intake is held back to"
-                                + " the limit per checkpoint. Shorten the checkpoint interval,"
-                                + " raise mqtt.receive-maximum and mqtt.queue-capacity, or add"
-                                + " readers",
+                        "MQTT client {} held {} messages unacknowledged when checkpoint {}"
+                                + " completed, half or more of its limit of {}"
+                                + " (mqtt.receive-maximum): messages per second times (checkpoint"
+                                + " interval + checkpoint duration) is too high for it. A session"
+                                + " that reaches the limit is held back to it per checkpoint, and"
+                                + " Mosquitto 2.0.11 then overruns an MQTT 5 client (protocol"
+                                + " errors, reconnects). Shorten the checkpoint interval, raise"
+                                + " mqtt.receive-maximum (at most 65535), or add readers",
                         client.clientId(),
                         outstanding,
                         checkpointId,

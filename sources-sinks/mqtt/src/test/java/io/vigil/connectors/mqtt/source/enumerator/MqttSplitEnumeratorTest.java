@@ -27,7 +27,7 @@ class MqttSplitEnumeratorTest {
     void givesEachReaderTheSplitOfItsOwnIndexOnce() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
         MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 1);
 
         enumerator.addReader(0);
         enumerator.addReader(1);
@@ -40,11 +40,72 @@ class MqttSplitEnumeratorTest {
         assertThat(enumerator.snapshotState(1).assignedIndexes()).containsExactly(0, 1);
     }
 
+    /**
+     * Three sessions per reader at parallelism 2: reader {@code i} gets splits {@code i}, {@code i
+     * + 2} and {@code i + 4}; reader 0 removes the sessions from 6 on.
+     */
+    @Test
+    void givesEachReaderItsSessionsAndRemovesTheSessionsBeyondThem() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 3);
+
+        enumerator.addReader(0);
+        enumerator.addReader(1);
+        enumerator.addReader(1);
+
+        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+                .containsExactly(
+                        new MqttSubscriptionSplit(0),
+                        new MqttSubscriptionSplit(2),
+                        new MqttSubscriptionSplit(4));
+        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
+                .containsExactly(
+                        new MqttSubscriptionSplit(1),
+                        new MqttSubscriptionSplit(3),
+                        new MqttSubscriptionSplit(5));
+        assertThat(context.getSentEvents())
+                .containsOnlyKeys(0)
+                .containsEntry(0, List.of(new MqttStaleSessionsEvent(6)));
+    }
+
+    /**
+     * Two sessions per reader, scaled from 2 readers to 3: the restored splits 0 to 3 stay where
+     * index modulo parallelism puts them, and each reader gets what it lacks of its own.
+     */
+    @Test
+    void scaledOutEachReaderKeepsItsRestoredSessionsAndGetsTheMissingOnes() {
+        TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(3, 0, 1, 2);
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 2);
+        enumerator.addSplitsBack(
+                List.of(
+                        new MqttSubscriptionSplit(0),
+                        new MqttSubscriptionSplit(1),
+                        new MqttSubscriptionSplit(2),
+                        new MqttSubscriptionSplit(3)),
+                0);
+
+        for (int reader = 0; reader < 3; reader++) {
+            enumerator.addReader(reader);
+        }
+
+        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+                .containsExactlyInAnyOrder(
+                        new MqttSubscriptionSplit(0), new MqttSubscriptionSplit(3));
+        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
+                .containsExactlyInAnyOrder(
+                        new MqttSubscriptionSplit(1), new MqttSubscriptionSplit(4));
+        assertThat(context.getSplitAssignments().get(2).getAssignedSplits())
+                .containsExactlyInAnyOrder(
+                        new MqttSubscriptionSplit(2), new MqttSubscriptionSplit(5));
+    }
+
     @Test
     void withoutStateHasReaderZeroRemoveTheSessionsBeyondTheParallelismOnce() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
         MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, MqttEnumeratorState.empty());
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 1);
 
         enumerator.addReader(1);
         enumerator.addReader(0);
@@ -59,7 +120,7 @@ class MqttSplitEnumeratorTest {
     void withStateRemovesNoSession() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(1, 0);
         MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)), 1);
 
         enumerator.addReader(0);
 
@@ -71,7 +132,7 @@ class MqttSplitEnumeratorTest {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
                 new TestingSplitEnumeratorContext<>(2);
         MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)));
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1)), 1);
 
         enumerator.addSplitsBack(List.of(new MqttSubscriptionSplit(1)), 1);
         assertThat(enumerator.snapshotState(2).assignedIndexes()).containsExactly(0);
@@ -88,7 +149,7 @@ class MqttSplitEnumeratorTest {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context =
                 new TestingSplitEnumeratorContext<>(2);
         MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1, 2)));
+                new MqttSplitEnumerator(context, new MqttEnumeratorState(Set.of(0, 1, 2)), 1);
 
         enumerator.addSplitsBack(List.of(new MqttSubscriptionSplit(2)), 0);
         context.registerReader(0, "host");

@@ -58,6 +58,43 @@ class MqttBrokerBehaviourITCase {
             super(MOSQUITTO, 20, MESSAGES, false, 2);
         }
 
+        /**
+         * MQTT 5, a receive maximum of 10 that the reader never fills: rounds of 8 messages, each
+         * read and acknowledged before the next is published. Nothing waits in the broker's queue,
+         * so however the broker releases queued messages, it never sends more than the window: no
+         * protocol error, each message once (issue #11: why a reader must stay below its window).
+         */
+        @Test
+        void neverOverrunsAReaderThatStaysBelowItsReceiveMaximum() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/below-window/" + id;
+            MqttSourceReader<String> reader = withReceiveMaximumOf10("below-window-" + id, topic);
+            try {
+                probeUntilSubscribed(reader, topic);
+                TestingReaderOutput<String> output = new TestingReaderOutput<>();
+                int rounds = 20;
+                for (int round = 0; round < rounds; round++) {
+                    MOSQUITTO.publisher().publishMany(topic, "m", round * 8, 8, 1);
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (measured(output) < (round + 1) * 8) {
+                        assertThat(System.currentTimeMillis())
+                                .as("round %d read", round)
+                                .isLessThan(deadline);
+                        MqttReconnectRedeliveryITCase.drainFor(reader, output, 50);
+                    }
+                    reader.snapshotState(round + 2);
+                    reader.notifyCheckpointComplete(round + 2);
+                }
+                MqttReconnectRedeliveryITCase.drainFor(reader, output, 500);
+                assertThat(reader.protocolErrors()).as("protocol errors").isZero();
+                assertThat(output.getEmittedRecords().stream().filter(r -> !r.startsWith("probe-")))
+                        .containsExactlyInAnyOrder(
+                                MqttSourceReaderITCase.expected("m", 0, rounds * 8));
+            } finally {
+                reader.close();
+            }
+        }
+
         @Override
         boolean sentWhatItShouldAfterAnAcknowledgement(
                 MqttSourceReader<String> reader,
@@ -126,7 +163,7 @@ class MqttBrokerBehaviourITCase {
         }
 
         /**
-         * The broker's in-flight window for a reader with the default receive maximum (20 000):
+         * The broker's in-flight window for a reader with the default receive maximum (65 535):
          * what it sends before and after the first acknowledgement.
          */
         @ParameterizedTest
@@ -153,9 +190,8 @@ class MqttBrokerBehaviourITCase {
         void sendsAtMostAReceiveMaximumBelowItsWindow() throws Exception {
             String id = UUID.randomUUID().toString().substring(0, 8);
             String topic = "it/receive-maximum/" + id;
-            Configuration conf = conf("receive-maximum-" + id, topic, MqttProtocolVersion.MQTT_5);
-            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
-            MqttSourceReader<String> reader = MqttSourceReaderITCase.open(conf);
+            MqttSourceReader<String> reader =
+                    withReceiveMaximumOf10("receive-maximum-" + id, topic);
             try {
                 assertSendsAWindowPerCheckpoint(reader, topic, MqttProtocolVersion.MQTT_5, 10);
             } finally {
@@ -328,8 +364,7 @@ class MqttBrokerBehaviourITCase {
          * that no acknowledgement reaches the broker while the measured messages arrive (Mosquitto
          * sends past its limits what it queued when an acknowledgement comes).
          */
-        private void probeUntilSubscribed(MqttSourceReader<String> reader, String topic)
-                throws Exception {
+        void probeUntilSubscribed(MqttSourceReader<String> reader, String topic) throws Exception {
             TestingReaderOutput<String> output = new TestingReaderOutput<>();
             long deadline = System.currentTimeMillis() + 20_000;
             for (int i = 0; output.getEmittedRecords().isEmpty(); i++) {
@@ -339,6 +374,13 @@ class MqttBrokerBehaviourITCase {
             }
             MqttReconnectRedeliveryITCase.drainFor(reader, output, 300);
             assertThat(reader.acksPending()).as("QoS 0 probes owe nothing").isZero();
+        }
+
+        /** An MQTT 5 reader that announces a receive maximum of 10. */
+        MqttSourceReader<String> withReceiveMaximumOf10(String prefix, String topic) {
+            Configuration conf = conf(prefix, topic, MqttProtocolVersion.MQTT_5);
+            conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+            return MqttSourceReaderITCase.open(conf);
         }
 
         private Configuration conf(String prefix, String topic, MqttProtocolVersion version) {

@@ -228,6 +228,32 @@ class MqttSourceReaderITCase {
         restored.close();
     }
 
+    /**
+     * The warning comes while there is room: a session that holds half its limit (receive maximum
+     * 10) when a checkpoint completes counts a warning, one that holds less does not.
+     */
+    @Test
+    void warnsWhenASessionHoldsHalfItsLimitAsACheckpointCompletes() throws Exception {
+        String id = id();
+        String topic = "it/warn/" + id;
+        Configuration conf = conf("warn-" + id, topic, 1);
+        conf.set(MqttSourceOptions.RECEIVE_MAXIMUM, 10);
+        MqttSourceReader<String> reader = open(conf);
+
+        publisher.publishMany(topic, "a", 0, 4, 1);
+        read(reader, 4);
+        reader.snapshotState(1);
+        reader.notifyCheckpointComplete(1);
+        assertThat(reader.inflightLimitWarnings()).as("4 of 10").isZero();
+
+        publisher.publishMany(topic, "b", 0, 5, 1);
+        read(reader, 5);
+        reader.snapshotState(2);
+        reader.notifyCheckpointComplete(2);
+        assertThat(reader.inflightLimitWarnings()).as("5 of 10").isEqualTo(1);
+        reader.close();
+    }
+
     @Test
     void qosZeroLeavesNothingToAcknowledge() throws Exception {
         String id = id();
@@ -293,6 +319,29 @@ class MqttSourceReaderITCase {
             expected.addAll(List.of(expected("s", 0, 100)));
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+        reader.close();
+    }
+
+    /**
+     * {@code mqtt.sessions-per-reader} 2 at parallelism 1: the two sessions share one shared
+     * subscription (each its own in-flight window), so each message comes once, not once per
+     * session as with the plain subscriptions above.
+     */
+    @Test
+    void sessionsOfOneReaderShareTheSubscription() throws Exception {
+        String id = id();
+        String topic = "it/sessions-per-reader/" + id;
+        Configuration conf = conf("per-reader-" + id, topic, 1);
+        conf.set(MqttSourceOptions.SESSIONS_PER_READER, 2);
+        MqttSourceReader<String> reader = open(conf, 2);
+
+        assertThat(reader.subscriptionFilters())
+                .containsExactly("$share/per-reader-" + id + "/" + topic);
+        publisher.publishMany(topic, "p", 0, 200, 1);
+        List<String> seen = readAcknowledging(reader, 200, 50, () -> {});
+        readFor(reader, Duration.ofSeconds(1)).forEach(seen::add);
+
+        assertThat(seen).containsExactlyInAnyOrder(expected("p", 0, 200));
         reader.close();
     }
 

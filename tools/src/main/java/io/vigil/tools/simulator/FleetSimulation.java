@@ -45,6 +45,16 @@ import java.util.SplittableRandom;
  * detector that alerts as soon as the rise is reached cannot find a second drift in the rest of the
  * run.
  *
+ * <p>Machines, only when their episodes are asked for ({@link SimulationSpec}): tanks (fuel level
+ * 30 to 90 %, ±2 % over an hour or two, noise ±0.3), lines (pressure 4 to 6 bar, ±0.05, noise
+ * ±0.02, three decimals, never the same value twice in a row), motors (vibration 1.5 to 3 mm/s,
+ * ±0.05, noise ±0.02) and presses (a temperature and a sound sensor, ambient as above). Their
+ * episodes: a fuel level of 2 to 9.5 % for 3 to 6 readings; a leak (pumped up by 0.2 bar, then
+ * falling by 1 to 1.5 bar over 10 to 14 readings); a climb of 1.2 to 2 mm/s per reading for 3 to 5
+ * readings, the motor staying at the new level; a pressure stuck at one value for 10 to 14
+ * readings; a press at 82 to 90 °C for one reading, then 5 to 60 s later 3 to 5 sound readings of
+ * 76 to 84 dB. {@link Episode} says exactly when each alert must fire and resolve.
+ *
  * <p>Payloads: a plain reading {@code {"ts":1764316800123,"value":55.2,"unit":"dB"}}; with mixed
  * payloads also, for about 10 % of the sound messages, a batch (JSON array) of 3 consecutive
  * readings, and for about 5 % each an ISO-8601 {@code ts} or a SenML pack {@code

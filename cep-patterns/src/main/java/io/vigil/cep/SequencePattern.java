@@ -37,8 +37,9 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  *       match's last reading.
  *   <li>The alert: the device's site and device, {@code metric} of the last reading, {@code
  *       startedAt} and {@code endedAt} the first and the last reading of the match, {@code events}
- *       the sum of the steps' {@code min-events}, {@code peak} the largest value of the last run.
- *       It is emitted as soon as the watermark has passed the match's last reading.
+ *       the sum of the steps' {@code min-events}, {@code peak} the largest value of the last run
+ *       (the lowest when the last step is below its threshold). It is emitted as soon as the
+ *       watermark has passed the match's last reading.
  * </ul>
  *
  * <p>Implementation: {@link SequenceProgram} scores each reading (its runs), then Flink CEP's NFA

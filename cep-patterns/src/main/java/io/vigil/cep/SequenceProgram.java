@@ -60,7 +60,9 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
                         TypeInformation.of(SequenceEvent.class),
                         SequenceEvent::startsMatch);
         // A match is reported at the reading that completes it, at most within after its start.
-        this.lifecycle = new AlertLifecycle(pattern.spec, retentionMillis);
+        // Its peak is the lowest value when the last step is below its threshold.
+        this.lifecycle =
+                new AlertLifecycle(pattern.spec, retentionMillis, !steps[steps.length - 1].above());
     }
 
     @Override
@@ -135,9 +137,12 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
             int oldest = ringOffsets[i] + device.ringHeads[i];
             runStarts[i] = device.ringPositions[oldest];
             runStartTimes[i] = device.ringTimes[oldest];
-            double peak = Double.NEGATIVE_INFINITY;
+            // The run's most extreme value: its largest above the threshold, its lowest below.
+            boolean above = steps[i].above();
+            double peak = above ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
             for (int j = ringOffsets[i]; j < ringOffsets[i] + k; j++) {
-                peak = Math.max(peak, device.ringValues[j]);
+                double value = device.ringValues[j];
+                peak = above ? Math.max(peak, value) : Math.min(peak, value);
             }
             runPeaks[i] = peak;
         }

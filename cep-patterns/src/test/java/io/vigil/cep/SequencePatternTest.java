@@ -140,6 +140,33 @@ class SequencePatternTest {
     }
 
     @Test
+    void thePeakOfABelowLastStepIsItsLowestValue() throws Exception {
+        // Hot, then the pressure dropping: the alert's peak is the lowest pressure, as for a burst
+        // below its threshold, also when a second match is absorbed by the alert still firing.
+        SequenceSpec hotThenDrop =
+                new SequenceSpec(
+                        "hot-then-drop",
+                        "warning",
+                        Duration.ofMinutes(1),
+                        List.of(
+                                new Step("temperature", true, 80, 1, Contiguity.FOLLOWED_BY),
+                                new Step("pressure", false, 2, 2, Contiguity.FOLLOWED_BY)));
+        try (EngineHarness harness = EngineHarness.perDevice(new SequencePattern(hotThenDrop))) {
+            harness.add(temperature(1 * S, 85), pressure(2 * S, 1.5), pressure(3 * S, 1.0));
+            harness.add(temperature(4 * S, 90), pressure(5 * S, 0.5), pressure(6 * S, 1.2));
+            harness.add(pressure(7 * S, 3));
+            harness.watermark(Long.MAX_VALUE);
+
+            assertOutput(harness.alerts())
+                    .nextAlert(alert().startedAt(1 * S).endedAt(3 * S).events(3).peak(1.0))
+                    .hasNoMoreAlerts();
+            assertOutput(harness.resolved())
+                    .nextAlert(alert().startedAt(1 * S).endedAt(7 * S).events(6).peak(0.5))
+                    .hasNoMoreAlerts();
+        }
+    }
+
+    @Test
     void devicesAreIndependent() throws Exception {
         try (EngineHarness harness = EngineHarness.perDevice(new SequencePattern(HOT_THEN_LOUD))) {
             harness.add(temperature(1 * S, 90), sound("press-5", 2 * S, 90));
@@ -262,7 +289,7 @@ class SequencePatternTest {
                     readings.get(i).metric().equals(last.metric())
                             && !last.accepts(readings.get(i).value());
         }
-        return LifecycleModel.expect(readings, clear, detections, spec.alerting());
+        return LifecycleModel.expect(readings, clear, detections, spec.alerting(), !last.above());
     }
 
     /** The step's run whose last reading is {@code end}, or null. */
@@ -271,7 +298,8 @@ class SequencePatternTest {
             return null;
         }
         int count = 0;
-        double peak = Double.NEGATIVE_INFINITY;
+        // The largest value of the run, the lowest of a run below the step's threshold.
+        double peak = step.above() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         int first = end;
         for (int i = end; i >= 0 && count < step.minEvents(); i--) {
             SensorReading r = readings.get(i);
@@ -282,7 +310,7 @@ class SequencePatternTest {
                 return null;
             }
             count++;
-            peak = Math.max(peak, r.value());
+            peak = step.above() ? Math.max(peak, r.value()) : Math.min(peak, r.value());
             first = i;
         }
         return count == step.minEvents() ? new Run(first, end, peak) : null;
@@ -320,6 +348,10 @@ class SequencePatternTest {
 
     private static SensorReading temperature(long timestamp, double value) {
         return new SensorReading("plant-a", "press-4", "temperature", timestamp, value, "C");
+    }
+
+    private static SensorReading pressure(long timestamp, double value) {
+        return new SensorReading("plant-a", "press-4", "pressure", timestamp, value, "bar");
     }
 
     private static SensorReading sound(long timestamp, double value) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +44,12 @@ final class Demo {
 
     static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(90);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-    static final String PATTERNS = "cep-patterns/patterns/default.yaml";
+
+    /** The shipped pattern files the demo runs: the defaults and a pattern of every type. */
+    static final List<String> PATTERNS =
+            List.of(
+                    "cep-patterns/patterns/default.yaml",
+                    "cep-patterns/patterns/examples/fleet-all-types.yaml");
 
     private final DemoSettings settings;
     private final DemoConsole console;
@@ -99,20 +105,30 @@ final class Demo {
     }
 
     private int runUntilStopped() {
-        Path shipped = vigilHome().resolve(PATTERNS);
-        if (!Files.isRegularFile(shipped)) {
-            err.printf(
-                    "vigil demo: cannot find the pattern file %s; run ./vigil from the checkout%n",
-                    shipped);
-            return ExitCode.FAILED;
+        for (String file : PATTERNS) {
+            Path shipped = vigilHome().resolve(file);
+            if (!Files.isRegularFile(shipped)) {
+                err.printf(
+                        "vigil demo: cannot find the pattern file %s; run ./vigil from the"
+                                + " checkout%n",
+                        shipped);
+                return ExitCode.FAILED;
+            }
         }
         int webPort;
         Path output = null;
         Path patterns;
         try {
-            // A copy to edit while the demo runs: the job puts a valid change in force.
-            patterns = Files.createTempFile("vigil-demo-patterns-", ".yaml");
-            Files.copy(shipped, patterns, StandardCopyOption.REPLACE_EXISTING);
+            // Copies to edit while the demo runs, in a directory the job loads (its *.yaml files):
+            // the job puts a valid change in force.
+            patterns = Files.createTempDirectory("vigil-demo-patterns-");
+            for (String file : PATTERNS) {
+                Path shipped = vigilHome().resolve(file);
+                Files.copy(
+                        shipped,
+                        patterns.resolve(shipped.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
             webPort = webPort();
             if (settings.influxUrl() == null) {
                 output =
@@ -143,8 +159,8 @@ final class Demo {
             job = DemoJob.submit(setup, output, webPort, alerts);
             console.say("Flink web UI: http://localhost:%d", webPort);
             console.say(
-                    "Patterns: %s (edit it while the demo runs: a valid change takes effect"
-                            + " within seconds, an invalid one is shown and ignored)",
+                    "Patterns: %s (edit its files while the demo runs: a valid change takes"
+                            + " effect within seconds, an invalid one is shown and ignored)",
                     patterns);
             console.say(
                     output != null

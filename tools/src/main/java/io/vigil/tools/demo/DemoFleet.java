@@ -37,8 +37,11 @@ final class DemoFleet {
 
     /**
      * The simulation: devices spread over sites of up to 10, about one burst per 30 s, one drift
-     * per 3 min and one silence per 5 min (fewer where they would not fit), and the first seed from
-     * {@code --seed} on whose first burst starts within {@link #EARLY_BURST}.
+     * per 3 min and one silence per 5 min (fewer where they would not fit), from 10 minutes on also
+     * one episode of each kind of {@code fleet-all-types.yaml} per 5 min (a fuel level, a leak, a
+     * vibration rate, a stuck sensor, a press hot then loud, on the tanks, lines, motors and
+     * presses they add), and the first seed from {@code --seed} on whose first burst starts within
+     * {@link #EARLY_BURST}.
      */
     static SimulationSpec chooseSpec(DemoSettings settings) {
         int sites = (settings.devices() + 9) / 10;
@@ -56,6 +59,11 @@ final class DemoFleet {
                         .setDrifts((int) Math.min(seconds / 180, pumps * usable / 600))
                         .setSilences(
                                 (int) Math.min(seconds / 300, sites * perSite * usable / 1200));
+        // From 10 min on (a vibration rate needs more than 5 min of its motor's readings), about
+        // one episode of each of these kinds per 5 min, at most one per machine and 10 min.
+        int machines = sites * ((perSite + 1) / 2);
+        int each = seconds < 600 ? 0 : (int) Math.min(seconds / 300, machines * usable / 600);
+        base.setLows(each).setLeaks(each).setRates(each).setFlatlines(each).setSequences(each);
         SimulationSpec first = null;
         for (int i = 0; i < SEED_TRIES; i++) {
             SimulationSpec candidate = base.setSeed(settings.seed() + i).build();
@@ -96,14 +104,25 @@ final class DemoFleet {
         List<SimulatedMessage> live = messages.subList(split, messages.size());
         console.say(
                 "Simulated fleet: %d devices on %d sites, seed %d, %s; %d bursts, %d drifts, %d"
-                        + " silences, about 1%% malformed messages",
+                        + " silences, about 1%% malformed messages%s",
                 spec.sites() * spec.devicesPerSite(),
                 spec.sites(),
                 spec.seed(),
                 Durations.format(spec.duration()),
                 spec.bursts(),
                 spec.drifts(),
-                spec.silences());
+                spec.silences(),
+                spec.hasMachines()
+                        ? String.format(
+                                "; tanks, lines, motors and presses with %d fuel levels low, %d"
+                                        + " leaks, %d vibration rates, %d stuck sensors, %d hot"
+                                        + " then loud",
+                                spec.lows(),
+                                spec.leaks(),
+                                spec.rates(),
+                                spec.flatlines(),
+                                spec.sequences())
+                        : "");
         PrintStream status = console.prefixed("fleet: ");
         Thread thread =
                 new Thread(

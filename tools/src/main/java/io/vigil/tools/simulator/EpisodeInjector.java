@@ -1,13 +1,16 @@
 package io.vigil.tools.simulator;
 
 import io.vigil.cep.config.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 
 /**
- * Injects a simulation's episodes into its devices' readings: silences remove readings, drifts and
- * bursts overwrite them. Each episode reserves its slots on one device so that episodes on a device
+ * Injects a simulation's episodes into its devices' readings: silences remove readings, the other
+ * kinds overwrite them. Each episode reserves its slots on one device so that episodes on a device
  * keep {@link FleetSimulation#EPISODE_GAP} apart and {@link FleetSimulation#EDGE} from either end.
  */
 final class EpisodeInjector {
@@ -45,6 +48,38 @@ final class EpisodeInjector {
         }
     }
 
+    /**
+     * Injects the episodes of the machines: fuel levels on tanks, leaks and stuck sensors on lines,
+     * fast rises on motors, hot-then-loud on presses (their temperature sensors; {@code
+     * pressSounds} maps each to the press's sound sensor).
+     */
+    void injectMachines(
+            List<SimulatedDevice> tanks,
+            List<SimulatedDevice> lines,
+            List<SimulatedDevice> motors,
+            List<SimulatedDevice> presses,
+            Map<SimulatedDevice, SimulatedDevice> pressSounds) {
+        // A climb raises every later reading of its motor: the episodes are read off once all
+        // climbs are in.
+        List<Runnable> rateEpisodes = new ArrayList<>();
+        for (int k = 0; k < spec.rates(); k++) {
+            rateEpisodes.add(rate(motors, k));
+        }
+        rateEpisodes.forEach(Runnable::run);
+        for (int k = 0; k < spec.leaks(); k++) {
+            leak(lines, k);
+        }
+        for (int k = 0; k < spec.flatlines(); k++) {
+            flatline(lines, k);
+        }
+        for (int k = 0; k < spec.sequences(); k++) {
+            sequence(presses, pressSounds, k);
+        }
+        for (int k = 0; k < spec.lows(); k++) {
+            low(tanks, k);
+        }
+    }
+
     private void silence(List<SimulatedDevice> devices, int k) {
         long gap =
                 placement.nextLong(
@@ -57,7 +92,14 @@ final class EpisodeInjector {
             device.present[i] = false;
         }
         episodes.add(
-                device.episode(Episode.Kind.SILENCE, start, range[0] - 1, range[1], 0, Double.NaN));
+                device.episode(
+                        Episode.Kind.SILENCE,
+                        start,
+                        range[0] - 1,
+                        range[1],
+                        0,
+                        Double.NaN,
+                        device.time(start, range[1])));
     }
 
     private void drift(List<SimulatedDevice> pumps, int k) {
@@ -88,7 +130,14 @@ final class EpisodeInjector {
                     SimulatedDevice.round2(base + rise - FleetSimulation.COOL_DOWN_STEP * (j + 1));
         }
         episodes.add(
-                device.episode(Episode.Kind.DRIFT, start, from, from + rising - 1, rising, peak));
+                device.episode(
+                        Episode.Kind.DRIFT,
+                        start,
+                        from,
+                        from + rising - 1,
+                        rising,
+                        peak,
+                        device.time(start, from + rising)));
     }
 
     private void burst(List<SimulatedDevice> mics, int k) {
@@ -106,7 +155,180 @@ final class EpisodeInjector {
             device.values[from + j] = value;
             peak = Math.max(peak, value);
         }
-        episodes.add(device.episode(Episode.Kind.BURST, start, from, from + loud - 1, loud, peak));
+        episodes.add(
+                device.episode(
+                        Episode.Kind.BURST,
+                        start,
+                        from,
+                        from + loud - 1,
+                        loud,
+                        peak,
+                        device.time(start, from + loud)));
+    }
+
+    private void low(List<SimulatedDevice> tanks, int k) {
+        int low =
+                placement.nextInt(
+                        FleetSimulation.LOW_MIN_READINGS, FleetSimulation.LOW_MAX_READINGS + 1);
+        SimulatedDevice tank = place(tanks, k, d -> low, "lows", "tanks");
+        int from = tank.lastReserved()[0];
+        double lowest = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < low; j++) {
+            double value =
+                    SimulatedDevice.round1(
+                            placement.nextDouble(
+                                    FleetSimulation.LOW_MIN_LEVEL, FleetSimulation.LOW_MAX_LEVEL));
+            tank.values[from + j] = value;
+            lowest = Math.min(lowest, value);
+        }
+        episodes.add(
+                tank.episode(
+                        Episode.Kind.LOW,
+                        start,
+                        from,
+                        from + low - 1,
+                        low,
+                        lowest,
+                        tank.time(start, from + low)));
+    }
+
+    private void leak(List<SimulatedDevice> lines, int k) {
+        int falling =
+                placement.nextInt(
+                        FleetSimulation.LEAK_MIN_READINGS, FleetSimulation.LEAK_MAX_READINGS + 1);
+        double fall =
+                placement.nextDouble(FleetSimulation.LEAK_MIN_FALL, FleetSimulation.LEAK_MAX_FALL);
+        SimulatedDevice line = place(lines, k, d -> falling, "leaks", "lines");
+        int from = line.lastReserved()[0];
+        for (int j = 0; j < falling; j++) {
+            line.values[from + j] =
+                    SimulatedDevice.round3(
+                            line.values[from + j]
+                                    + FleetSimulation.LEAK_PUMP_UP
+                                    - fall * j / (falling - 1));
+        }
+        // The detection: the earliest reading that completes a run from the first one.
+        int to = from + FleetSimulation.LEAK_PATTERN_MIN_EVENTS - 1;
+        while (line.values[from] - line.values[to] < FleetSimulation.LEAK_PATTERN_MIN_FALL) {
+            to++;
+        }
+        episodes.add(
+                line.episode(
+                        Episode.Kind.LEAK,
+                        start,
+                        from,
+                        to,
+                        to - from + 1,
+                        line.values[to],
+                        line.time(start, from + falling)));
+    }
+
+    /** Injects a climb; returns what adds its episode. */
+    private Runnable rate(List<SimulatedDevice> motors, int k) {
+        int climbing =
+                placement.nextInt(
+                        FleetSimulation.RATE_MIN_READINGS, FleetSimulation.RATE_MAX_READINGS + 1);
+        double step =
+                placement.nextDouble(FleetSimulation.RATE_MIN_STEP, FleetSimulation.RATE_MAX_STEP);
+        // A slope is measured from the reading this many slots back.
+        ToIntFunction<SimulatedDevice> back =
+                d -> (int) (FleetSimulation.RATE_PATTERN_OVER.toMillis() / d.period);
+        SimulatedDevice motor =
+                place(motors, k, d -> 2 * back.applyAsInt(d) + climbing, "rates", "motors");
+        int over = back.applyAsInt(motor);
+        int from = motor.lastReserved()[0] + over;
+        for (int i = from; i < motor.slots; i++) {
+            motor.values[i] =
+                    SimulatedDevice.round2(
+                            motor.values[i] + step * Math.min(i - from + 1, climbing));
+        }
+        return () ->
+                episodes.add(
+                        motor.episode(
+                                Episode.Kind.RATE,
+                                start,
+                                from - over,
+                                from,
+                                over + 1,
+                                motor.values[from],
+                                motor.time(start, from + climbing - 1 + over)));
+    }
+
+    private void flatline(List<SimulatedDevice> lines, int k) {
+        int stuck =
+                placement.nextInt(
+                        FleetSimulation.FLATLINE_MIN_READINGS,
+                        FleetSimulation.FLATLINE_MAX_READINGS + 1);
+        SimulatedDevice line = place(lines, k, d -> stuck + 1, "flatlines", "lines");
+        int from = line.lastReserved()[0];
+        double value = line.values[from];
+        for (int j = 1; j < stuck; j++) {
+            line.values[from + j] = value;
+        }
+        line.values[from + stuck] = SimulatedDevice.differentFrom(value, line.values[from + stuck]);
+        episodes.add(
+                line.episode(
+                        Episode.Kind.FLATLINE,
+                        start,
+                        from,
+                        from + stuck - 1,
+                        stuck,
+                        value,
+                        line.time(start, from + stuck)));
+    }
+
+    private void sequence(
+            List<SimulatedDevice> presses, Map<SimulatedDevice, SimulatedDevice> sounds, int k) {
+        long delay =
+                placement.nextLong(
+                        FleetSimulation.SEQUENCE_MIN_DELAY.toMillis(),
+                        FleetSimulation.SEQUENCE_MAX_DELAY.toMillis() + 1);
+        int loud =
+                placement.nextInt(
+                        FleetSimulation.SEQUENCE_MIN_LOUD, FleetSimulation.SEQUENCE_MAX_LOUD + 1);
+        // Two readings before the hot one, then the press's temperature slots until its sound is
+        // back to ambient.
+        Duration span = FleetSimulation.SEQUENCE_MAX_DELAY.plusSeconds(20);
+        SimulatedDevice press = place(presses, k, d -> 2 + d.slotsOf(span), "sequences", "presses");
+        int hot = press.lastReserved()[0] + 2;
+        press.values[hot - 1] =
+                SimulatedDevice.round2(
+                        press.values[hot - 2] - FleetSimulation.SEQUENCE_BREAK_BEFORE_HOT);
+        press.values[hot] =
+                SimulatedDevice.round1(
+                        placement.nextDouble(
+                                FleetSimulation.SEQUENCE_MIN_HOT,
+                                FleetSimulation.SEQUENCE_MAX_HOT));
+        SimulatedDevice sound = sounds.get(press);
+        long hotAt = press.time(start, hot);
+        // The first sound reading at least the delay after the hot one.
+        int from = (int) ((hotAt + delay - start - sound.phase + sound.period - 1) / sound.period);
+        double peak = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < loud; j++) {
+            double value =
+                    SimulatedDevice.round1(
+                            placement.nextDouble(
+                                    FleetSimulation.SEQUENCE_MIN_LOUD_DB,
+                                    FleetSimulation.SEQUENCE_MAX_LOUD_DB));
+            sound.values[from + j] = value;
+            if (j < FleetSimulation.SEQUENCE_PATTERN_LOUD_EVENTS) {
+                peak = Math.max(peak, value);
+            }
+        }
+        int last = from + FleetSimulation.SEQUENCE_PATTERN_LOUD_EVENTS - 1;
+        episodes.add(
+                new Episode(
+                        Episode.Kind.SEQUENCE,
+                        sound.site,
+                        sound.name,
+                        sound.metric,
+                        sound.topic(),
+                        hotAt,
+                        sound.time(start, last),
+                        1 + FleetSimulation.SEQUENCE_PATTERN_LOUD_EVENTS,
+                        peak,
+                        sound.time(start, from + loud),
+                        null));
     }
 
     /**
@@ -151,6 +373,11 @@ final class EpisodeInjector {
         return switch (what) {
             case "silences" -> spec.silences();
             case "drifts" -> spec.drifts();
+            case "lows" -> spec.lows();
+            case "leaks" -> spec.leaks();
+            case "rates" -> spec.rates();
+            case "flatlines" -> spec.flatlines();
+            case "sequences" -> spec.sequences();
             default -> spec.bursts();
         };
     }

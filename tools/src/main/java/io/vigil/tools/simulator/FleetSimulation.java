@@ -2,12 +2,15 @@ package io.vigil.tools.simulator;
 
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.SensorReading;
+import io.vigil.tools.simulator.SimulatedDevice.Sensor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -41,6 +44,16 @@ import java.util.SplittableRandom;
  * the first or last 30 s. The total rise of a drift stays below twice the pattern's 3 °C, so that a
  * detector that alerts as soon as the rise is reached cannot find a second drift in the rest of the
  * run.
+ *
+ * <p>Machines, only when their episodes are asked for ({@link SimulationSpec}): tanks (fuel level
+ * 30 to 90 %, ±2 % over an hour or two, noise ±0.3), lines (pressure 4 to 6 bar, ±0.05, noise
+ * ±0.02, three decimals, never the same value twice in a row), motors (vibration 1.5 to 3 mm/s,
+ * ±0.05, noise ±0.02) and presses (a temperature and a sound sensor, ambient as above). Their
+ * episodes: a fuel level of 2 to 9.5 % for 3 to 6 readings; a leak (pumped up by 0.2 bar, then
+ * falling by 1 to 1.5 bar over 10 to 14 readings); a climb of 1.2 to 2 mm/s per reading for 3 to 5
+ * readings, the motor staying at the new level; a pressure stuck at one value for 10 to 14
+ * readings; a press at 82 to 90 °C for one reading, then 5 to 60 s later 3 to 5 sound readings of
+ * 76 to 84 dB. {@link Episode} says exactly when each alert must fire and resolve.
  *
  * <p>Payloads: a plain reading {@code {"ts":1764316800123,"value":55.2,"unit":"dB"}}; with mixed
  * payloads also, for about 10 % of the sound messages, a batch (JSON array) of 3 consecutive
@@ -82,6 +95,39 @@ public final class FleetSimulation {
     static final double DRIFT_MAX_RISE = 5.0;
     static final double DRIFT_NOISE = 0.05;
     static final double COOL_DOWN_STEP = 0.6;
+
+    static final int LOW_MIN_READINGS = 3;
+    static final int LOW_MAX_READINGS = 6;
+    static final double LOW_MIN_LEVEL = 2.0;
+    static final double LOW_MAX_LEVEL = 9.5;
+
+    static final int LEAK_MIN_READINGS = 10;
+    static final int LEAK_MAX_READINGS = 14;
+    static final double LEAK_MIN_FALL = 1.0;
+    static final double LEAK_MAX_FALL = 1.5;
+    static final double LEAK_PUMP_UP = 0.2;
+    static final int LEAK_PATTERN_MIN_EVENTS = 6; // pressure-leak's min-events and min-fall
+    static final double LEAK_PATTERN_MIN_FALL = 0.8;
+
+    static final int RATE_MIN_READINGS = 3;
+    static final int RATE_MAX_READINGS = 5;
+    static final double RATE_MIN_STEP = 1.2;
+    static final double RATE_MAX_STEP = 2.0;
+    static final Duration RATE_PATTERN_OVER = Duration.ofMinutes(2); // vibration-rising's over
+
+    static final int FLATLINE_MIN_READINGS = 10;
+    static final int FLATLINE_MAX_READINGS = 14;
+
+    static final Duration SEQUENCE_MIN_DELAY = Duration.ofSeconds(5);
+    static final Duration SEQUENCE_MAX_DELAY = Duration.ofSeconds(60);
+    static final int SEQUENCE_MIN_LOUD = 3;
+    static final int SEQUENCE_MAX_LOUD = 5;
+    static final double SEQUENCE_BREAK_BEFORE_HOT = 0.5;
+    static final double SEQUENCE_MIN_HOT = 82.0;
+    static final double SEQUENCE_MAX_HOT = 90.0;
+    static final double SEQUENCE_MIN_LOUD_DB = 76.0;
+    static final double SEQUENCE_MAX_LOUD_DB = 84.0;
+    static final int SEQUENCE_PATTERN_LOUD_EVENTS = 3; // hot-then-loud's second step
 
     static final Duration SILENCE_MIN = Duration.ofSeconds(150);
     static final Duration SILENCE_MAX = Duration.ofSeconds(270);
@@ -197,11 +243,19 @@ public final class FleetSimulation {
                     boolean sound = d % 2 == 0;
                     String name = String.format("%s-%02d", sound ? "mic" : "pump", d / 2 + 1);
                     devices.add(
-                            new SimulatedDevice(siteName(s), name, sound, spec, random.nextLong()));
+                            new SimulatedDevice(
+                                    siteName(s),
+                                    name,
+                                    sound ? Sensor.SOUND : Sensor.TEMPERATURE,
+                                    spec,
+                                    random.nextLong()));
                 }
             }
             new EpisodeInjector(spec, new SplittableRandom(random.nextLong()), episodes)
                     .injectAll(devices);
+            if (spec.hasMachines()) {
+                addMachines(new SplittableRandom(random.nextLong()));
+            }
 
             List<Draft> drafts = new ArrayList<>();
             for (SimulatedDevice device : devices) {
@@ -224,6 +278,42 @@ public final class FleetSimulation {
                             .thenComparing(Episode::kind)
                             .thenComparing(Episode::key));
             return new FleetSimulation(spec, messages, readings, episodes);
+        }
+
+        /**
+         * Adds the tanks, lines, motors and presses of every site, after the microphones and pumps
+         * and from a random source of their own, and injects their episodes.
+         */
+        private void addMachines(SplittableRandom machines) {
+            List<SimulatedDevice> tanks = new ArrayList<>();
+            List<SimulatedDevice> lines = new ArrayList<>();
+            List<SimulatedDevice> motors = new ArrayList<>();
+            List<SimulatedDevice> presses = new ArrayList<>();
+            Map<SimulatedDevice, SimulatedDevice> pressSounds = new HashMap<>();
+            int perSite = (spec.devicesPerSite() + 1) / 2;
+            for (int s = 0; s < spec.sites(); s++) {
+                String site = siteName(s);
+                for (int m = 1; m <= perSite; m++) {
+                    String number = String.format("-%02d", m);
+                    tanks.add(machine(site, "tank" + number, Sensor.FUEL_LEVEL, machines));
+                    lines.add(machine(site, "line" + number, Sensor.PRESSURE, machines));
+                    motors.add(machine(site, "motor" + number, Sensor.VIBRATION, machines));
+                    SimulatedDevice press =
+                            machine(site, "press" + number, Sensor.TEMPERATURE, machines);
+                    presses.add(press);
+                    pressSounds.put(press, machine(site, "press" + number, Sensor.SOUND, machines));
+                }
+            }
+            new EpisodeInjector(spec, new SplittableRandom(machines.nextLong()), episodes)
+                    .injectMachines(tanks, lines, motors, presses, pressSounds);
+        }
+
+        private SimulatedDevice machine(
+                String site, String name, Sensor sensor, SplittableRandom machines) {
+            SimulatedDevice device =
+                    new SimulatedDevice(site, name, sensor, spec, machines.nextLong());
+            devices.add(device);
+            return device;
         }
 
         private void addReadingMessages(SimulatedDevice device, List<Draft> drafts) {
@@ -323,6 +413,7 @@ public final class FleetSimulation {
                                 time,
                                 1,
                                 Double.NaN,
+                                0,
                                 reason.code()));
             }
         }

@@ -15,16 +15,20 @@ import java.util.List;
 /**
  * Reads and writes the ground truth of a simulation as JSON lines, one {@link Episode} per line.
  *
- * <p>Each line holds {@code kind} ({@code burst}, {@code drift}, {@code silence}, {@code
- * malformed}), {@code key} ({@code site/device/metric}, written for convenience and ignored when
- * read), {@code site}, {@code device}, {@code metric}, {@code topic}, {@code startedAt} and {@code
- * endedAt} (epoch milliseconds), {@code events}, {@code peak} ({@code null} when not a number) and
- * {@code reason} (the dead-letter code, {@code null} except for malformed messages):
+ * <p>Each line holds {@code kind} ({@code burst}, {@code drift}, {@code silence}, {@code low},
+ * {@code leak}, {@code rate}, {@code flatline}, {@code sequence}, {@code malformed}), {@code
+ * pattern} (the pattern that must alert, {@code null} for malformed messages) and {@code key}
+ * ({@code site/device/metric}; both written for convenience and ignored when read), {@code site},
+ * {@code device}, {@code metric}, {@code topic}, {@code startedAt} and {@code endedAt} (epoch
+ * milliseconds), {@code events}, {@code peak} ({@code null} when not a number), {@code resolvesAt}
+ * (epoch milliseconds, {@code null} for malformed messages) and {@code reason} (the dead-letter
+ * code, {@code null} except for malformed messages), as {@link Episode} describes them:
  *
  * <pre>{@code
- * {"kind":"burst","key":"plant-a/mic-01/sound","site":"plant-a","device":"mic-01","metric":"sound",
- *  "topic":"sensors/plant-a/mic-01/sound","startedAt":1764316861000,"endedAt":1764316864000,
- *  "events":4,"peak":101.3,"reason":null}
+ * {"kind":"burst","pattern":"sound-burst","key":"plant-a/mic-01/sound","site":"plant-a",
+ *  "device":"mic-01","metric":"sound","topic":"sensors/plant-a/mic-01/sound",
+ *  "startedAt":1764316861000,"endedAt":1764316864000,"events":4,"peak":101.3,
+ *  "resolvesAt":1764316865000,"reason":null}
  * }</pre>
  *
  * (one line in the file).
@@ -73,6 +77,7 @@ public final class LabelsFile {
     public static String toJson(Episode episode) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("kind", episode.kind().code());
+        node.put("pattern", episode.kind().pattern());
         node.put("key", episode.key());
         node.put("site", episode.site());
         node.put("device", episode.device());
@@ -85,6 +90,11 @@ public final class LabelsFile {
             node.put("peak", episode.peak());
         } else {
             node.putNull("peak");
+        }
+        if (episode.kind() == Episode.Kind.MALFORMED) {
+            node.putNull("resolvesAt");
+        } else {
+            node.put("resolvesAt", episode.resolvesAt());
         }
         node.put("reason", episode.reason());
         try {
@@ -110,9 +120,23 @@ public final class LabelsFile {
         int events = number(node, "events").intValue();
         double peak =
                 field(node, "peak").isNull() ? Double.NaN : number(node, "peak").doubleValue();
+        // Written since episodes resolve; missing in older files.
+        JsonNode resolves = node.get("resolvesAt");
+        long resolvesAt =
+                resolves == null || resolves.isNull() ? 0 : number(node, "resolvesAt").longValue();
         String reason = field(node, "reason").isNull() ? null : text(node, "reason");
         return new Episode(
-                kind, site, device, metric, topic, startedAt, endedAt, events, peak, reason);
+                kind,
+                site,
+                device,
+                metric,
+                topic,
+                startedAt,
+                endedAt,
+                events,
+                peak,
+                resolvesAt,
+                reason);
     }
 
     private static JsonNode field(JsonNode node, String name) throws IOException {

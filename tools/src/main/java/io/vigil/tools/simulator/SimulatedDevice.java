@@ -29,20 +29,21 @@ final class SimulatedDevice {
     final boolean[] present;
     final List<int[]> reserved = new ArrayList<>();
 
-    SimulatedDevice(String site, String name, boolean sound, SimulationSpec spec, long seed) {
+    SimulatedDevice(String site, String name, Sensor sensor, SimulationSpec spec, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         this.site = site;
         this.name = name;
-        this.metric = sound ? "sound" : "temperature";
-        this.unit = sound ? "dB" : "C";
-        this.period = (sound ? spec.soundPeriod() : spec.temperaturePeriod()).toMillis();
+        this.metric = sensor.metric;
+        this.unit = sensor.unit;
+        this.period =
+                (sensor == Sensor.SOUND ? spec.soundPeriod() : spec.temperaturePeriod()).toMillis();
         this.phase = random.nextLong(period);
         long span = spec.duration().toMillis();
         this.slots = span <= phase ? 0 : (int) ((span - phase + period - 1) / period);
-        this.level = sound ? random.nextDouble(50.0, 60.0) : random.nextDouble(35.0, 60.0);
-        this.swing = sound ? 4.0 : FleetSimulation.TEMPERATURE_CYCLE_AMPLITUDE;
+        this.level = random.nextDouble(sensor.minLevel, sensor.maxLevel);
+        this.swing = sensor.swing;
         this.swingPeriod =
-                sound
+                sensor == Sensor.SOUND
                         ? random.nextLong(Duration.ofMinutes(5).toMillis(), minutes(20))
                         : random.nextLong(minutes(60), minutes(120));
         this.swingPhase = random.nextDouble(2 * Math.PI);
@@ -54,18 +55,72 @@ final class SimulatedDevice {
         for (int i = 0; i < slots; i++) {
             double clean = clean(time(start, i) - start);
             values[i] =
-                    sound
+                    sensor == Sensor.SOUND
                             ? round1(
                                     clamp(
                                             clean + random.nextGaussian() * 2.5,
                                             FleetSimulation.AMBIENT_SOUND_MIN_DB,
                                             FleetSimulation.AMBIENT_SOUND_MAX_DB))
-                            : round2(
-                                    clean
-                                            + random.nextDouble(
-                                                    -FleetSimulation.TEMPERATURE_NOISE,
-                                                    FleetSimulation.TEMPERATURE_NOISE));
+                            : round(
+                                    clean + random.nextDouble(-sensor.noise, sensor.noise),
+                                    sensor.decimals);
+            if (sensor == Sensor.PRESSURE && i > 0) {
+                values[i] = differentFrom(values[i - 1], values[i]);
+            }
         }
+    }
+
+    /**
+     * What a sensor measures and its ambient readings: a device level drawn in {@code [minLevel,
+     * maxLevel)}, a slow swing of {@code ±swing} and uniform noise of {@code ±noise} (sound:
+     * Gaussian, see {@link FleetSimulation}), rounded to {@code decimals}.
+     */
+    enum Sensor {
+        SOUND("sound", "dB", 50.0, 60.0, 4.0, 0, 1),
+        TEMPERATURE(
+                "temperature",
+                "C",
+                35.0,
+                60.0,
+                FleetSimulation.TEMPERATURE_CYCLE_AMPLITUDE,
+                FleetSimulation.TEMPERATURE_NOISE,
+                2),
+        /** A fuel level in %, 30 to 90. */
+        FUEL_LEVEL("fuel-level", "%", 30.0, 90.0, 2.0, 0.3, 1),
+        /** A line pressure in bar, 4 to 6, never twice the same value in a row. */
+        PRESSURE("pressure", "bar", 4.0, 6.0, 0.05, 0.02, 3),
+        /** A vibration RMS in mm/s, 1.5 to 3. */
+        VIBRATION("vibration", "mm/s", 1.5, 3.0, 0.05, 0.02, 2);
+
+        final String metric;
+        final String unit;
+        final double minLevel;
+        final double maxLevel;
+        final double swing;
+        final double noise;
+        final int decimals;
+
+        Sensor(
+                String metric,
+                String unit,
+                double minLevel,
+                double maxLevel,
+                double swing,
+                double noise,
+                int decimals) {
+            this.metric = metric;
+            this.unit = unit;
+            this.minLevel = minLevel;
+            this.maxLevel = maxLevel;
+            this.swing = swing;
+            this.noise = noise;
+            this.decimals = decimals;
+        }
+    }
+
+    /** {@code value}, or 0.001 more when it equals {@code previous} (three decimals). */
+    static double differentFrom(double previous, double value) {
+        return value == previous ? round3(value + 0.001) : value;
     }
 
     boolean isSound() {
@@ -118,8 +173,18 @@ final class SimulatedDevice {
         return true;
     }
 
-    /** An episode on this device from the reading in slot {@code from} to the one in {@code to}. */
-    Episode episode(Episode.Kind kind, long start, int from, int to, int events, double peak) {
+    /**
+     * An episode on this device from the reading in slot {@code from} to the one in {@code to},
+     * resolving at the time {@code resolvesAt}.
+     */
+    Episode episode(
+            Episode.Kind kind,
+            long start,
+            int from,
+            int to,
+            int events,
+            double peak,
+            long resolvesAt) {
         return new Episode(
                 kind,
                 site,
@@ -130,6 +195,7 @@ final class SimulatedDevice {
                 time(start, to),
                 events,
                 peak,
+                resolvesAt,
                 null);
     }
 
@@ -139,6 +205,18 @@ final class SimulatedDevice {
 
     static double round2(double value) {
         return Math.round(value * 100) / 100.0;
+    }
+
+    static double round3(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static double round(double value, int decimals) {
+        return switch (decimals) {
+            case 1 -> round1(value);
+            case 2 -> round2(value);
+            default -> round3(value);
+        };
     }
 
     private static double clamp(double value, double min, double max) {

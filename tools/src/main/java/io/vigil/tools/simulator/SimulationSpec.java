@@ -11,7 +11,15 @@ import java.time.Instant;
  * <p>Each site has {@code devicesPerSite} devices, alternately a microphone ({@code mic-01}, metric
  * {@code sound}) and a pump ({@code pump-01}, metric {@code temperature}). Sites are named {@code
  * plant-a}, {@code plant-b}, ... Bursts are injected on microphones, drifts on pumps, silences on
- * any device; {@code malformedShare} adds that share of extra malformed messages (relative to the
+ * any of those devices. Only when one of the kinds of {@code fleet-all-types.yaml} is asked for
+ * ({@code lows}, {@code leaks}, {@code rates}, {@code flatlines}, {@code sequences}, all 0 by
+ * default) each site also has, for every two of its devices, one tank ({@code tank-NN}, metric
+ * {@code fuel-level}, where fuel levels drop), one line ({@code line-NN}, {@code pressure}: leaks
+ * and stuck sensors), one motor ({@code motor-NN}, {@code vibration}: fast rises) and one press
+ * ({@code press-NN}, {@code temperature} and {@code sound}: hot, then loud), each sampled at the
+ * temperature period (the press's sound at the sound period), which must then be at least {@value
+ * #MIN_MACHINE_PERIOD_SECONDS} s; a fleet without them is the same, reading for reading, as before
+ * they existed. {@code malformedShare} adds that share of extra malformed messages (relative to the
  * number of valid messages). With {@code mixedPayloads} some readings are sent as batches (JSON
  * arrays), with ISO-8601 times or as SenML; otherwise every reading is a plain {@code {"ts",
  * "value", "unit"}} object. Every form carries the event time; bare numbers are never used, since
@@ -37,6 +45,11 @@ public record SimulationSpec(
         int bursts,
         int drifts,
         int silences,
+        int lows,
+        int leaks,
+        int rates,
+        int flatlines,
+        int sequences,
         double malformedShare,
         boolean mixedPayloads) {
 
@@ -52,6 +65,12 @@ public record SimulationSpec(
 
     static final Duration MIN_PERIOD = Duration.ofMillis(100);
 
+    /**
+     * With machines, the temperature period is at least this: a vibration rate is measured over at
+     * least 3 readings, and ambient noise over less than 10 s could look steep.
+     */
+    static final int MIN_MACHINE_PERIOD_SECONDS = 5;
+
     public SimulationSpec {
         check(sites >= 1, "sites", sites, "must be at least 1");
         check(devicesPerSite >= 1, "devicesPerSite", devicesPerSite, "must be at least 1");
@@ -66,6 +85,19 @@ public record SimulationSpec(
         check(bursts >= 0, "bursts", bursts, "must not be negative");
         check(drifts >= 0, "drifts", drifts, "must not be negative");
         check(silences >= 0, "silences", silences, "must not be negative");
+        check(lows >= 0, "lows", lows, "must not be negative");
+        check(leaks >= 0, "leaks", leaks, "must not be negative");
+        check(rates >= 0, "rates", rates, "must not be negative");
+        check(flatlines >= 0, "flatlines", flatlines, "must not be negative");
+        check(sequences >= 0, "sequences", sequences, "must not be negative");
+        check(
+                lows + leaks + rates + flatlines + sequences == 0
+                        || temperaturePeriod.toSeconds() >= MIN_MACHINE_PERIOD_SECONDS,
+                "temperaturePeriod",
+                Durations.format(temperaturePeriod),
+                "must be at least "
+                        + MIN_MACHINE_PERIOD_SECONDS
+                        + "s with lows, leaks, rates, flatlines or sequences");
         check(
                 malformedShare >= 0 && malformedShare <= 0.5,
                 "malformedShare",
@@ -75,6 +107,13 @@ public record SimulationSpec(
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Whether the fleet has tanks, lines, motors and presses: one of their episodes is asked for.
+     */
+    public boolean hasMachines() {
+        return lows + leaks + rates + flatlines + sequences > 0;
     }
 
     /** The first instant after the simulated span. */
@@ -100,6 +139,11 @@ public record SimulationSpec(
                 .setBursts(bursts)
                 .setDrifts(drifts)
                 .setSilences(silences)
+                .setLows(lows)
+                .setLeaks(leaks)
+                .setRates(rates)
+                .setFlatlines(flatlines)
+                .setSequences(sequences)
                 .setMalformedShare(malformedShare)
                 .setMixedPayloads(mixedPayloads);
     }
@@ -133,6 +177,11 @@ public record SimulationSpec(
         private int bursts = SimulatorOptions.BURSTS.defaultValue();
         private int drifts = SimulatorOptions.DRIFTS.defaultValue();
         private int silences = SimulatorOptions.SILENCES.defaultValue();
+        private int lows;
+        private int leaks;
+        private int rates;
+        private int flatlines;
+        private int sequences;
         private double malformedShare = SimulatorOptions.MALFORMED_SHARE.defaultValue();
         private boolean mixedPayloads = SimulatorOptions.MIXED_PAYLOADS.defaultValue();
 
@@ -189,6 +238,36 @@ public record SimulationSpec(
             return this;
         }
 
+        /** Fuel levels dropping below 10 % (on tanks). */
+        public Builder setLows(int lows) {
+            this.lows = lows;
+            return this;
+        }
+
+        /** Pressures falling steadily (on lines). */
+        public Builder setLeaks(int leaks) {
+            this.leaks = leaks;
+            return this;
+        }
+
+        /** Vibrations climbing fast (on motors). */
+        public Builder setRates(int rates) {
+            this.rates = rates;
+            return this;
+        }
+
+        /** Stuck pressure sensors (on lines). */
+        public Builder setFlatlines(int flatlines) {
+            this.flatlines = flatlines;
+            return this;
+        }
+
+        /** Presses running hot, then loud (on presses). */
+        public Builder setSequences(int sequences) {
+            this.sequences = sequences;
+            return this;
+        }
+
         /** Extra malformed messages, as a share of the valid messages (0.01 = 1 %). */
         public Builder setMalformedShare(double malformedShare) {
             this.malformedShare = malformedShare;
@@ -212,6 +291,11 @@ public record SimulationSpec(
                     bursts,
                     drifts,
                     silences,
+                    lows,
+                    leaks,
+                    rates,
+                    flatlines,
+                    sequences,
                     malformedShare,
                     mixedPayloads);
         }

@@ -39,6 +39,8 @@ import picocli.CommandLine.Unmatched;
  * <pre>{@code
  * vigil simulate --broker tcp://localhost:1883 --devices 20 --duration 10m --seed 7 \
  *          --anomalies bursts=5,drifts=2,silences=2,malformed=0.01 --labels labels.jsonl
+ * vigil simulate --dry-run --anomalies lows=2,leaks=2,rates=2,flatlines=2,sequences=2 \
+ *          --labels labels.jsonl
  * }</pre>
  *
  * <p>Exit codes: 0 when every message was acknowledged, 1 when publishing failed, 2 for bad
@@ -107,7 +109,11 @@ public final class SimulatorCli implements Callable<Integer> {
             paramLabel = "LIST",
             converter = AnomaliesConverter.class,
             description =
-                    "Anomalies to inject, e.g. bursts=3,malformed=2%%; what is not named keeps its"
+                    "Anomalies to inject, e.g. bursts=3,malformed=2%%; also the episodes of"
+                            + " fleet-all-types.yaml: lows (fuel level), leaks (pressure falling),"
+                            + " rates (vibration climbing), flatlines (stuck pressure sensors),"
+                            + " sequences (a press hot, then loud), which add tanks, lines,"
+                            + " motors and presses to each site; what is not named keeps its"
                             + " default: ${DEFAULT-VALUE}.")
     private Anomalies anomalies = Anomalies.DEFAULT;
 
@@ -275,11 +281,22 @@ public final class SimulatorCli implements Callable<Integer> {
     private static String describe(FleetSimulation simulation) {
         SimulationSpec spec = simulation.spec();
         long malformed = simulation.episodes(Episode.Kind.MALFORMED).size();
+        String machines =
+                spec.hasMachines()
+                        ? String.format(
+                                Locale.ROOT,
+                                ", %d lows, %d leaks, %d rates, %d flatlines, %d sequences",
+                                spec.lows(),
+                                spec.leaks(),
+                                spec.rates(),
+                                spec.flatlines(),
+                                spec.sequences())
+                        : "";
         return String.format(
                 Locale.ROOT,
                 "simulation: %d site(s) x %d devices, %s of event time from %s, seed %d: %d"
                         + " messages (%d readings, %d malformed), %d bursts, %d drifts, %d"
-                        + " silences",
+                        + " silences%s",
                 spec.sites(),
                 spec.devicesPerSite(),
                 Durations.format(spec.duration()),
@@ -290,7 +307,8 @@ public final class SimulatorCli implements Callable<Integer> {
                 malformed,
                 spec.bursts(),
                 spec.drifts(),
-                spec.silences());
+                spec.silences(),
+                machines);
     }
 
     Pacing pacing() {
@@ -320,6 +338,11 @@ public final class SimulatorCli implements Callable<Integer> {
                 .setBursts(anomalies.bursts())
                 .setDrifts(anomalies.drifts())
                 .setSilences(anomalies.silences())
+                .setLows(anomalies.lows())
+                .setLeaks(anomalies.leaks())
+                .setRates(anomalies.rates())
+                .setFlatlines(anomalies.flatlines())
+                .setSequences(anomalies.sequences())
                 .setMalformedShare(anomalies.malformedShare())
                 .setMixedPayloads(mixedPayloads)
                 .build();

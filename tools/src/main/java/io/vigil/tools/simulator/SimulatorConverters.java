@@ -40,7 +40,10 @@ final class SimulatorConverters {
         }
     }
 
-    /** {@code bursts=5,drifts=2,silences=2,malformed=0.01}; what is not named keeps its default. */
+    /**
+     * {@code bursts=5,drifts=2,silences=2,malformed=0.01}, also {@code lows}, {@code leaks}, {@code
+     * rates}, {@code flatlines} and {@code sequences}; what is not named keeps its default.
+     */
     static final class AnomaliesConverter implements ITypeConverter<Anomalies> {
         @Override
         public Anomalies convert(String list) {
@@ -52,7 +55,8 @@ final class SimulatorConverters {
                     throw new Cli.BadValue(
                             String.format(
                                     "--anomalies takes name=value pairs of bursts, drifts,"
-                                            + " silences and malformed, got '%s'",
+                                            + " silences, lows, leaks, rates, flatlines,"
+                                            + " sequences and malformed, got '%s'",
                                     item));
                 }
                 anomalies = anomalies.with(name, pair[1].trim());

@@ -113,6 +113,23 @@ class DemoSettingsTest {
         assertThat(FleetSimulation.generate(spec).messages()).isNotEmpty();
     }
 
+    @Test
+    void showsEveryPatternTypeFromTenMinutesOn() throws Exception {
+        SimulationSpec longRun = DemoFleet.chooseSpec(DemoCommand.parse("--seed", "4"));
+        SimulationSpec small =
+                DemoFleet.chooseSpec(DemoCommand.parse("--devices", "4", "--duration", "10m"));
+        SimulationSpec nineMinutes =
+                DemoFleet.chooseSpec(DemoCommand.parse("--devices", "4", "--duration", "9m"));
+
+        assertThat(List.of(longRun.lows(), longRun.leaks(), longRun.rates()))
+                .containsOnly(longRun.sequences());
+        assertThat(longRun.flatlines()).isEqualTo(12);
+        assertThat(FleetSimulation.generate(small).episodes())
+                .extracting(e -> e.kind().code())
+                .contains("low", "leak", "rate", "flatline", "sequence");
+        assertThat(nineMinutes.hasMachines()).isFalse();
+    }
+
     private static void assertUsageError(List<String> args, String message) {
         CapturedConsole console = new CapturedConsole();
 

@@ -25,6 +25,7 @@ class LabelsFileTest {
                     4000,
                     4,
                     101.3,
+                    5000,
                     null);
 
     @TempDir Path dir;
@@ -66,6 +67,7 @@ class LabelsFileTest {
                         200000,
                         0,
                         Double.NaN,
+                        200000,
                         null);
         Path file = dir.resolve("labels.jsonl");
 
@@ -73,16 +75,19 @@ class LabelsFileTest {
 
         assertThat(Files.readAllLines(file))
                 .containsExactly(
-                        "{\"kind\":\"burst\",\"key\":\"plant-a/mic-01/sound\",\"site\":\"plant-a\","
+                        "{\"kind\":\"burst\",\"pattern\":\"sound-burst\","
+                                + "\"key\":\"plant-a/mic-01/sound\",\"site\":\"plant-a\","
                                 + "\"device\":\"mic-01\",\"metric\":\"sound\","
                                 + "\"topic\":\"sensors/plant-a/mic-01/sound\",\"startedAt\":1000,"
-                                + "\"endedAt\":4000,\"events\":4,\"peak\":101.3,\"reason\":null}",
-                        "{\"kind\":\"silence\",\"key\":\"plant-a/pump-01/temperature\","
+                                + "\"endedAt\":4000,\"events\":4,\"peak\":101.3,"
+                                + "\"resolvesAt\":5000,\"reason\":null}",
+                        "{\"kind\":\"silence\",\"pattern\":\"sensor-silence\","
+                                + "\"key\":\"plant-a/pump-01/temperature\","
                                 + "\"site\":\"plant-a\",\"device\":\"pump-01\","
                                 + "\"metric\":\"temperature\","
                                 + "\"topic\":\"sensors/plant-a/pump-01/temperature\","
                                 + "\"startedAt\":5000,\"endedAt\":200000,\"events\":0,"
-                                + "\"peak\":null,\"reason\":null}");
+                                + "\"peak\":null,\"resolvesAt\":200000,\"reason\":null}");
     }
 
     @Test
@@ -98,6 +103,7 @@ class LabelsFileTest {
                         7000,
                         1,
                         Double.NaN,
+                        0,
                         "bad-topic");
         Path file = dir.resolve("labels.jsonl");
         Files.writeString(file, "\n" + LabelsFile.toJson(malformed) + "\n\n");

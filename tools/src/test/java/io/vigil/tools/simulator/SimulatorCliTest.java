@@ -150,6 +150,36 @@ class SimulatorCliTest {
     }
 
     @Test
+    void asksForTheEpisodesOfEveryPatternTypeAndLabelsThem() throws IOException {
+        Path labels = dir.resolve("every-type.jsonl");
+
+        int code =
+                run(
+                        "--dry-run",
+                        "--start",
+                        "2025-11-28T08:00:00Z",
+                        "--duration",
+                        "20m",
+                        "--anomalies",
+                        "lows=1,leaks=2,rates=1,flatlines=1,sequences=1",
+                        "--labels",
+                        labels.toString());
+
+        assertThat(code).isZero();
+        assertThat(LabelsFile.read(labels))
+                .extracting(Episode::kind)
+                .contains(
+                        Episode.Kind.LOW,
+                        Episode.Kind.LEAK,
+                        Episode.Kind.RATE,
+                        Episode.Kind.FLATLINE,
+                        Episode.Kind.SEQUENCE);
+        assertThat(Files.readString(labels))
+                .contains("\"pattern\":\"line-pressure-leak\"", "\"resolvesAt\":");
+        assertThat(out()).contains("1 lows, 2 leaks, 1 rates, 1 flatlines, 1 sequences");
+    }
+
+    @Test
     void startsNowWhenPacedInRealTimeAndEndsNowOtherwise() {
         long before = System.currentTimeMillis();
         SimulatorCli realTime = parse("--duration", "10m");

@@ -188,6 +188,11 @@ final class SequenceProgram implements PatternProgram {
         RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
     }
 
+    @Override
+    public void close() {
+        matcher.close();
+    }
+
     /** The scoring state of one device. A POJO: Flink serializes it without Kryo. */
     public static final class SequenceState extends RetainedKeyState {
         public long nextPosition;

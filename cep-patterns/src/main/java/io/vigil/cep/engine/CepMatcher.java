@@ -47,6 +47,7 @@ import org.apache.flink.configuration.Configuration;
  * matcher.open(context);                               // in PatternProgram#open
  * matcher.process(scored, timestamp, context, matches);  // in PatternProgram#onReading
  * matcher.advanceTime(timestamp, matches);              // in PatternProgram#onEventTime
+ * matcher.close();                                      // in PatternProgram#close
  * }</pre>
  */
 public final class CepMatcher<T> implements Serializable {
@@ -193,6 +194,17 @@ public final class CepMatcher<T> implements Serializable {
         }
         try (SharedBufferAccessor<T> accessor = sharedBuffer.getAccessor()) {
             accessor.advanceTime(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Stops the thread Flink CEP's shared buffer starts for its cache statistics (a {@link
+     * java.util.Timer}, not a daemon), as the CEP operator does when it closes; without this every
+     * opening of the program leaves a thread behind.
+     */
+    public void close() {
+        if (sharedBuffer != null) {
+            sharedBuffer.releaseCacheStatisticsTimer();
         }
     }
 

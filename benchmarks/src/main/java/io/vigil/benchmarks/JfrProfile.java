@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
  * <pre>{@code
  * BENCH_JVM_OPTS="-Xms4g -Xmx4g -XX:StartFlightRecording=filename=/tmp/esper.jfr,settings=profile" \
  *     benchmarks/run.sh io.vigil.benchmarks.EsperComparison --sensors 1000 --runs 3
- * benchmarks/run.sh io.vigil.benchmarks.JfrProfile /tmp/esper.jfr --side vigil
+ * benchmarks/run.sh io.vigil.benchmarks.JfrProfile /tmp/esper.jfr --side vigil \
+ *     --containing DriftProgram.onReading,SharedBuffer.getAccessor
  * }</pre>
  */
 public final class JfrProfile {
@@ -108,6 +109,8 @@ public final class JfrProfile {
         Map<String, Integer> byGroup = new HashMap<>();
         Map<String, Integer> byMethod = new HashMap<>();
         Map<String, Integer> byThread = new HashMap<>();
+        Map<String, Integer> containing = new LinkedHashMap<>();
+        settings.containing.forEach(method -> containing.put(method, 0));
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(settings.recording)) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -124,6 +127,11 @@ public final class JfrProfile {
             List<RecordedFrame> frames = stack.getFrames();
             byMethod.merge(frames.isEmpty() ? "?" : method(frames.get(0)), 1, Integer::sum);
             byGroup.merge(group(frames), 1, Integer::sum);
+            for (String method : settings.containing) {
+                if (frames.stream().anyMatch(frame -> method(frame).endsWith(method))) {
+                    containing.merge(method, 1, Integer::sum);
+                }
+            }
         }
         System.out.printf(
                 "%s: %d CPU samples (jdk.ExecutionSample) of the %s threads%n",
@@ -131,6 +139,14 @@ public final class JfrProfile {
         print("by group (first classified frame from the top of the stack)", byGroup, samples, 99);
         print("hot methods (top frame)", byMethod, samples, settings.top);
         print("threads", byThread, samples, settings.top);
+        if (!containing.isEmpty()) {
+            System.out.printf("%nsamples with the method anywhere on the stack (inclusive):%n");
+            for (Map.Entry<String, Integer> entry : containing.entrySet()) {
+                System.out.printf(
+                        "  %5.1f %%  %6d  %s%n",
+                        100.0 * entry.getValue() / samples, entry.getValue(), entry.getKey());
+            }
+        }
     }
 
     /** The threads of a side: Esper runs on the driver's main thread, Vigil in Flink's tasks. */
@@ -183,5 +199,12 @@ public final class JfrProfile {
 
         @Option(names = "--top", description = "hot methods and threads to list")
         int top = 25;
+
+        @Option(
+                names = "--containing",
+                split = ",",
+                description =
+                        "methods (Class.method, the end of the full name) to count inclusively")
+        List<String> containing = List.of();
     }
 }

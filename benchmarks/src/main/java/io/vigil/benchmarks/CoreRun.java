@@ -73,11 +73,14 @@ final class CoreRun {
      * What one run gave. {@code processingMillis}: from the first message read to the moment the
      * window aggregates had counted every valid reading (polled every 20 ms), so without the job's
      * deployment and without the wait for the final checkpoint that a finishing job with
-     * checkpoints makes; -1 if the count never got there.
+     * checkpoints makes; -1 if the count never got there. {@code processingCpuNanos}: the CPU time
+     * this process (every thread: the job's tasks, the garbage collector, the JIT compiler) used
+     * over the same span, -1 with it.
      */
     record Outcome(
             long messages,
             long processingMillis,
+            long processingCpuNanos,
             long netRuntimeMillis,
             Map<String, Object> counts,
             long fullCheckpointBytes,
@@ -221,13 +224,17 @@ final class CoreRun {
             long threshold = (long) (messages * fullCheckpointAt);
             long firstRead = -1;
             long allAggregated = -1;
+            long firstReadCpu = -1;
+            long allAggregatedCpu = -1;
             while (!client.getJobStatus().get().isGloballyTerminalState()) {
                 long now = System.nanoTime();
                 if (firstRead < 0 && progress.sum() > 0) {
                     firstRead = now;
+                    firstReadCpu = ProcessCpu.nanos();
                 }
                 if (allAggregated < 0 && aggregated.sum() >= validReadings) {
                     allAggregated = now;
+                    allAggregatedCpu = ProcessCpu.nanos();
                 }
                 if (fullBytes < 0 && fullAttempts < 3 && progress.sum() >= threshold) {
                     fullAttempts++;
@@ -237,6 +244,7 @@ final class CoreRun {
             }
             if (allAggregated < 0 && aggregated.sum() >= validReadings) {
                 allAggregated = System.nanoTime();
+                allAggregatedCpu = ProcessCpu.nanos();
             }
             JobExecutionResult result = client.getJobExecutionResult().get();
             CheckpointStatsSnapshot stats =
@@ -246,6 +254,7 @@ final class CoreRun {
                     firstRead < 0 || allAggregated < 0
                             ? -1
                             : Math.max(1, (allAggregated - firstRead) / 1_000_000),
+                    firstRead < 0 || allAggregated < 0 ? -1 : allAggregatedCpu - firstReadCpu,
                     result.getNetRuntime(TimeUnit.MILLISECONDS),
                     result.getAllAccumulatorResults(),
                     fullBytes,

@@ -68,6 +68,8 @@ public final class EsperComparison {
                 settings.sensors, settings.duration, fleet.messages(), fleet.readings());
         List<Double> vigilPerCore = new ArrayList<>();
         List<Double> esperPerCore = new ArrayList<>();
+        List<Double> vigilCpu = new ArrayList<>();
+        List<Double> esperCpu = new ArrayList<>();
         for (int r = -settings.warmups; r < settings.runs; r++) {
             String label = r < 0 ? "warm-up" : "run " + (r + 1);
             // Timed from the first message read to the last reading counted in the aggregates,
@@ -81,26 +83,32 @@ public final class EsperComparison {
                             fleet,
                             2.0);
             double vigilRate = fleet.readings() * 1000.0 / vigil.millis();
+            double vigilMicros = ProcessCpu.microsPer(vigil.processingCpuNanos(), fleet.readings());
             System.out.printf(
-                    "%-8s vigil  %6d ms (net runtime %d ms) %,12.0f readings/s = %,10.0f per core "
-                            + " %s%n",
+                    "%-8s vigil  %6d ms (net runtime %d ms) %,12.0f readings/s = %,10.0f per core,"
+                            + " CPU %.2f us per reading  %s%n",
                     label,
                     vigil.millis(),
                     vigil.netRuntimeMillis(),
                     vigilRate,
                     vigilRate / settings.parallelism,
+                    vigilMicros,
                     vigil.counts());
             long start = System.nanoTime();
+            long startCpu = ProcessCpu.nanos();
             EsperBaseline.Result result = esper.run(messages);
+            long cpuNanos = ProcessCpu.nanos() - startCpu;
             long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
             double esperRate = result.readings() * 1000.0 / millis;
+            double esperMicros = ProcessCpu.microsPer(cpuNanos, result.readings());
             System.out.printf(
-                    "%-8s esper  %6d ms %,12.0f readings/s = %,10.0f per core  {alerts=%d,"
-                            + " aggregates=%d, deadLetters=%d, readings=%d}%n",
+                    "%-8s esper  %6d ms %,12.0f readings/s = %,10.0f per core, CPU %.2f us per"
+                            + " reading  {alerts=%d, aggregates=%d, deadLetters=%d, readings=%d}%n",
                     label,
                     millis,
                     esperRate,
                     esperRate,
+                    esperMicros,
                     result.alerts().size(),
                     result.aggregates().size(),
                     result.deadLetters(),
@@ -112,6 +120,8 @@ public final class EsperComparison {
             if (r >= 0) {
                 vigilPerCore.add(vigilRate / settings.parallelism);
                 esperPerCore.add(esperRate);
+                vigilCpu.add(vigilMicros);
+                esperCpu.add(esperMicros);
             }
         }
         double vigil = median(vigilPerCore);
@@ -121,6 +131,27 @@ public final class EsperComparison {
                     + " %,.0f readings/s per core (median, 1 thread), ratio vigil/esper per core"
                     + " %.3f (goal >= 1.0); check mismatches %d%n",
                 vigil, settings.parallelism, esperMedian, vigil / esperMedian, check.mismatches());
+        // Per core by CPU time: readings per CPU-second, robust to other load on the machine.
+        double vigilMicros = median(vigilCpu);
+        double esperMicros = median(esperCpu);
+        // Each run's pair ran back to back, under about the same load from outside.
+        List<Double> paired = new ArrayList<>();
+        for (int i = 0; i < vigilCpu.size(); i++) {
+            paired.add(esperCpu.get(i) / vigilCpu.get(i));
+        }
+        System.out.printf(
+                "RESULT esper-cpu: vigil %.2f us CPU per reading = %,.0f readings per CPU-second,"
+                    + " esper %.2f us = %,.0f (medians, process CPU time), ratio vigil/esper per"
+                    + " core %.3f, median of the per-run ratios %.3f (min %.3f, max %.3f) (goal >="
+                    + " 1.0)%n",
+                vigilMicros,
+                1e6 / vigilMicros,
+                esperMicros,
+                1e6 / esperMicros,
+                esperMicros / vigilMicros,
+                median(paired),
+                paired.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                paired.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
         AnalyticsThroughput.removeInput(fleet.inputName());
     }
 

@@ -116,6 +116,11 @@ final class BurstProgram extends SpecProgram<BurstSpec> {
         RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
     }
 
+    @Override
+    public void close() {
+        matcher.close();
+    }
+
     /** The scoring state of one key. A POJO: Flink serializes it without Kryo. */
     public static final class BurstState extends RetainedKeyState {
         public boolean previousAbove;

@@ -92,6 +92,11 @@ final class DriftProgram extends SpecProgram<DriftSpec> {
         RetainedKeyState.onTimer(timestamp, state, withinMillis, matcher, context);
     }
 
+    @Override
+    public void close() {
+        matcher.close();
+    }
+
     /** The marking state of one key. A POJO: Flink serializes it without Kryo. */
     public static final class DriftState extends RetainedKeyState {
         public double previousValue;

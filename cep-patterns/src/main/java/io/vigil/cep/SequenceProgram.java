@@ -179,6 +179,11 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
         RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
     }
 
+    @Override
+    public void close() {
+        matcher.close();
+    }
+
     /** The scoring state of one device. A POJO: Flink serializes it without Kryo. */
     public static final class SequenceState extends RetainedKeyState {
         public long nextPosition;

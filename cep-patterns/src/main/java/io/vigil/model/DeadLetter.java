@@ -22,6 +22,9 @@ public record DeadLetter(
 
     public static final int MAX_PAYLOAD_BYTES = 1024;
 
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
     /** A dead letter for one input, keyed by its content. */
     public DeadLetter(
             String reason, String topic, String payload, long arrivalTime, String detail) {
@@ -43,13 +46,44 @@ public record DeadLetter(
      * then mixed as MurmurHash3 finishes): stable across JVMs, runs and restarts.
      */
     public static long hash(String... parts) {
-        long h = 0xcbf29ce484222325L;
+        long h = FNV_OFFSET;
         for (String part : parts) {
-            for (byte b : (part == null ? "" : part).getBytes(StandardCharsets.UTF_8)) {
-                h = (h ^ (b & 0xff)) * 0x100000001b3L;
-            }
-            h = (h ^ 0) * 0x100000001b3L;
+            h = endPart(fnv(h, part));
         }
+        return finish(h);
+    }
+
+    /**
+     * {@code hash(topic, new String(payload, ISO_8859_1))}, without decoding and encoding the
+     * payload again: a byte below 0x80 is its own UTF-8 byte, any other is one ISO-8859-1 character
+     * of two UTF-8 bytes. For a message's payload, which can be large.
+     */
+    public static long hashLatin1(String topic, byte[] payload) {
+        long h = endPart(fnv(FNV_OFFSET, topic));
+        for (byte b : payload) {
+            int c = b & 0xff;
+            if (c < 0x80) {
+                h = (h ^ c) * FNV_PRIME;
+            } else {
+                h = (h ^ (0xc0 | c >>> 6)) * FNV_PRIME;
+                h = (h ^ (0x80 | (c & 0x3f))) * FNV_PRIME;
+            }
+        }
+        return finish(endPart(h));
+    }
+
+    private static long fnv(long h, String part) {
+        for (byte b : (part == null ? "" : part).getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * FNV_PRIME;
+        }
+        return h;
+    }
+
+    private static long endPart(long h) {
+        return (h ^ 0) * FNV_PRIME;
+    }
+
+    private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -4,7 +4,6 @@ import io.vigil.model.DeadLetter;
 import io.vigil.model.DeadLetterReason;
 import io.vigil.model.RawMessage;
 import io.vigil.model.SensorReading;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,12 +128,9 @@ public class ParseFunction extends ProcessFunction<RawMessage, SensorReading> {
         if (message == null) {
             return 0L;
         }
-        // ISO-8859-1 maps every byte to one character, so no two payloads hash as one string.
-        String payload =
-                message.payload() == null
-                        ? ""
-                        : new String(message.payload(), StandardCharsets.ISO_8859_1);
-        return DeadLetter.hash(message.topic(), payload);
+        // As ISO-8859-1 text, which maps every byte to one character: no two payloads hash alike.
+        return DeadLetter.hashLatin1(
+                message.topic(), message.payload() == null ? new byte[0] : message.payload());
     }
 
     private Counter reasonCounter(String reason) {

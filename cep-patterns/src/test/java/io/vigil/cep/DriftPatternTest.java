@@ -290,7 +290,9 @@ class DriftPatternTest {
             harness.watermark(60 * S);
             assertThat(harness.numKeyedStateEntries()).isPositive();
 
-            harness.watermark(120 * S + 1);
+            // The key's one matcher timer frees its partial matches at most one window (within +
+            // 1 ms) after the last of them timed out.
+            harness.watermark(60 * S + 2 * (60 * S + 1));
 
             assertOutput(harness.alerts())
                     .nextAlert(alert().startedAt(10 * S).endedAt(40 * S))
@@ -299,6 +301,21 @@ class DriftPatternTest {
             // that never sends again is the silence pattern's to report).
             assertThat(harness.numKeyedStateEntries()).isOne();
             assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aLongRunKeepsOneMatcherTimerNotOnePerReading() throws Exception {
+        try (EngineHarness harness = new EngineHarness(new DriftPattern(DRIFT))) {
+            // Every reading begins a partial match, and each stays open for the whole window.
+            for (int i = 0; i < 30; i++) {
+                harness.add(temp(i * S, 20 + 0.01 * i));
+            }
+            harness.watermark(29 * S);
+
+            assertOutput(harness.alerts()).hasNoMoreAlerts();
+            // The matcher's one timer and the key's cleanup timer.
+            assertThat(harness.numEventTimeTimers()).isEqualTo(2);
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
 import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.Quantifier;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -30,12 +31,23 @@ import org.apache.flink.configuration.Configuration;
  * ({@code canStart} false) does not touch the NFA at all, which is what most events of a quiet key
  * are.
  *
+ * <p>Timers: when time passing can change what the pattern reports (partial matches that time out
+ * are handed to {@link Matches#timedOut}, or the pattern ends in {@code notFollowedBy} and
+ * completes when its window ends), each new partial match gets an event-time timer at the end of
+ * its window, as the CEP operator registers. Otherwise the end of a window changes nothing that is
+ * reported: {@link #process} times out what has ended before it matches an event anyway, and the
+ * timer only frees the state of a key that went quiet. Then one timer per key suffices: registered
+ * a window after the key's first partial match, and again a window later while partial matches
+ * remain. Such a key's state is freed at most one window later than with a timer per partial match,
+ * and its timers cost one per window instead of one per event that starts a match.
+ *
  * <pre>{@code
  * CepMatcher<ScoredReading> matcher =
  *         new CepMatcher<>(pattern, true, TypeInformation.of(ScoredReading.class), ScoredReading::startsRun);
  * matcher.open(context);                               // in PatternProgram#open
  * matcher.process(scored, timestamp, context, matches);  // in PatternProgram#onReading
  * matcher.advanceTime(timestamp, matches);              // in PatternProgram#onEventTime
+ * matcher.close();                                      // in PatternProgram#close
  * }</pre>
  */
 public final class CepMatcher<T> implements Serializable {
@@ -60,6 +72,7 @@ public final class CepMatcher<T> implements Serializable {
     private final TypeInformation<T> type;
     private final StartCondition<T> startCondition;
     private final String stateName;
+    private final boolean timerPerPartialMatch;
 
     private transient NFA<T> nfa;
     private transient ValueState<NFAState> nfaState;
@@ -93,6 +106,10 @@ public final class CepMatcher<T> implements Serializable {
         this.skipStrategy = pattern.getAfterMatchSkipStrategy();
         this.type = type;
         this.startCondition = startCondition;
+        this.timerPerPartialMatch =
+                timeoutHandling
+                        || pattern.getQuantifier().getConsumingStrategy()
+                                == Quantifier.ConsumingStrategy.NOT_FOLLOW;
     }
 
     public void open(ProgramContext context) throws Exception {
@@ -117,6 +134,7 @@ public final class CepMatcher<T> implements Serializable {
      */
     public void process(T event, long timestamp, Matches<T> out) throws Exception {
         NFAState state = nfaState.value();
+        boolean wasActive = state != null;
         if (state == null) {
             if (!startCondition.canStart(event)) {
                 return;
@@ -135,8 +153,14 @@ public final class CepMatcher<T> implements Serializable {
                             skipStrategy,
                             context::currentProcessingTime);
         }
-        if (nfa.getWindowTime() > 0 && state.isNewStartPartialMatch()) {
-            context.registerEventTimeTimer(timestamp + nfa.getWindowTime());
+        if (nfa.getWindowTime() > 0) {
+            if (timerPerPartialMatch) {
+                if (state.isNewStartPartialMatch()) {
+                    context.registerEventTimeTimer(timestamp + nfa.getWindowTime());
+                }
+            } else if (!wasActive && !isIdle(state)) {
+                context.registerEventTimeTimer(timestamp + nfa.getWindowTime());
+            }
         }
         for (Map<String, List<T>> match : matches) {
             out.matched(match, timestamp);
@@ -153,6 +177,10 @@ public final class CepMatcher<T> implements Serializable {
         try (SharedBufferAccessor<T> accessor = sharedBuffer.getAccessor()) {
             timedOut(nfa.advanceTime(accessor, state, timestamp, skipStrategy), timestamp, out);
         }
+        if (!timerPerPartialMatch && nfa.getWindowTime() > 0 && !isIdle(state)) {
+            // The key's one timer: partial matches remain, so look again a window later.
+            context.registerEventTimeTimer(timestamp + nfa.getWindowTime());
+        }
         store(state);
     }
 
@@ -166,6 +194,17 @@ public final class CepMatcher<T> implements Serializable {
         }
         try (SharedBufferAccessor<T> accessor = sharedBuffer.getAccessor()) {
             accessor.advanceTime(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Stops the thread Flink CEP's shared buffer starts for its cache statistics (a {@link
+     * java.util.Timer}, not a daemon), as the CEP operator does when it closes; without this every
+     * opening of the program leaves a thread behind.
+     */
+    public void close() {
+        if (sharedBuffer != null) {
+            sharedBuffer.releaseCacheStatisticsTimer();
         }
     }
 

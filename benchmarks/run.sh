@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Two uses, from any directory:
 #
-# 1. The issue 11 suite, each figure against its baseline in the same run:
-#      benchmarks/run.sh all                  # all five, realistic sizes (about 30 min on 2 cores)
-#      benchmarks/run.sh esper|rocksdb|mqtt|scaling|latency [ARGS...]   # one figure; ARGS go to its class
+# 1. The issue 11 suite and issue 14's Kafka figure, each against its baseline in the same run:
+#      benchmarks/run.sh all                  # all six, realistic sizes (the first five about 30 min on 2 cores)
+#      benchmarks/run.sh esper|rocksdb|mqtt|scaling|latency|kafka [ARGS...]   # one figure; ARGS go to its class
 #      benchmarks/run.sh all --smoke          # tiny sizes: proves it works, measures nothing
 #    Options (before ARGS): --smoke, --out DIR (default benchmarks/results/YYYY-MM-DD[-smoke]),
 #    --no-build. With `all`, extra arguments per figure come from BENCH_ESPER_ARGS,
-#    BENCH_ROCKSDB_ARGS, BENCH_MQTT_ARGS, BENCH_SCALING_ARGS, BENCH_LATENCY_ARGS.
+#    BENCH_ROCKSDB_ARGS, BENCH_MQTT_ARGS, BENCH_SCALING_ARGS, BENCH_LATENCY_ARGS, BENCH_KAFKA_ARGS.
 #    Each figure's stdout goes to DIR/<figure>.txt (its stderr to DIR/<figure>.stderr.log);
 #    at the end the RESULT lines (the ratios) are printed and kept in DIR/summary.txt.
 #    It builds first: mvn -B -o -q -pl benchmarks,tools -am package -DskipTests (tools: ./vigil run).
@@ -34,9 +34,9 @@ run_class() {
     -cp "benchmarks/target/classes:$(cat "$cp_file")" "$@"
 }
 
-figures=(esper rocksdb mqtt scaling latency)
+figures=(esper rocksdb mqtt scaling latency kafka)
 case "${1:-}" in
-  all | esper | rocksdb | mqtt | scaling | latency) ;;
+  all | esper | rocksdb | mqtt | scaling | latency | kafka) ;;
   "" | -h | --help) sed -n '2,20p' "$0"; exit 2 ;;
   *) run_class "$@"; exit $? ;;
 esac
@@ -69,12 +69,14 @@ if [ $smoke = 1 ]; then
   mqtt_args=(--rate 2000 --messages 10000 --ladder 1000,4000 --step-seconds 5 --drain 20s)
   scaling_args=(--keys 1000,10000 --readings-per-key 4)
   latency_args=(--rate 600 --duration 4m --tail 20s)
+  kafka_args=(--records 50000 --sensors 300 --drain 20s)
 else
   esper_args=(--sensors 1000 --duration 6m --runs 3 --warmups 1 --check-sensors 1000)
   rocksdb_args=(--sensors 1000 --duration 6m --runs 3 --warmups 1)
   mqtt_args=(--rate 10000 --messages 150000 --ladder 2500,5000,10000,15000,20000 --step-seconds 10 --drain 30s)
   scaling_args=(--keys 1000,10000,100000,1000000 --readings-per-key 3)
   latency_args=(--rate 5000 --duration 4m --tail 30s)
+  kafka_args=(--records 1000000 --sensors 2000 --drain 30s)
 fi
 
 run_figure() {
@@ -86,6 +88,7 @@ run_figure() {
     mqtt) class=MqttEndToEnd ;;
     scaling) class=StateScaling ;;
     latency) class=AlertLatency ;;
+    kafka) class=KafkaEndToEnd ;;
   esac
   echo "== $figure: io.vigil.benchmarks.$class $*" | tee "$out/$figure.txt"
   {
@@ -105,6 +108,7 @@ read -r -a extra_rocksdb <<<"${BENCH_ROCKSDB_ARGS:-}"
 read -r -a extra_mqtt <<<"${BENCH_MQTT_ARGS:-}"
 read -r -a extra_scaling <<<"${BENCH_SCALING_ARGS:-}"
 read -r -a extra_latency <<<"${BENCH_LATENCY_ARGS:-}"
+read -r -a extra_kafka <<<"${BENCH_KAFKA_ARGS:-}"
 for figure in "${figures[@]}"; do
   [ "$what" = all ] || [ "$what" = "$figure" ] || continue
   case "$figure" in
@@ -115,6 +119,8 @@ for figure in "${figures[@]}"; do
     scaling) run_figure scaling "${scaling_args[@]}" --plot "$out/state-scaling.png" \
       ${extra_scaling[@]+"${extra_scaling[@]}"} "$@" ;;
     latency) run_figure latency "${latency_args[@]}" ${extra_latency[@]+"${extra_latency[@]}"} "$@" ;;
+    kafka) run_figure kafka "${kafka_args[@]}" --keep-logs "$out/kafka-logs" \
+      ${extra_kafka[@]+"${extra_kafka[@]}"} "$@" ;;
   esac
 done
 echo

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * The job as {@code ./vigil run} runs it (a separate JVM: RocksDB, incremental checkpoints, every
- * other setting at its shipped default), with a config naming only the broker, InfluxDB, the
- * patterns and a free REST port; read back through Flink's REST API (the MQTT source's metrics) and
- * its log.
+ * other setting at its shipped default), with a config naming only its input (an MQTT broker or a
+ * Kafka topic), InfluxDB, the patterns and a free REST port; read back through Flink's REST API
+ * (the source's metrics) and its log.
  */
 final class VigilProcess implements AutoCloseable {
 
@@ -30,37 +30,74 @@ final class VigilProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int restPort;
+    private final Input input;
     private final HttpClient http = HttpClient.newHttpClient();
     private String sourcePath;
     private String receivedMetric;
     private String reconnectsMetric;
 
-    private VigilProcess(Process process, Path log, int restPort) {
+    private VigilProcess(Process process, Path log, int restPort, Input input) {
         this.process = process;
         this.log = log;
         this.restPort = restPort;
+        this.input = input;
+    }
+
+    /**
+     * What the job reads: its lines of the config file, the name of its source vertex, and the
+     * ending of the source metric that counts what it received.
+     */
+    record Input(List<String> config, String vertex, String receivedMetric) {
+
+        /** QoS 1 from the broker at {@code brokerUri}, client ids {@code vigil-bench-*}. */
+        static Input mqtt(String brokerUri) {
+            return new Input(
+                    List.of(
+                            "mqtt.broker-uris: [" + brokerUri + "]",
+                            "mqtt.qos: 1",
+                            "mqtt.client-id-prefix: vigil-bench"),
+                    "MQTT sensors",
+                    "mqtt.messagesReceived");
+        }
+
+        /**
+         * {@code source.type: kafka} on {@code topic} from its earliest offset, alerts not on MQTT;
+         * counted by the source operator's {@code numRecordsIn}.
+         */
+        static Input kafka(String bootstrapServers, String topic) {
+            return new Input(
+                    List.of(
+                            "source.type: kafka",
+                            "kafka.bootstrap-servers: " + bootstrapServers,
+                            "kafka.topics: [" + topic + "]",
+                            "kafka.starting-offsets: earliest",
+                            "alerts.mqtt.enabled: false"),
+                    "Kafka sensors",
+                    "Kafka_sensors.numRecordsIn");
+        }
+    }
+
+    /** Starts {@code ./vigil run} on the MQTT broker at {@code brokerUri}. */
+    static VigilProcess start(Path dir, String brokerUri, String influxUrl, Path patterns)
+            throws IOException {
+        return start(dir, Input.mqtt(brokerUri), influxUrl, patterns);
     }
 
     /** Starts {@code ./vigil run} from the repository root in {@code dir}. */
-    static VigilProcess start(Path dir, String brokerUri, String influxUrl, Path patterns)
+    static VigilProcess start(Path dir, Input input, String influxUrl, Path patterns)
             throws IOException {
         int restPort = BenchBroker.freePort();
         Path config = dir.resolve("vigil.yaml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "job.name: vigil-bench",
-                        "patterns.files: [" + patterns.toAbsolutePath() + "]",
-                        "mqtt.broker-uris: [" + brokerUri + "]",
-                        "mqtt.qos: 1",
-                        "mqtt.client-id-prefix: vigil-bench",
-                        "influxdb.url: " + influxUrl,
-                        "influxdb.database: vigil",
-                        "influxdb.create-database: true",
-                        "rest.port: " + restPort,
-                        ""),
-                StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        lines.add("job.name: vigil-bench");
+        lines.add("patterns.files: [" + patterns.toAbsolutePath() + "]");
+        lines.addAll(input.config());
+        lines.add("influxdb.url: " + influxUrl);
+        lines.add("influxdb.database: vigil");
+        lines.add("influxdb.create-database: true");
+        lines.add("rest.port: " + restPort);
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines), StandardCharsets.UTF_8);
         Path log = dir.resolve("vigil-run.log");
         ProcessBuilder builder =
                 new ProcessBuilder(
@@ -73,14 +110,14 @@ final class VigilProcess implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile());
         builder.environment().put("VIGIL_NO_BUILD", "1");
-        return new VigilProcess(builder.start(), log, restPort);
+        return new VigilProcess(builder.start(), log, restPort, input);
     }
 
     Path log() {
         return log;
     }
 
-    /** Waits until the job runs and its MQTT source reports metrics. */
+    /** Waits until the job runs and its source reports metrics. */
     void awaitRunning(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -108,14 +145,14 @@ final class VigilProcess implements AutoCloseable {
             }
             String jobId = job.path("id").asText();
             for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-                if (!vertex.path("name").asText().contains("MQTT sensors")
+                if (!vertex.path("name").asText().contains(input.vertex())
                         || !"RUNNING".equals(vertex.path("status").asText())) {
                     continue;
                 }
                 String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText();
                 for (JsonNode metric : get(path + "/subtasks/metrics")) {
                     String id = metric.path("id").asText();
-                    if (id.endsWith("mqtt.messagesReceived")) {
+                    if (id.endsWith(input.receivedMetric())) {
                         receivedMetric = id;
                     } else if (id.endsWith("mqtt.reconnects")) {
                         reconnectsMetric = id;
@@ -130,7 +167,7 @@ final class VigilProcess implements AutoCloseable {
         return false;
     }
 
-    /** Messages the job's MQTT readers have received, summed over the readers. */
+    /** Messages (records) the job's source readers have received, summed over the readers. */
     long received() throws Exception {
         return sum(receivedMetric);
     }

@@ -5,19 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
+import io.vigil.testing.LogCapture;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MqttTestBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -67,17 +70,24 @@ class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
         }
     }
 
+    static Stream<Arguments> brokersAndVersions() {
+        return brokers()
+                .flatMap(
+                        broker ->
+                                Stream.of(MqttProtocolVersion.values())
+                                        .map(version -> Arguments.of(broker, version)));
+    }
+
     /**
      * A restart without state at a lower parallelism: the session of the removed subtask would stay
      * in the share group and take its share of the messages; the source removes it at the start.
-     * Mosquitto only: the first run must show both readers subscribed, and HiveMQ may never give
-     * one of them a message.
+     * The first run waits until both readers have logged their subscription (HiveMQ may never give
+     * one of them a probe).
      */
-    @ParameterizedTest
-    @EnumSource(MqttProtocolVersion.class)
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("brokersAndVersions")
     void aStatelessRestartAtLowerParallelismLeavesNoSessionThatAbsorbsMessages(
-            MqttProtocolVersion version) throws Exception {
-        MqttTestBroker broker = MOSQUITTO;
+            MqttTestBroker broker, MqttProtocolVersion version) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it/stale/" + id + "/temperature";
         String firstKey = "stale-first-" + id;
@@ -89,9 +99,16 @@ class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
                         .set(MqttSourceOptions.PROTOCOL_VERSION, version)
                         .build();
         try (MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(broker.uri())) {
-            JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
-            MqttTestJobs.probeUntilSubscribed(publisher, topic, firstKey, 2);
-            first.cancel().get();
+            try (LogCapture log = LogCapture.start(Level.INFO)) {
+                JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
+                Await.until(
+                        () ->
+                                subscribed(log, "stale-" + id + "-0")
+                                        && subscribed(log, "stale-" + id + "-1"),
+                        Duration.ofSeconds(60),
+                        () -> "both readers of the first run subscribed");
+                first.cancel().get();
+            }
 
             JobClient second = collectingJob(source, 1, secondKey).executeAsync("parallelism 1");
             try {
@@ -107,6 +124,12 @@ class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
         }
         assertThat(MqttTestJobs.payloads(secondKey))
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
+    }
+
+    /** Whether the reader session {@code clientId} has logged that it connected and subscribed. */
+    private static boolean subscribed(LogCapture log, String clientId) {
+        return log.lines().stream()
+                .anyMatch(line -> line.text().startsWith("MQTT client " + clientId + " connected"));
     }
 
     /** A source on {@code it/{area}/{id}/+} with the client id prefix {@code {area}-{id}}. */

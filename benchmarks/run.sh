@@ -56,7 +56,7 @@ if [ "$what" = all ] && [ $# -gt 0 ]; then
   echo "run.sh: 'all' takes no class arguments; use BENCH_<FIGURE>_ARGS" >&2
   exit 2
 fi
-out=${out:-benchmarks/results/$(date -u +%F)$([ $smoke = 1 ] && echo -smoke)}
+out=${out:-benchmarks/results/$(date -u +%F)$([ $smoke = 1 ] && echo -smoke || true)}
 mkdir -p "$out"
 if [ $build = 1 ]; then
   mvn -B -o -q -pl benchmarks,tools -am package -DskipTests

@@ -2,12 +2,11 @@ package io.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ class DemoITCase {
 
     @Test
     void showsAlertsWithinAMinuteAndStopsCleanlyOnCtrlC() throws Exception {
-        int webPort = freePort();
+        int webPort = FreePorts.next();
         Path output = Files.writeString(dir.resolve("demo.lp"), "stale line of an earlier run\n");
         // A shell that runs Maven in the background may have left SIGINT ignored, and an ignored
         // signal stays ignored across exec; a terminal's Ctrl-C never is, so restore the default.
@@ -177,11 +176,5 @@ class DemoITCase {
                         });
         reader.setDaemon(true);
         reader.start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -7,12 +7,12 @@ import io.vigil.job.JobConfigException;
 import io.vigil.job.JobSetup;
 import io.vigil.job.SensorAnalyticsJob;
 import io.vigil.testing.Await;
+import io.vigil.testing.FreePorts;
 import io.vigil.testing.InfluxDbExtension;
 import io.vigil.testing.KafkaBroker;
 import io.vigil.testing.LogCapture;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -251,7 +251,7 @@ class SecretsNeverLeaveITCase {
     /** Jobs whose broker and database URLs carry a user and password, to closed ports. */
     private List<String> failedConnects(MiniCluster cluster) throws Exception {
         List<String> exposed = new ArrayList<>();
-        int closed = closedPort();
+        int closed = FreePorts.next();
         for (String[] target :
                 List.of(
                         new String[] {
@@ -337,11 +337,5 @@ class SecretsNeverLeaveITCase {
                                 .build());
         cluster.start();
         return cluster;
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,8 +3,6 @@ package io.vigil.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +80,8 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("vigil-influxdb-");
-        httpPort = freePort();
-        int rpcPort = freePort();
+        httpPort = FreePorts.next();
+        int rpcPort = FreePorts.next();
         if (https) {
             certificates = TestCertificates.generate(dir.resolve("tls"));
         }
@@ -339,12 +337,5 @@ public final class InfluxDbExtension implements BeforeAllCallback, AfterAllCallb
             builder.sslSocketFactory(ssl.getSocketFactory(), trust);
         }
         return builder.build();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 }

@@ -84,9 +84,9 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("kafka-");
         server = new ServerProcess("Kafka", dir.resolve("kafka.out"));
-        plainPort = ServerProcess.freePort();
-        controllerPort = ServerProcess.freePort();
-        saslPort = saslUser == null ? 0 : ServerProcess.freePort();
+        plainPort = FreePorts.next();
+        controllerPort = FreePorts.next();
+        saslPort = saslUser == null ? 0 : FreePorts.next();
         Files.writeString(dir.resolve("server.properties"), config(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
         format();

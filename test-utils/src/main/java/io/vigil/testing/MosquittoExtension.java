@@ -113,14 +113,14 @@ public final class MosquittoExtension extends MqttTestBroker {
         Files.createDirectories(dir.resolve("data"));
         plainPort = port;
         if (username != null) {
-            passwordPort = ServerProcess.freePort();
+            passwordPort = FreePorts.next();
             run(MOSQUITTO_PASSWD, "-c", "-b", dir.resolve("passwd").toString(), username, password);
         }
         if (tls) {
             certificates = TestCertificates.generate(dir.resolve("certs"));
-            tlsPort = ServerProcess.freePort();
-            mutualTlsPort = ServerProcess.freePort();
-            wrongHostTlsPort = ServerProcess.freePort();
+            tlsPort = FreePorts.next();
+            mutualTlsPort = FreePorts.next();
+            wrongHostTlsPort = FreePorts.next();
         }
         Files.writeString(dir.resolve("mosquitto.conf"), config(dir), StandardCharsets.UTF_8);
     }

@@ -90,7 +90,7 @@ public abstract class MqttTestBroker implements BeforeAllCallback, AfterAllCallb
         startedIn = context.getUniqueId();
         dir = Files.createTempDirectory(name.toLowerCase(Locale.ROOT) + "-");
         server = new ServerProcess(name, dir.resolve("broker.log"));
-        port = ServerProcess.freePort();
+        port = FreePorts.next();
         prepare(dir, port);
         start();
     }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -732,12 +730,12 @@ public final class FlinkProcessCluster implements AutoCloseable {
         Map<String, Object> config = new LinkedHashMap<>();
         flatten("", YAML.readTree(configFile.toFile()), config);
         config.keySet().removeIf(key -> key.startsWith("metrics.reporter."));
-        restPort = freePort();
+        restPort = FreePorts.next();
         Path checkpoints = Files.createDirectories(workDir.resolve("checkpoints"));
         Path savepoints = Files.createDirectories(workDir.resolve("savepoints"));
         Path tmp = Files.createDirectories(workDir.resolve("tmp"));
         config.put("jobmanager.rpc.address", "127.0.0.1");
-        config.put("jobmanager.rpc.port", freePort());
+        config.put("jobmanager.rpc.port", FreePorts.next());
         config.put("jobmanager.bind-host", "127.0.0.1");
         config.put("jobmanager.memory.process.size", "768m");
         config.put("taskmanager.host", "127.0.0.1");
@@ -859,14 +857,6 @@ public final class FlinkProcessCluster implements AutoCloseable {
                             response.statusCode(),
                             response.body()));
             this.status = response.statusCode();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port", e);
         }
     }
 }

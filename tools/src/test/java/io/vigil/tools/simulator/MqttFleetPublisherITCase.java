@@ -3,14 +3,13 @@ package io.vigil.tools.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.testing.FreePorts;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.tools.simulator.MqttFleetPublisher.Pacing;
 import io.vigil.tools.simulator.MqttFleetPublisher.Report;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,7 +180,7 @@ class MqttFleetPublisherITCase {
 
     @Test
     void failsClearlyWhenNoBrokerListens() throws Exception {
-        String nowhere = "tcp://127.0.0.1:" + freePort();
+        String nowhere = "tcp://127.0.0.1:" + FreePorts.next();
         MqttFleetPublisher publisher =
                 MqttFleetPublisher.builder()
                         .setBrokerUri(nowhere)
@@ -277,11 +276,5 @@ class MqttFleetPublisherITCase {
                 messages.stream().map(m -> List.of(m.topic(), m.payloadText())).toList();
         assertThat(subscriber.received().stream().map(r -> List.of(r.topic(), r.payload())))
                 .containsExactlyInAnyOrderElementsOf(expected);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

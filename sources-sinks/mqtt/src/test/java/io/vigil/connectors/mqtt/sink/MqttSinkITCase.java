@@ -7,14 +7,12 @@ import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSource;
+import io.vigil.testing.FreePorts;
 import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.testing.MosquittoTestSubscriber.Received;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,7 +192,7 @@ class MqttSinkITCase {
 
     @Test
     void failsTheJobNamingTheBrokerWhenItIsUnreachable() throws Exception {
-        String nobody = "tcp://127.0.0.1:" + freePort();
+        String nobody = "tcp://127.0.0.1:" + FreePorts.next();
 
         String failure =
                 failure(
@@ -213,11 +211,5 @@ class MqttSinkITCase {
         Throwable[] error = new Throwable[1];
         assertThatThrownBy(() -> env.execute("mqtt sink failure")).satisfies(e -> error[0] = e);
         return ExceptionUtils.stringifyException(error[0]);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.connectors.influxdb.sink.InfluxDbSinkOptions;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.vigil.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
@@ -69,10 +68,7 @@ class InfluxDbHttpClientTest {
 
     @Test
     void failsTheDatabaseCheckClearlyWhenNothingListens() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         InfluxDbHttpClient client = client(options("http://127.0.0.1:" + port));
         try {
             assertThatThrownBy(client::prepareDatabase)
@@ -86,10 +82,7 @@ class InfluxDbHttpClientTest {
 
     @Test
     void masksTheUserInfoOfTheUrlInEveryMessage() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         InfluxDbHttpClient client = client(options("http://writer:s3cret@127.0.0.1:" + port));
         try {
             assertThat(client.target())

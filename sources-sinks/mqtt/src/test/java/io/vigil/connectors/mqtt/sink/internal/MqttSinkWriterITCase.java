@@ -8,14 +8,13 @@ import io.vigil.connectors.mqtt.sink.MqttSerializationSchema;
 import io.vigil.connectors.mqtt.sink.MqttSink;
 import io.vigil.connectors.mqtt.sink.MqttSinkBuilder;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.testing.FreePorts;
 import io.vigil.testing.HiveMqExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestSubscriber;
 import io.vigil.testing.MosquittoTestSubscriber.Received;
 import io.vigil.testing.MqttTestBroker;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,7 +225,7 @@ class MqttSinkWriterITCase {
 
     @Test
     void failsNamingTheBrokerWhenItIsUnreachable() throws Exception {
-        String nobody = "tcp://127.0.0.1:" + freePort();
+        String nobody = "tcp://127.0.0.1:" + FreePorts.next();
 
         assertThatThrownBy(() -> writer(nobody, MqttProtocolVersion.MQTT_5, b -> b))
                 .hasMessageContaining("Cannot connect to MQTT broker " + nobody)
@@ -308,12 +307,6 @@ class MqttSinkWriterITCase {
                                     .collect(Collectors.toSet()));
         } finally {
             broker.start();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

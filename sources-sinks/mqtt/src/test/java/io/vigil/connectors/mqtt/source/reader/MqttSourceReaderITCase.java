@@ -9,10 +9,9 @@ import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import io.vigil.testing.FreePorts;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -412,10 +411,7 @@ class MqttSourceReaderITCase {
 
     @Test
     void failsNamingTheBrokerWhenItIsUnreachable() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.next();
         Configuration conf = conf("unreachable-" + id(), "it/none", 1);
         String uri = "tcp://127.0.0.1:" + closedPort;
         conf.set(MqttSourceOptions.BROKER_URIS, List.of(uri));
@@ -441,10 +437,7 @@ class MqttSourceReaderITCase {
 
     @Test
     void neverShowsTheUserInfoOfABrokerUri() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.next();
         Configuration conf = conf("userinfo-" + id(), "it/none", 1);
         conf.set(
                 MqttSourceOptions.BROKER_URIS,

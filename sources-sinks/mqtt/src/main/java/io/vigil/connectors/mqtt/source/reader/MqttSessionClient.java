@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -184,9 +185,9 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
      */
     @Override
     public void connected(MqttProtocolClient client) throws Exception {
+        CompletableFuture<Void> subscribed = client.subscribe(subscriptionFilters, qos);
         try {
-            client.subscribe(subscriptionFilters, qos)
-                    .get(subAckTimeoutMillis, TimeUnit.MILLISECONDS);
+            subscribed.get(subAckTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // Without a bound the task would wait in open() for ever: no checkpoint, no restart.
             throw new FlinkRuntimeException(
@@ -199,6 +200,9 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
                             subscriptionFilters,
                             subAckTimeoutMillis),
                     e);
+        } finally {
+            // A SUBSCRIBE left pending (timed out, or the task interrupted) holds the event loop.
+            subscribed.cancel(false);
         }
     }
 

@@ -4,11 +4,13 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttClientReconnector;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +26,17 @@ import org.slf4j.LoggerFactory;
  * sink alike: the first connection tries each broker URI once and fails loudly, naming the broker
  * and the cause; after a loss the client reconnects with the jittered backoff, moving on to the
  * next URI, resubscribing and resending what the broker has not acknowledged.
+ *
+ * <p>Its clients run on threads of their own ({@link MqttClientThreads}); {@link #close}
+ * disconnects the client, cancels a pending reconnect and waits, bounded, until those threads have
+ * ended.
  */
 @Internal
 public final class MqttConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final long CLOSE_POLL_MILLIS = 20;
 
     /** Connection states, also the values of the source's {@code connectionState} gauge. */
     public enum State {
@@ -72,6 +79,11 @@ public final class MqttConnection implements AutoCloseable {
     private final Optional<byte[]> password;
     private final ReconnectBackoff backoff;
     private final Listener listener;
+    private final MqttClientThreads threads;
+    // Completed to let a scheduled reconnect go ahead: by its backoff timer, or by close(), which
+    // calls the reconnect off first.
+    private volatile CompletableFuture<Void> reconnectGate =
+            CompletableFuture.completedFuture(null);
 
     private volatile State state = State.DISCONNECTED;
     private volatile boolean closing;
@@ -105,6 +117,7 @@ public final class MqttConnection implements AutoCloseable {
                         conf.get(MqttConnectionOptions.RECONNECT_MAX_BACKOFF),
                         () -> ThreadLocalRandom.current().nextDouble());
         this.listener = listener;
+        this.threads = new MqttClientThreads(clientId);
     }
 
     /**
@@ -126,6 +139,7 @@ public final class MqttConnection implements AutoCloseable {
                                 MqttClient.builder()
                                         .identifier(clientId)
                                         .transportConfig(MqttConnections.transport(conf, uri))
+                                        .executorConfig(threads.executorConfig())
                                         .addConnectedListener(this::onConnected)
                                         .addDisconnectedListener(this::onDisconnected));
                 listener.created(client);
@@ -148,6 +162,7 @@ public final class MqttConnection implements AutoCloseable {
                 failure = MqttConnections.connectFailure(failure, uri, clientId, cause);
             }
         }
+        awaitThreads();
         throw failure;
     }
 
@@ -173,7 +188,8 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     private void onConnected(MqttClientConnectedContext context) {
-        if (!everConnected) {
+        if (!everConnected || closing) {
+            // A reconnect that won the race with close(): close() disconnects it.
             return;
         }
         state = State.CONNECTED;
@@ -223,38 +239,103 @@ public final class MqttConnection implements AutoCloseable {
         }
         // A reconnect that finds no session (MQTT 3.1.1 with a clean session always, MQTT 5 after
         // a broker lost it) sends the unacknowledged publishes again instead of failing them.
-        context.getReconnector()
+        // HiveMQ cannot cancel a reconnect it scheduled, so it waits for a gate instead: the
+        // backoff timer opens it, or close() after calling the reconnect off (the callback runs on
+        // the event loop, where the reconnector may be changed).
+        MqttClientReconnector reconnector = context.getReconnector();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        reconnectGate = gate;
+        threads.timers()
+                .schedule(
+                        () -> gate.complete(null),
+                        backoff.delayMillis(attempt),
+                        TimeUnit.MILLISECONDS);
+        reconnector
                 .reconnect(true)
                 .republishIfSessionExpired(true)
-                .delay(backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+                .reconnectWhen(
+                        gate,
+                        (ignored, error) -> {
+                            if (closing) {
+                                reconnector.reconnect(false);
+                            }
+                        });
+        if (closing) {
+            gate.complete(null);
+        }
     }
 
+    /**
+     * Disconnects the client and waits, bounded by the connect guard ({@code
+     * mqtt.connect-timeout}), until it is {@link MqttClientState#DISCONNECTED}: a client still
+     * connecting, or reconnecting after a loss, is disconnected once it is connected or given up by
+     * its own timeouts. An interrupt does not cut the wait short (the task that closes may be being
+     * cancelled); it is kept for the caller.
+     */
     private void dispose() {
         MqttProtocolClient disposed = client;
         client = null;
         if (disposed == null) {
             return;
         }
-        try {
-            if (disposed.state().isConnectedOrReconnect()) {
-                disposed.disconnect().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline =
+                System.nanoTime()
+                        + TimeUnit.MILLISECONDS.toNanos(MqttConnections.connectGuardMillis(conf));
+        boolean interrupted = false;
+        while (disposed.state() != MqttClientState.DISCONNECTED && System.nanoTime() < deadline) {
+            try {
+                if (disposed.state() == MqttClientState.CONNECTED) {
+                    long left = Math.max(1, deadline - System.nanoTime());
+                    disposed.disconnect().get(left, TimeUnit.NANOSECONDS);
+                } else {
+                    // Lets a scheduled reconnect find that it is called off.
+                    reconnectGate.complete(null);
+                    Thread.sleep(CLOSE_POLL_MILLIS);
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("MQTT {} {} did not disconnect cleanly", role, clientId, e);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("MQTT {} {} did not disconnect cleanly", role, clientId, e);
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        listener.disposed(disposed.state());
+        MqttClientState finalState = disposed.state();
+        if (finalState != MqttClientState.DISCONNECTED) {
+            LOG.warn(
+                    "MQTT {} {} is still {} {} ms after closing began; its threads may outlive it",
+                    role,
+                    clientId,
+                    finalState,
+                    MqttConnections.connectGuardMillis(conf));
+        }
+        listener.disposed(finalState);
+    }
+
+    /** Waits for the threads of this connection's clients to end, and says so if they do not. */
+    private void awaitThreads() {
+        if (!threads.shutDownAndAwait(CLOSE_TIMEOUT)) {
+            LOG.warn(
+                    "MQTT {} {}: threads {}-* still run {} after closing",
+                    role,
+                    clientId,
+                    threads,
+                    CLOSE_TIMEOUT);
+        }
     }
 
     /**
-     * Disconnects. Nothing still unacknowledged is acknowledged: a persistent session keeps it at
-     * the broker for the next client with this id.
+     * Disconnects, calls off a pending reconnect and waits, bounded, until the client and its
+     * threads are gone. Nothing still unacknowledged is acknowledged: a persistent session keeps it
+     * at the broker for the next client with this id.
      */
     @Override
     public void close() {
         closing = true;
+        reconnectGate.complete(null);
         dispose();
+        awaitThreads();
         state = State.DISCONNECTED;
         LOG.info("MQTT {} {} closed", role, clientId);
     }

@@ -119,7 +119,8 @@ public class MqttConnectionOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
                             "How long the first connection of a reader or writer may take before"
-                                    + " the job fails.");
+                                    + " the job fails; twice it plus 1 s bounds the wait for the"
+                                    + " CONNACK and the SUBACK, and closing a client.");
 
     public static final ConfigOption<Duration> RECONNECT_INITIAL_BACKOFF =
             ConfigOptions.key("mqtt.reconnect.initial-backoff")

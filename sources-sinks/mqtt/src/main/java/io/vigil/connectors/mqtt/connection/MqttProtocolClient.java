@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -140,6 +141,23 @@ public abstract class MqttProtocolClient {
         }
     }
 
+    /**
+     * {@code then} applied to {@code sent}; cancelling the result cancels {@code sent}, so HiveMQ
+     * drops a SUBSCRIBE nobody waits for any more: pending, it would hold the client's event loop
+     * until the session expires.
+     */
+    private static <A> CompletableFuture<Void> cancellable(
+            CompletableFuture<A> sent, Consumer<A> then) {
+        CompletableFuture<Void> result = sent.thenAccept(then);
+        result.whenComplete(
+                (ok, error) -> {
+                    if (result.isCancelled()) {
+                        sent.cancel(false);
+                    }
+                });
+        return result;
+    }
+
     /** The login of the connection settings: a user name, with a password when one is set. */
     private record Login(String user, Optional<byte[]> password) {
 
@@ -221,15 +239,15 @@ public abstract class MqttProtocolClient {
                                                                     .SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
                                                     .build())
                             .collect(Collectors.toList());
-            return client.subscribe(
-                            Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build())
-                    .thenAccept(
-                            subAck ->
-                                    requireGranted(
-                                            filters,
-                                            subAck.getReasonCodes(),
-                                            Mqtt5SubAckReasonCode::isError,
-                                            code -> ": " + code));
+            return cancellable(
+                    client.subscribe(
+                            Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build()),
+                    subAck ->
+                            requireGranted(
+                                    filters,
+                                    subAck.getReasonCodes(),
+                                    Mqtt5SubAckReasonCode::isError,
+                                    code -> ": " + code));
         }
 
         @Override
@@ -331,15 +349,15 @@ public abstract class MqttProtocolClient {
                     filters.stream()
                             .map(f -> Mqtt3Subscription.builder().topicFilter(f).qos(qos).build())
                             .collect(Collectors.toList());
-            return client.subscribe(
-                            Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build())
-                    .thenAccept(
-                            subAck ->
-                                    requireGranted(
-                                            filters,
-                                            subAck.getReturnCodes(),
-                                            code -> code == Mqtt3SubAckReturnCode.FAILURE,
-                                            code -> ""));
+            return cancellable(
+                    client.subscribe(
+                            Mqtt3Subscribe.builder().addSubscriptions(subscriptions).build()),
+                    subAck ->
+                            requireGranted(
+                                    filters,
+                                    subAck.getReturnCodes(),
+                                    code -> code == Mqtt3SubAckReturnCode.FAILURE,
+                                    code -> ""));
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.reactivex.FlowableSubscriber;
 import io.vigil.connectors.mqtt.connection.MqttConnection;
+import io.vigil.connectors.mqtt.connection.MqttConnections;
 import io.vigil.connectors.mqtt.connection.MqttDelivery;
 import io.vigil.connectors.mqtt.connection.MqttProtocolClient;
 import io.vigil.connectors.mqtt.source.MqttMessage;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
@@ -42,6 +46,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
     private final Runnable onSharedResubscribe;
     private final MqttConnection connection;
     private final boolean shared;
+    private final long subAckTimeoutMillis;
     // QoS 1/2 messages handed over and not yet acknowledged, by the reader or by a release.
     private final Set<ReceivedMessage> outstanding = ConcurrentHashMap.newKeySet();
 
@@ -69,6 +74,7 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
         this.onLost = onLost;
         this.onSharedResubscribe = onSharedResubscribe;
         this.shared = subscriptionFilters.stream().anyMatch(f -> f.startsWith("$share/"));
+        this.subAckTimeoutMillis = MqttConnections.connectGuardMillis(conf);
         this.connection =
                 new MqttConnection(
                         conf,
@@ -173,10 +179,31 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
     /**
      * Subscribes on every start, not only when the session is new, so that a changed filter list
      * takes effect; MQTT 5 then does not resend retained messages for a subscription that exists.
+     * Fails, so that the task fails and Flink restarts it, when the broker refuses a filter or no
+     * SUBACK comes within the connect guard: HiveMQ keeps a subscription of a persistent session
+     * pending through a lost connection, and the first connection is not reconnected.
      */
     @Override
     public void connected(MqttProtocolClient client) throws Exception {
-        client.subscribe(subscriptionFilters, qos).get();
+        CompletableFuture<Void> subscribed = client.subscribe(subscriptionFilters, qos);
+        try {
+            subscribed.get(subAckTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Without a bound the task would wait in open() for ever: no checkpoint, no restart.
+            throw new FlinkRuntimeException(
+                    String.format(
+                            "MQTT client %s got no SUBACK from %s for %s within %d ms"
+                                    + " (2 x mqtt.connect-timeout + 1 s); the connection may have"
+                                    + " been lost after CONNACK",
+                            clientId,
+                            connection.currentUri(),
+                            subscriptionFilters,
+                            subAckTimeoutMillis),
+                    e);
+        } finally {
+            // A SUBSCRIBE left pending (timed out, or the task interrupted) holds the event loop.
+            subscribed.cancel(false);
+        }
     }
 
     /**

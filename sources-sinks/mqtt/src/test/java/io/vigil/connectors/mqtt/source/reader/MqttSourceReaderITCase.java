@@ -9,13 +9,17 @@ import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
+import io.vigil.testing.Await;
 import io.vigil.testing.FreePorts;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
+import io.vigil.testing.MqttFaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
@@ -421,6 +425,39 @@ class MqttSourceReaderITCase {
                 .hasMessageContaining("Cannot connect to MQTT broker " + uri)
                 .hasMessageContaining("unreachable-")
                 .hasMessageContaining("Connection refused");
+    }
+
+    /**
+     * A SUBACK that never comes (the broker's bytes stop after the CONNACK) fails the reader,
+     * naming client, broker and filters, so that the task fails and Flink restarts it. It used to
+     * wait in {@code addSplits} for ever (issue 15: a restored source subtask stayed INITIALIZING).
+     */
+    @Test
+    void failsWhenNoSubAckComes() throws Exception {
+        String id = id();
+        String topic = "it/nosuback/" + id;
+        Configuration conf = conf("nosuback-" + id, topic, 1);
+        conf.set(MqttSourceOptions.CONNECT_TIMEOUT, Duration.ofSeconds(1));
+        try (MqttFaultProxy proxy = MqttFaultProxy.to(BROKER.uri())) {
+            proxy.stallAfterConnAck();
+            conf.set(MqttSourceOptions.BROKER_URIS, List.of(proxy.uri()));
+
+            CompletableFuture<MqttSourceReader<String>> opening =
+                    CompletableFuture.supplyAsync(() -> open(conf));
+
+            assertThatThrownBy(() -> opening.get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(FlinkRuntimeException.class)
+                    .hasMessageContaining("Cannot connect to MQTT broker " + proxy.uri())
+                    .hasMessageContaining("got no SUBACK")
+                    .hasMessageContaining("nosuback-" + id)
+                    .hasMessageContaining(topic);
+            Await.until(
+                    () -> proxy.openConnections() == 0,
+                    Duration.ofSeconds(30),
+                    () -> "the failed client disconnected");
+        }
     }
 
     /** Long payloads by their start and length, so that a failure message stays readable. */

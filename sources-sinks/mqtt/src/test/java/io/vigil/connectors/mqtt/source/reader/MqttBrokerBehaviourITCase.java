@@ -278,17 +278,8 @@ class MqttBrokerBehaviourITCase {
             List<MqttSourceReader<String>> readers = new ArrayList<>();
             List<TestingReaderOutput<String>> outputs = new ArrayList<>();
             try {
-                for (int r = 0; r < 2; r++) {
-                    readers.add(
-                            MqttReconnectRedeliveryITCase.reconnectingReader(
-                                    broker.uri(),
-                                    "shared-deal-" + id,
-                                    topic,
-                                    MqttProtocolVersion.MQTT_5,
-                                    r,
-                                    true));
-                    outputs.add(new TestingReaderOutput<>());
-                }
+                addSharingReaders(
+                        readers, outputs, "shared-deal-" + id, topic, MqttProtocolVersion.MQTT_5);
                 broker.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
                 long deadline = System.currentTimeMillis() + 30_000;
                 for (long checkpoint = 1;
@@ -331,17 +322,12 @@ class MqttBrokerBehaviourITCase {
             List<MqttSourceReader<String>> readers = new ArrayList<>();
             List<TestingReaderOutput<String>> outputs = new ArrayList<>();
             try {
-                for (int r = 0; r < 2; r++) {
-                    readers.add(
-                            MqttReconnectRedeliveryITCase.reconnectingReader(
-                                    broker.uri(),
-                                    "shared-holder-" + id,
-                                    topic,
-                                    MqttProtocolVersion.MQTT_3_1_1,
-                                    r,
-                                    true));
-                    outputs.add(new TestingReaderOutput<>());
-                }
+                addSharingReaders(
+                        readers,
+                        outputs,
+                        "shared-holder-" + id,
+                        topic,
+                        MqttProtocolVersion.MQTT_3_1_1);
                 broker.publisher().publish(topic, "first", 1);
                 drainUntil(readers, outputs, () -> holderOf(outputs, "first") >= 0, "first read");
                 int holder = holderOf(outputs, "first");
@@ -440,6 +426,24 @@ class MqttBrokerBehaviourITCase {
             }
             MqttReconnectRedeliveryITCase.drainFor(reader, output, 300);
             assertThat(reader.acksPending()).as("QoS 0 probes owe nothing").isZero();
+        }
+
+        /**
+         * Adds two readers of one shared subscription to {@code topic} to {@code readers} (so that
+         * the caller closes what was opened), each with an output in {@code outputs}.
+         */
+        void addSharingReaders(
+                List<MqttSourceReader<String>> readers,
+                List<TestingReaderOutput<String>> outputs,
+                String prefix,
+                String topic,
+                MqttProtocolVersion version) {
+            for (int r = 0; r < 2; r++) {
+                readers.add(
+                        MqttReconnectRedeliveryITCase.reconnectingReader(
+                                broker.uri(), prefix, topic, version, r, true));
+                outputs.add(new TestingReaderOutput<>());
+            }
         }
 
         /** An MQTT 5 reader that announces a receive maximum of 10. */

@@ -119,8 +119,10 @@ public final class HiveMqExtension extends MqttTestBroker {
     }
 
     /**
-     * Warnings, the start and stop of the broker and HiveMQ's event log (client connected and
-     * disconnected, message dropped, session expired) on the console, which {@link #log()} reads.
+     * Warnings, the start and stop of the broker, HiveMQ's event log (client connected and
+     * disconnected, message dropped, session expired) and each subscription it applies (for a
+     * shared one, the poll of the shared queue that follows) on the console, which {@link #log()}
+     * reads.
      */
     private static final String LOG_CONFIG =
             String.join(
@@ -131,6 +133,10 @@ public final class HiveMqExtension extends MqttTestBroker {
                     "  </appender>",
                     "  <logger name=\"com.hivemq.embedded\" level=\"INFO\"/>",
                     "  <logger name=\"event\" level=\"DEBUG\"/>",
+                    "  <logger name=\"com.hivemq.mqtt.handler.subscribe.IncomingSubscribeService\""
+                            + " level=\"TRACE\"/>",
+                    "  <logger name=\"com.hivemq.persistence.clientsession"
+                            + ".ClientSessionSubscriptionPersistenceImpl\" level=\"TRACE\"/>",
                     "  <logger name=\"jetbrains.exodus\" level=\"ERROR\"/>",
                     "  <logger name=\"oshi\" level=\"ERROR\"/>",
                     "  <root level=\"WARN\"><appender-ref ref=\"CONSOLE\"/></root>",

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -39,22 +40,12 @@ class MqttSourceFailoverITCase extends MqttBrokersTestBase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.of(1, 2);
 
     static Stream<Arguments> brokersAndVersions() {
-        // Not on HiveMQ: MQTT 3.1.1 at parallelism 2 (a shared subscription acknowledged at
-        // checkpoints). In the clean-clone run of 2026-12-02 it stalled after both readers
-        // subscribed, 10 of 1 500 messages in 2 minutes; it had passed twice under load. Cause not
-        // found; docs/mqtt-source.md, "Brokers".
         return brokers()
                 .flatMap(
                         broker ->
-                                broker == HIVEMQ
-                                        ? Stream.of(
-                                                Arguments.of(broker, MqttProtocolVersion.MQTT_5, 1))
-                                        : Stream.of(
-                                                Arguments.of(broker, MqttProtocolVersion.MQTT_5, 1),
-                                                Arguments.of(
-                                                        broker,
-                                                        MqttProtocolVersion.MQTT_3_1_1,
-                                                        2)));
+                                Stream.of(
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_5, 1),
+                                        Arguments.of(broker, MqttProtocolVersion.MQTT_3_1_1, 2)));
     }
 
     @ParameterizedTest(name = "{0}, {1} at parallelism {2}")
@@ -101,13 +92,7 @@ class MqttSourceFailoverITCase extends MqttBrokersTestBase {
             Await.until(
                     () -> MqttTestJobs.payloads(key).stream().distinct().count() >= messages,
                     Duration.ofSeconds(120),
-                    () ->
-                            "saw "
-                                    + MqttTestJobs.payloads(key).stream().distinct().count()
-                                    + " distinct of "
-                                    + messages
-                                    + ", failed: "
-                                    + FailOnceMapper.FAILED.get());
+                    () -> stallReport(broker, key, id, messages));
         } finally {
             job.cancel().get();
         }
@@ -134,6 +119,34 @@ class MqttSourceFailoverITCase extends MqttBrokersTestBase {
         assertThat(counts.keySet())
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
         assertThat(duplicates).isGreaterThanOrEqualTo(0).isLessThan(messages);
+    }
+
+    /**
+     * What a stall leaves to go on: whether checkpoints kept completing (if not, the readers
+     * acknowledged nothing, and a broker that waits for acknowledgements sends nothing more), which
+     * subtasks read how much, and the broker's log lines of this test's clients.
+     */
+    private static String stallReport(MqttTestBroker broker, String key, String id, int messages) {
+        Map<String, Long> perSubtask = new HashMap<>();
+        MqttTestJobs.<String>results(key)
+                .forEach(
+                        tagged ->
+                                perSubtask.merge(
+                                        tagged.substring(0, tagged.indexOf('|')), 1L, Long::sum));
+        String clientLines =
+                broker.log()
+                        .lines()
+                        .filter(line -> line.contains(id))
+                        .collect(Collectors.joining("\n"));
+        return String.format(
+                "saw %d distinct of %d, failed: %s, checkpoint notifications: %d, records per"
+                        + " subtask (probes included): %s; broker log of this test's clients:%n%s",
+                MqttTestJobs.payloads(key).stream().distinct().count(),
+                messages,
+                FailOnceMapper.FAILED.get(),
+                FailOnceMapper.CHECKPOINTS.get(),
+                perSubtask,
+                clientLines);
     }
 
     /**

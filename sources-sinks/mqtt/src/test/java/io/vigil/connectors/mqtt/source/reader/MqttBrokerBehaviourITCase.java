@@ -9,17 +9,20 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
+import io.vigil.testing.Await;
 import io.vigil.testing.HiveMqExtension;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import io.vigil.testing.MqttTestBroker;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.junit.jupiter.api.Nested;
@@ -55,7 +58,7 @@ class MqttBrokerBehaviourITCase {
     @Nested
     class Mosquitto extends Cases {
         Mosquitto() {
-            super(MOSQUITTO, 20, MESSAGES, false, 2);
+            super(MOSQUITTO, 20, MESSAGES, false, 2, true);
         }
 
         /**
@@ -121,7 +124,7 @@ class MqttBrokerBehaviourITCase {
     @Nested
     class HiveMq extends Cases {
         HiveMq() {
-            super(HIVEMQ, 50, 50, true, 1);
+            super(HIVEMQ, 50, 50, true, 1, false);
         }
 
         @Override
@@ -145,24 +148,29 @@ class MqttBrokerBehaviourITCase {
         private final int mqtt5Window;
         private final boolean keepsSharedSubscriptions;
         private final int readersThatGetMessages;
+        private final boolean servesAnIdleReader;
 
         /**
          * @param mqtt311Window unacknowledged messages the broker sends an MQTT 3.1.1 reader
          * @param mqtt5Window the same for an MQTT 5 reader with the default receive maximum
          * @param keepsSharedSubscriptions whether a restored session still has them
          * @param readersThatGetMessages how many of two sharing readers get messages
+         * @param servesAnIdleReader whether a sharing reader gets messages while another holds one
+         *     unacknowledged
          */
         Cases(
                 MqttTestBroker broker,
                 int mqtt311Window,
                 int mqtt5Window,
                 boolean keepsSharedSubscriptions,
-                int readersThatGetMessages) {
+                int readersThatGetMessages,
+                boolean servesAnIdleReader) {
             this.broker = broker;
             this.mqtt311Window = mqtt311Window;
             this.mqtt5Window = mqtt5Window;
             this.keepsSharedSubscriptions = keepsSharedSubscriptions;
             this.readersThatGetMessages = readersThatGetMessages;
+            this.servesAnIdleReader = servesAnIdleReader;
         }
 
         /**
@@ -270,17 +278,8 @@ class MqttBrokerBehaviourITCase {
             List<MqttSourceReader<String>> readers = new ArrayList<>();
             List<TestingReaderOutput<String>> outputs = new ArrayList<>();
             try {
-                for (int r = 0; r < 2; r++) {
-                    readers.add(
-                            MqttReconnectRedeliveryITCase.reconnectingReader(
-                                    broker.uri(),
-                                    "shared-deal-" + id,
-                                    topic,
-                                    MqttProtocolVersion.MQTT_5,
-                                    r,
-                                    true));
-                    outputs.add(new TestingReaderOutput<>());
-                }
+                addSharingReaders(
+                        readers, outputs, "shared-deal-" + id, topic, MqttProtocolVersion.MQTT_5);
                 broker.publisher().publishMany(topic, "m", 0, MESSAGES, 1);
                 long deadline = System.currentTimeMillis() + 30_000;
                 for (long checkpoint = 1;
@@ -298,6 +297,56 @@ class MqttBrokerBehaviourITCase {
                 long readersWithMessages =
                         outputs.stream().filter(o -> !o.getEmittedRecords().isEmpty()).count();
                 assertThat(readersWithMessages).isEqualTo(readersThatGetMessages);
+            } finally {
+                for (MqttSourceReader<String> reader : readers) {
+                    reader.close();
+                }
+            }
+        }
+
+        /**
+         * Two MQTT 3.1.1 readers of one shared subscription: one holds a message unacknowledged
+         * (its checkpoint has not completed yet) while 20 more are published; the other holds
+         * nothing. Mosquitto deals the 20 round robin, so the idle reader gets some at once. HiveMQ
+         * CE offers a member the shared queue only when the member's own unacknowledged messages
+         * drop to zero, or to every member when the queue goes from empty to not empty ({@code
+         * PublishPollServiceImpl} and {@code PublishStatusFutureCallback} in its code); the queue
+         * still holds the unacknowledged message, so the 20 wait for the holder and all go to it
+         * once it acknowledges. A reader of a group whose acknowledgements stop therefore stops the
+         * group on HiveMQ, not on Mosquitto.
+         */
+        @Test
+        void servesAnIdleReaderWhileAnotherHoldsAMessage() throws Exception {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String topic = "it/shared-holder/" + id;
+            List<MqttSourceReader<String>> readers = new ArrayList<>();
+            List<TestingReaderOutput<String>> outputs = new ArrayList<>();
+            try {
+                addSharingReaders(
+                        readers,
+                        outputs,
+                        "shared-holder-" + id,
+                        topic,
+                        MqttProtocolVersion.MQTT_3_1_1);
+                broker.publisher().publish(topic, "first", 1);
+                drainUntil(readers, outputs, () -> holderOf(outputs, "first") >= 0, "first read");
+                int holder = holderOf(outputs, "first");
+                TestingReaderOutput<String> idle = outputs.get(1 - holder);
+
+                broker.publisher().publishMany(topic, "m", 0, 20, 1);
+                if (servesAnIdleReader) {
+                    drainUntil(
+                            readers, outputs, () -> count(idle, "m") > 0, "the idle reader served");
+                } else {
+                    readers.get(holder).snapshotState(1);
+                    readers.get(holder).notifyCheckpointComplete(1);
+                    drainUntil(
+                            readers,
+                            outputs,
+                            () -> count(outputs.get(holder), "m") == 20,
+                            "all 20 read by the holder after its acknowledgement");
+                    assertThat(count(idle, "m")).as("read by the idle reader").isZero();
+                }
             } finally {
                 for (MqttSourceReader<String> reader : readers) {
                     reader.close();
@@ -379,6 +428,24 @@ class MqttBrokerBehaviourITCase {
             assertThat(reader.acksPending()).as("QoS 0 probes owe nothing").isZero();
         }
 
+        /**
+         * Adds two readers of one shared subscription to {@code topic} to {@code readers} (so that
+         * the caller closes what was opened), each with an output in {@code outputs}.
+         */
+        void addSharingReaders(
+                List<MqttSourceReader<String>> readers,
+                List<TestingReaderOutput<String>> outputs,
+                String prefix,
+                String topic,
+                MqttProtocolVersion version) {
+            for (int r = 0; r < 2; r++) {
+                readers.add(
+                        MqttReconnectRedeliveryITCase.reconnectingReader(
+                                broker.uri(), prefix, topic, version, r, true));
+                outputs.add(new TestingReaderOutput<>());
+            }
+        }
+
         /** An MQTT 5 reader that announces a receive maximum of 10. */
         MqttSourceReader<String> withReceiveMaximumOf10(String prefix, String topic) {
             Configuration conf = conf(prefix, topic, MqttProtocolVersion.MQTT_5);
@@ -394,6 +461,44 @@ class MqttBrokerBehaviourITCase {
             conf.set(MqttSourceOptions.PROTOCOL_VERSION, version);
             return conf;
         }
+    }
+
+    /**
+     * Polls every reader in turn until {@code done} holds; fails after 30 s naming {@code what}.
+     */
+    private static void drainUntil(
+            List<MqttSourceReader<String>> readers,
+            List<TestingReaderOutput<String>> outputs,
+            BooleanSupplier done,
+            String what)
+            throws Exception {
+        Await.until(
+                () -> {
+                    for (int r = 0; r < readers.size(); r++) {
+                        MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 100);
+                    }
+                    return done.getAsBoolean();
+                },
+                Duration.ofSeconds(30),
+                () ->
+                        what
+                                + "; read: "
+                                + outputs.stream().map(o -> o.getEmittedRecords()).toList());
+    }
+
+    /** The index of the output that holds {@code record}, or -1. */
+    private static int holderOf(List<TestingReaderOutput<String>> outputs, String record) {
+        for (int r = 0; r < outputs.size(); r++) {
+            if (outputs.get(r).getEmittedRecords().contains(record)) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** How many records of {@code output} start with {@code prefix}. */
+    private static long count(TestingReaderOutput<String> output, String prefix) {
+        return output.getEmittedRecords().stream().filter(r -> r.startsWith(prefix)).count();
     }
 
     /** The measured messages {@code output} holds, without a late probe. */

@@ -105,9 +105,7 @@ final class EpisodeInjector {
     }
 
     private void drift(List<SimulatedDevice> pumps, int k) {
-        int rising =
-                placement.nextInt(
-                        FleetSimulation.DRIFT_MIN_READINGS, FleetSimulation.DRIFT_MAX_READINGS + 1);
+        int rising = length(FleetSimulation.DRIFT_MIN_READINGS, FleetSimulation.DRIFT_MAX_READINGS);
         double rise =
                 placement.nextDouble(
                         FleetSimulation.DRIFT_MIN_RISE, FleetSimulation.DRIFT_MAX_RISE);
@@ -183,7 +181,7 @@ final class EpisodeInjector {
             double maxValue,
             String what,
             String devicesName) {
-        int length = placement.nextInt(minReadings, maxReadings + 1);
+        int length = length(minReadings, maxReadings);
         SimulatedDevice device = place(candidates, k, d -> length, what, devicesName);
         int from = device.lastReserved()[0];
         fillRandom(device, from, length, minValue, maxValue);
@@ -205,6 +203,11 @@ final class EpisodeInjector {
      * Overwrites {@code count} readings from slot {@code from} with values drawn between {@code
      * min} and {@code max}, to one decimal.
      */
+    /** Draws an episode's length, {@code min} to {@code max} readings. */
+    private int length(int min, int max) {
+        return placement.nextInt(min, max + 1);
+    }
+
     private void fillRandom(SimulatedDevice device, int from, int count, double min, double max) {
         for (int j = 0; j < count; j++) {
             device.values[from + j] = SimulatedDevice.round1(placement.nextDouble(min, max));
@@ -212,9 +215,7 @@ final class EpisodeInjector {
     }
 
     private void leak(List<SimulatedDevice> lines, int k) {
-        int falling =
-                placement.nextInt(
-                        FleetSimulation.LEAK_MIN_READINGS, FleetSimulation.LEAK_MAX_READINGS + 1);
+        int falling = length(FleetSimulation.LEAK_MIN_READINGS, FleetSimulation.LEAK_MAX_READINGS);
         double fall =
                 placement.nextDouble(FleetSimulation.LEAK_MIN_FALL, FleetSimulation.LEAK_MAX_FALL);
         SimulatedDevice line = place(lines, k, d -> falling, "leaks", "lines");
@@ -244,9 +245,7 @@ final class EpisodeInjector {
 
     /** Injects a climb; returns what adds its episode. */
     private Runnable rate(List<SimulatedDevice> motors, int k) {
-        int climbing =
-                placement.nextInt(
-                        FleetSimulation.RATE_MIN_READINGS, FleetSimulation.RATE_MAX_READINGS + 1);
+        int climbing = length(FleetSimulation.RATE_MIN_READINGS, FleetSimulation.RATE_MAX_READINGS);
         double step =
                 placement.nextDouble(FleetSimulation.RATE_MIN_STEP, FleetSimulation.RATE_MAX_STEP);
         // A slope is measured from the reading this many slots back.
@@ -275,9 +274,9 @@ final class EpisodeInjector {
 
     private void flatline(List<SimulatedDevice> lines, int k) {
         int stuck =
-                placement.nextInt(
+                length(
                         FleetSimulation.FLATLINE_MIN_READINGS,
-                        FleetSimulation.FLATLINE_MAX_READINGS + 1);
+                        FleetSimulation.FLATLINE_MAX_READINGS);
         SimulatedDevice line = place(lines, k, d -> stuck + 1, "flatlines", "lines");
         int from = line.lastReserved()[0];
         double value = line.values[from];
@@ -302,9 +301,7 @@ final class EpisodeInjector {
                 placement.nextLong(
                         FleetSimulation.SEQUENCE_MIN_DELAY.toMillis(),
                         FleetSimulation.SEQUENCE_MAX_DELAY.toMillis() + 1);
-        int loud =
-                placement.nextInt(
-                        FleetSimulation.SEQUENCE_MIN_LOUD, FleetSimulation.SEQUENCE_MAX_LOUD + 1);
+        int loud = length(FleetSimulation.SEQUENCE_MIN_LOUD, FleetSimulation.SEQUENCE_MAX_LOUD);
         // Two readings before the hot one, then the press's temperature slots until its sound is
         // back to ambient.
         Duration span = FleetSimulation.SEQUENCE_MAX_DELAY.plusSeconds(20);

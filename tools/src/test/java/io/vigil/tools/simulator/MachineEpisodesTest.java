@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.model.SensorReading;
 import io.vigil.tools.simulator.Episode.Kind;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,6 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without them unchanged.
  */
 class MachineEpisodesTest {
+
+    /** A test run once for each of the seeds the checks use. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42})
+    @interface OnSeeds {}
 
     private static final Map<Long, FleetSimulation> GENERATED = new ConcurrentHashMap<>();
 
@@ -76,12 +87,9 @@ class MachineEpisodesTest {
                 .isEqualTo(without.episodes());
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void fuelLevelsDropBelowTenPercentForTheirReadingsOnly(long seed) {
-        FleetSimulation simulation = generated(seed);
-
-        withReadings(simulation, Kind.LOW)
+        withReadings(seed, Kind.LOW)
                 .forEach(
                         (low, readings) -> {
                             List<SensorReading> inside =
@@ -91,6 +99,7 @@ class MachineEpisodesTest {
                             assertThat(after(readings, low.endedAt()).timestamp())
                                     .isEqualTo(low.resolvesAt());
                         });
+        FleetSimulation simulation = generated(seed);
         byKey(simulation)
                 .forEach(
                         (key, readings) ->
@@ -100,10 +109,9 @@ class MachineEpisodesTest {
                                         .allMatch(r -> covered(simulation, Kind.LOW, r)));
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void leaksFallFromAPumpedUpReadingUntilTheLineIsBack(long seed) {
-        withReadings(generated(seed), Kind.LEAK)
+        withReadings(seed, Kind.LEAK)
                 .forEach(
                         (leak, readings) -> {
                             int first = indexAt(readings, leak.startedAt());
@@ -130,8 +138,7 @@ class MachineEpisodesTest {
                         });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void vibrationIsSteepExactlyFromEachClimbUntilItsResolvingReading(long seed) {
         FleetSimulation simulation = generated(seed);
         Map<String, List<SensorReading>> byKey = byKey(simulation);
@@ -165,12 +172,9 @@ class MachineEpisodesTest {
                 });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void stuckSensorsRepeatOneValueAndNoOtherSixReadingsDo(long seed) {
-        FleetSimulation simulation = generated(seed);
-
-        withReadings(simulation, Kind.FLATLINE)
+        withReadings(seed, Kind.FLATLINE)
                 .forEach(
                         (stuck, readings) -> {
                             int first = indexAt(readings, stuck.startedAt());
@@ -183,6 +187,7 @@ class MachineEpisodesTest {
                             assertThat(readings.get(first - 1).value()).isNotEqualTo(stuck.peak());
                             assertThat(readings.get(resolving).value()).isNotEqualTo(stuck.peak());
                         });
+        FleetSimulation simulation = generated(seed);
         byKey(simulation)
                 .forEach(
                         (key, readings) -> {
@@ -199,8 +204,7 @@ class MachineEpisodesTest {
                         });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void pressesRunHotOnceThenLoudWithinTwoMinutes(long seed) {
         FleetSimulation simulation = generated(seed);
 
@@ -215,7 +219,7 @@ class MachineEpisodesTest {
                         simulation.episodes(Kind.SEQUENCE).stream()
                                 .map(e -> e.site() + "/" + e.device() + " " + e.startedAt())
                                 .toList());
-        withReadings(simulation, Kind.SEQUENCE)
+        withReadings(seed, Kind.SEQUENCE)
                 .forEach(
                         (sequence, sound) -> {
                             List<SensorReading> loud =
@@ -290,8 +294,8 @@ class MachineEpisodesTest {
      * Each of the four episodes of {@code kind} (in {@code startedAt} order) with the readings of
      * its key.
      */
-    private static Map<Episode, List<SensorReading>> withReadings(
-            FleetSimulation simulation, Kind kind) {
+    private static Map<Episode, List<SensorReading>> withReadings(long seed, Kind kind) {
+        FleetSimulation simulation = generated(seed);
         Map<String, List<SensorReading>> byKey = byKey(simulation);
         assertThat(simulation.episodes(kind)).hasSize(4);
         Map<Episode, List<SensorReading>> episodes = new LinkedHashMap<>();

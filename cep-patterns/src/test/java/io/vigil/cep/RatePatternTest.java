@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.cep.config.AlertSettings;
 import io.vigil.cep.config.RateSpec;
 import io.vigil.cep.config.RateSpec.Direction;
+import io.vigil.model.Alert;
 import io.vigil.model.AlertState;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RatePatternTest {
 
@@ -81,52 +84,51 @@ class RatePatternTest {
     void measuresFromTheOldestReadingWithinOver() throws Exception {
         RateSpec spec =
                 rate(1.0, Duration.ofSeconds(1), Duration.ofSeconds(10), Direction.RISING, 2);
-        try (EngineHarness harness = new EngineHarness(new RatePattern(spec))) {
-            // A jump at 2 s, then flat: from 1 s the slope at 11 s is 1.0 (not above); at 12 s
-            // the oldest reading within 10 s is the one at 2 s: flat.
-            harness.add(vibration(1 * S, 0), vibration(2 * S, 10), vibration(11 * S, 10));
-            harness.add(vibration(12 * S, 10));
-            harness.watermark(20 * S);
+        // A jump at 2 s, then flat: from 1 s the slope at 11 s is 1.0 (not above); at 12 s the
+        // oldest reading within 10 s is the one at 2 s: flat.
+        List<Alert> events = events(spec, 20 * S, at(1, 0), at(2, 10), at(11, 10), at(12, 10));
 
-            assertOutput(harness.alerts())
-                    .nextAlert(alert().startedAt(1 * S).endedAt(2 * S).events(2))
-                    .hasNoMoreAlerts();
-            assertOutput(harness.resolved())
-                    .nextAlert(alert().startedAt(1 * S).endedAt(11 * S).events(2))
-                    .hasNoMoreAlerts();
-        }
+        assertOutput(firing(events))
+                .nextAlert(alert().startedAt(1 * S).endedAt(2 * S).events(2))
+                .hasNoMoreAlerts();
+        assertOutput(resolved(events))
+                .nextAlert(alert().startedAt(1 * S).endedAt(11 * S).events(2))
+                .hasNoMoreAlerts();
     }
 
     @Test
     void fallingWatchesDropsOnly() throws Exception {
         RateSpec spec =
                 rate(2.0, Duration.ofSeconds(1), Duration.ofSeconds(5), Direction.FALLING, 2);
-        try (EngineHarness harness = new EngineHarness(new RatePattern(spec))) {
-            harness.add(vibration(1 * S, 10), vibration(2 * S, 20), vibration(3 * S, 30));
-            harness.add(vibration(10 * S, 30), vibration(11 * S, 20), vibration(12 * S, 20));
-            harness.watermark(20 * S);
+        List<Alert> alerts =
+                firing(
+                        events(
+                                spec,
+                                20 * S,
+                                at(1, 10),
+                                at(2, 20),
+                                at(3, 30),
+                                at(10, 30),
+                                at(11, 20),
+                                at(12, 20)));
 
-            assertOutput(harness.alerts())
-                    .nextAlert(alert().startedAt(10 * S).endedAt(11 * S).events(2).peak(30.0))
-                    .hasNoMoreAlerts();
-            assertThat(harness.alerts().get(0).message()).startsWith("falling at 10 mm/s per 1s");
-        }
+        assertOutput(alerts)
+                .nextAlert(alert().startedAt(10 * S).endedAt(11 * S).events(2).peak(30.0))
+                .hasNoMoreAlerts();
+        assertThat(alerts.get(0).message()).startsWith("falling at 10 mm/s per 1s");
     }
 
     @Test
     void ordersOutOfOrderReadingsInsideTheBoundByEventTime() throws Exception {
         RateSpec spec =
                 rate(1.0, Duration.ofSeconds(1), Duration.ofSeconds(10), Direction.RISING, 3);
-        try (EngineHarness harness = new EngineHarness(new RatePattern(spec))) {
-            // In arrival order the last reading (4 s, 0) would make the slope negative.
-            harness.add(vibration(4 * S, 8), vibration(2 * S, 1), vibration(1 * S, 0));
-            harness.add(vibration(3 * S, 2));
-            harness.watermark(30 * S);
+        // In arrival order the last reading (4 s, 0) would make the slope negative.
+        List<Alert> events = events(spec, 30 * S, at(4, 8), at(2, 1), at(1, 0), at(3, 2));
 
-            assertOutput(harness.alerts())
-                    .nextAlert(alert().startedAt(1 * S).endedAt(4 * S).events(4).peak(8.0))
-                    .hasNoMoreAlerts();
-        }
+        assertThat(events).isEqualTo(events(spec, 30 * S, at(1, 0), at(2, 1), at(3, 2), at(4, 8)));
+        assertOutput(firing(events))
+                .nextAlert(alert().startedAt(1 * S).endedAt(4 * S).events(4).peak(8.0))
+                .hasNoMoreAlerts();
     }
 
     @Test
@@ -210,30 +212,20 @@ class RatePatternTest {
         return LifecycleModel.expect(readings, clear, detections, spec.alerting());
     }
 
-    @Test
-    void rejectsSettingsOutsideTheirRange() {
-        assertThatThrownBy(
-                        () ->
-                                new RatePattern(
-                                        rate(
-                                                0,
-                                                Duration.ofMinutes(1),
-                                                Duration.ofMinutes(1),
-                                                Direction.RISING,
-                                                2)))
+    @ParameterizedTest
+    @CsvSource({"0, 2, max-rate", "1, 1, min-events"})
+    void rejectsSettingsOutsideTheirRange(double maxRate, int minEvents, String setting) {
+        RateSpec spec =
+                rate(
+                        maxRate,
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(1),
+                        Direction.RISING,
+                        minEvents);
+
+        assertThatThrownBy(() -> new RatePattern(spec))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("max-rate");
-        assertThatThrownBy(
-                        () ->
-                                new RatePattern(
-                                        rate(
-                                                1,
-                                                Duration.ofMinutes(1),
-                                                Duration.ofMinutes(1),
-                                                Direction.RISING,
-                                                1)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("min-events");
+                .hasMessageContaining(setting);
     }
 
     private static RateSpec rate(
@@ -248,6 +240,32 @@ class RatePatternTest {
                 direction,
                 minEvents,
                 AlertSettings.DEFAULTS);
+    }
+
+    /**
+     * Every alert event the pattern emits for these readings, added in this order, up to the {@code
+     * watermark}.
+     */
+    private static List<Alert> events(RateSpec spec, long watermark, SensorReading... readings)
+            throws Exception {
+        try (EngineHarness harness = new EngineHarness(new RatePattern(spec))) {
+            harness.add(readings);
+            harness.watermark(watermark);
+            return harness.events();
+        }
+    }
+
+    private static List<Alert> firing(List<Alert> events) {
+        return events.stream().filter(Alert::isFiring).toList();
+    }
+
+    private static List<Alert> resolved(List<Alert> events) {
+        return events.stream().filter(alert -> !alert.isFiring()).toList();
+    }
+
+    /** A vibration reading at {@code seconds} into the epoch. */
+    private static SensorReading at(long seconds, double value) {
+        return vibration(seconds * S, value);
     }
 
     private static SensorReading vibration(long timestamp, double value) {

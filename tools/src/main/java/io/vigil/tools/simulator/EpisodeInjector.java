@@ -3,10 +3,12 @@ package io.vigil.tools.simulator;
 import io.vigil.cep.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
+import java.util.stream.DoubleStream;
 
 /**
  * Injects a simulation's episodes into its devices' readings: silences remove readings, the other
@@ -103,9 +105,7 @@ final class EpisodeInjector {
     }
 
     private void drift(List<SimulatedDevice> pumps, int k) {
-        int rising =
-                placement.nextInt(
-                        FleetSimulation.DRIFT_MIN_READINGS, FleetSimulation.DRIFT_MAX_READINGS + 1);
+        int rising = length(FleetSimulation.DRIFT_MIN_READINGS, FleetSimulation.DRIFT_MAX_READINGS);
         double rise =
                 placement.nextDouble(
                         FleetSimulation.DRIFT_MIN_RISE, FleetSimulation.DRIFT_MAX_RISE);
@@ -141,61 +141,81 @@ final class EpisodeInjector {
     }
 
     private void burst(List<SimulatedDevice> mics, int k) {
-        int loud =
-                placement.nextInt(
-                        FleetSimulation.BURST_MIN_READINGS, FleetSimulation.BURST_MAX_READINGS + 1);
-        SimulatedDevice device = place(mics, k, d -> loud, "bursts", "microphones");
-        int from = device.lastReserved()[0];
-        double peak = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < loud; j++) {
-            double value =
-                    SimulatedDevice.round1(
-                            placement.nextDouble(
-                                    FleetSimulation.BURST_MIN_DB, FleetSimulation.BURST_MAX_DB));
-            device.values[from + j] = value;
-            peak = Math.max(peak, value);
-        }
-        episodes.add(
-                device.episode(
-                        Episode.Kind.BURST,
-                        start,
-                        from,
-                        from + loud - 1,
-                        loud,
-                        peak,
-                        device.time(start, from + loud)));
+        randomRun(
+                mics,
+                k,
+                Episode.Kind.BURST,
+                FleetSimulation.BURST_MIN_READINGS,
+                FleetSimulation.BURST_MAX_READINGS,
+                FleetSimulation.BURST_MIN_DB,
+                FleetSimulation.BURST_MAX_DB,
+                "bursts",
+                "microphones");
     }
 
     private void low(List<SimulatedDevice> tanks, int k) {
-        int low =
-                placement.nextInt(
-                        FleetSimulation.LOW_MIN_READINGS, FleetSimulation.LOW_MAX_READINGS + 1);
-        SimulatedDevice tank = place(tanks, k, d -> low, "lows", "tanks");
-        int from = tank.lastReserved()[0];
-        double lowest = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < low; j++) {
-            double value =
-                    SimulatedDevice.round1(
-                            placement.nextDouble(
-                                    FleetSimulation.LOW_MIN_LEVEL, FleetSimulation.LOW_MAX_LEVEL));
-            tank.values[from + j] = value;
-            lowest = Math.min(lowest, value);
-        }
+        randomRun(
+                tanks,
+                k,
+                Episode.Kind.LOW,
+                FleetSimulation.LOW_MIN_READINGS,
+                FleetSimulation.LOW_MAX_READINGS,
+                FleetSimulation.LOW_MIN_LEVEL,
+                FleetSimulation.LOW_MAX_LEVEL,
+                "lows",
+                "tanks");
+    }
+
+    /**
+     * Overwrites the {@code k}-th episode of a kind, a run of {@code minReadings} to {@code
+     * maxReadings} readings on one of the candidates, with values drawn between {@code minValue}
+     * and {@code maxValue}; the episode's value is the run's highest, of a {@code LOW} its lowest.
+     */
+    private void randomRun(
+            List<SimulatedDevice> candidates,
+            int k,
+            Episode.Kind kind,
+            int minReadings,
+            int maxReadings,
+            double minValue,
+            double maxValue,
+            String what,
+            String devicesName) {
+        int length = length(minReadings, maxReadings);
+        SimulatedDevice device = place(candidates, k, d -> length, what, devicesName);
+        int from = device.lastReserved()[0];
+        fillRandom(device, from, length, minValue, maxValue);
+        DoubleStream run = Arrays.stream(device.values, from, from + length);
+        double extreme =
+                kind == Episode.Kind.LOW ? run.min().orElseThrow() : run.max().orElseThrow();
         episodes.add(
-                tank.episode(
-                        Episode.Kind.LOW,
+                device.episode(
+                        kind,
                         start,
                         from,
-                        from + low - 1,
-                        low,
-                        lowest,
-                        tank.time(start, from + low)));
+                        from + length - 1,
+                        length,
+                        extreme,
+                        device.time(start, from + length)));
+    }
+
+    /**
+     * Overwrites {@code count} readings from slot {@code from} with values drawn between {@code
+     * min} and {@code max}, to one decimal.
+     */
+    /** Draws an episode's length, {@code min} to {@code max} readings. */
+    private int length(int min, int max) {
+        return placement.nextInt(min, max + 1);
+    }
+
+    private void fillRandom(SimulatedDevice device, int from, int count, double min, double max) {
+        for (int j = 0; j < count; j++) {
+            device.values[from + j] = SimulatedDevice.round1(placement.nextDouble(min, max));
+        }
     }
 
     private void leak(List<SimulatedDevice> lines, int k) {
-        int falling =
-                placement.nextInt(
-                        FleetSimulation.LEAK_MIN_READINGS, FleetSimulation.LEAK_MAX_READINGS + 1);
+        int falling = length(FleetSimulation.LEAK_MIN_READINGS, FleetSimulation.LEAK_MAX_READINGS);
         double fall =
                 placement.nextDouble(FleetSimulation.LEAK_MIN_FALL, FleetSimulation.LEAK_MAX_FALL);
         SimulatedDevice line = place(lines, k, d -> falling, "leaks", "lines");
@@ -225,9 +245,7 @@ final class EpisodeInjector {
 
     /** Injects a climb; returns what adds its episode. */
     private Runnable rate(List<SimulatedDevice> motors, int k) {
-        int climbing =
-                placement.nextInt(
-                        FleetSimulation.RATE_MIN_READINGS, FleetSimulation.RATE_MAX_READINGS + 1);
+        int climbing = length(FleetSimulation.RATE_MIN_READINGS, FleetSimulation.RATE_MAX_READINGS);
         double step =
                 placement.nextDouble(FleetSimulation.RATE_MIN_STEP, FleetSimulation.RATE_MAX_STEP);
         // A slope is measured from the reading this many slots back.
@@ -256,9 +274,9 @@ final class EpisodeInjector {
 
     private void flatline(List<SimulatedDevice> lines, int k) {
         int stuck =
-                placement.nextInt(
+                length(
                         FleetSimulation.FLATLINE_MIN_READINGS,
-                        FleetSimulation.FLATLINE_MAX_READINGS + 1);
+                        FleetSimulation.FLATLINE_MAX_READINGS);
         SimulatedDevice line = place(lines, k, d -> stuck + 1, "flatlines", "lines");
         int from = line.lastReserved()[0];
         double value = line.values[from];
@@ -283,9 +301,7 @@ final class EpisodeInjector {
                 placement.nextLong(
                         FleetSimulation.SEQUENCE_MIN_DELAY.toMillis(),
                         FleetSimulation.SEQUENCE_MAX_DELAY.toMillis() + 1);
-        int loud =
-                placement.nextInt(
-                        FleetSimulation.SEQUENCE_MIN_LOUD, FleetSimulation.SEQUENCE_MAX_LOUD + 1);
+        int loud = length(FleetSimulation.SEQUENCE_MIN_LOUD, FleetSimulation.SEQUENCE_MAX_LOUD);
         // Two readings before the hot one, then the press's temperature slots until its sound is
         // back to ambient.
         Duration span = FleetSimulation.SEQUENCE_MAX_DELAY.plusSeconds(20);
@@ -303,19 +319,14 @@ final class EpisodeInjector {
         long hotAt = press.time(start, hot);
         // The first sound reading at least the delay after the hot one.
         int from = (int) ((hotAt + delay - start - sound.phase + sound.period - 1) / sound.period);
-        double peak = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < loud; j++) {
-            double value =
-                    SimulatedDevice.round1(
-                            placement.nextDouble(
-                                    FleetSimulation.SEQUENCE_MIN_LOUD_DB,
-                                    FleetSimulation.SEQUENCE_MAX_LOUD_DB));
-            sound.values[from + j] = value;
-            if (j < FleetSimulation.SEQUENCE_PATTERN_LOUD_EVENTS) {
-                peak = Math.max(peak, value);
-            }
-        }
+        fillRandom(
+                sound,
+                from,
+                loud,
+                FleetSimulation.SEQUENCE_MIN_LOUD_DB,
+                FleetSimulation.SEQUENCE_MAX_LOUD_DB);
         int last = from + FleetSimulation.SEQUENCE_PATTERN_LOUD_EVENTS - 1;
+        double peak = Arrays.stream(sound.values, from, last + 1).max().orElseThrow();
         episodes.add(
                 new Episode(
                         Episode.Kind.SEQUENCE,

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.model.SensorReading;
 import io.vigil.tools.simulator.Episode.Kind;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without them unchanged.
  */
 class MachineEpisodesTest {
+
+    /** A test run once for each of the seeds the checks use. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42})
+    @interface OnSeeds {}
 
     private static final Map<Long, FleetSimulation> GENERATED = new ConcurrentHashMap<>();
 
@@ -75,59 +87,58 @@ class MachineEpisodesTest {
                 .isEqualTo(without.episodes());
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void fuelLevelsDropBelowTenPercentForTheirReadingsOnly(long seed) {
+        withReadings(seed, Kind.LOW)
+                .forEach(
+                        (low, readings) -> {
+                            List<SensorReading> inside =
+                                    between(readings, low.startedAt(), low.endedAt());
+                            assertThat(inside).hasSize(low.events()).allMatch(r -> r.value() < 10);
+                            assertThat(min(inside)).isEqualTo(low.peak());
+                            assertThat(after(readings, low.endedAt()).timestamp())
+                                    .isEqualTo(low.resolvesAt());
+                        });
         FleetSimulation simulation = generated(seed);
-        Map<String, List<SensorReading>> byKey = byKey(simulation);
-
-        assertThat(simulation.episodes(Kind.LOW)).hasSize(4);
-        for (Episode low : simulation.episodes(Kind.LOW)) {
-            List<SensorReading> readings = byKey.get(low.key());
-            List<SensorReading> inside = between(readings, low.startedAt(), low.endedAt());
-            assertThat(inside).hasSize(low.events()).allMatch(r -> r.value() < 10);
-            assertThat(min(inside)).isEqualTo(low.peak());
-            assertThat(after(readings, low.endedAt()).timestamp()).isEqualTo(low.resolvesAt());
-        }
-        byKey.forEach(
-                (key, readings) ->
-                        assertThat(readings)
-                                .filteredOn(r -> r.metric().equals("fuel-level"))
-                                .filteredOn(r -> r.value() < 10)
-                                .allMatch(r -> covered(simulation, Kind.LOW, r)));
+        byKey(simulation)
+                .forEach(
+                        (key, readings) ->
+                                assertThat(readings)
+                                        .filteredOn(r -> r.metric().equals("fuel-level"))
+                                        .filteredOn(r -> r.value() < 10)
+                                        .allMatch(r -> covered(simulation, Kind.LOW, r)));
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void leaksFallFromAPumpedUpReadingUntilTheLineIsBack(long seed) {
-        FleetSimulation simulation = generated(seed);
-        Map<String, List<SensorReading>> byKey = byKey(simulation);
-
-        assertThat(simulation.episodes(Kind.LEAK)).hasSize(4);
-        for (Episode leak : simulation.episodes(Kind.LEAK)) {
-            List<SensorReading> readings = byKey.get(leak.key());
-            int first = indexAt(readings, leak.startedAt());
-            int resolving = indexAt(readings, leak.resolvesAt());
-            assertThat(readings.get(first).value())
-                    .isGreaterThan(readings.get(first - 1).value() + 0.05);
-            for (int i = first + 1; i < resolving; i++) {
-                assertThat(readings.get(i).value()).isLessThan(readings.get(i - 1).value());
-            }
-            assertThat(readings.get(resolving).value())
-                    .isGreaterThan(readings.get(resolving - 1).value() + 0.05);
-            // The detection: the earliest reading at least 5 later and 0.8 bar below the first.
-            int detection = first + 5;
-            while (readings.get(first).value() - readings.get(detection).value() < 0.8) {
-                detection++;
-            }
-            assertThat(readings.get(detection).timestamp()).isEqualTo(leak.endedAt());
-            assertThat(readings.get(detection).value()).isEqualTo(leak.peak());
-            assertThat(detection - first + 1).isEqualTo(leak.events());
-        }
+        withReadings(seed, Kind.LEAK)
+                .forEach(
+                        (leak, readings) -> {
+                            int first = indexAt(readings, leak.startedAt());
+                            int resolving = indexAt(readings, leak.resolvesAt());
+                            assertThat(readings.get(first).value())
+                                    .isGreaterThan(readings.get(first - 1).value() + 0.05);
+                            for (int i = first + 1; i < resolving; i++) {
+                                assertThat(readings.get(i).value())
+                                        .isLessThan(readings.get(i - 1).value());
+                            }
+                            assertThat(readings.get(resolving).value())
+                                    .isGreaterThan(readings.get(resolving - 1).value() + 0.05);
+                            // The detection: the earliest reading at least 5 later and 0.8 bar
+                            // below the first.
+                            int detection = first + 5;
+                            while (readings.get(first).value() - readings.get(detection).value()
+                                    < 0.8) {
+                                detection++;
+                            }
+                            assertThat(readings.get(detection).timestamp())
+                                    .isEqualTo(leak.endedAt());
+                            assertThat(readings.get(detection).value()).isEqualTo(leak.peak());
+                            assertThat(detection - first + 1).isEqualTo(leak.events());
+                        });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void vibrationIsSteepExactlyFromEachClimbUntilItsResolvingReading(long seed) {
         FleetSimulation simulation = generated(seed);
         Map<String, List<SensorReading>> byKey = byKey(simulation);
@@ -161,44 +172,42 @@ class MachineEpisodesTest {
                 });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void stuckSensorsRepeatOneValueAndNoOtherSixReadingsDo(long seed) {
+        withReadings(seed, Kind.FLATLINE)
+                .forEach(
+                        (stuck, readings) -> {
+                            int first = indexAt(readings, stuck.startedAt());
+                            int resolving = indexAt(readings, stuck.resolvesAt());
+                            assertThat(resolving - first)
+                                    .isEqualTo(stuck.events())
+                                    .isGreaterThanOrEqualTo(10);
+                            assertThat(readings.subList(first, resolving))
+                                    .allMatch(r -> r.value() == stuck.peak());
+                            assertThat(readings.get(first - 1).value()).isNotEqualTo(stuck.peak());
+                            assertThat(readings.get(resolving).value()).isNotEqualTo(stuck.peak());
+                        });
         FleetSimulation simulation = generated(seed);
-        Map<String, List<SensorReading>> byKey = byKey(simulation);
-
-        assertThat(simulation.episodes(Kind.FLATLINE)).hasSize(4);
-        for (Episode stuck : simulation.episodes(Kind.FLATLINE)) {
-            List<SensorReading> readings = byKey.get(stuck.key());
-            int first = indexAt(readings, stuck.startedAt());
-            int resolving = indexAt(readings, stuck.resolvesAt());
-            assertThat(resolving - first).isEqualTo(stuck.events()).isGreaterThanOrEqualTo(10);
-            assertThat(readings.subList(first, resolving)).allMatch(r -> r.value() == stuck.peak());
-            assertThat(readings.get(first - 1).value()).isNotEqualTo(stuck.peak());
-            assertThat(readings.get(resolving).value()).isNotEqualTo(stuck.peak());
-        }
-        byKey.forEach(
-                (key, readings) -> {
-                    if (!key.endsWith("/pressure")) {
-                        return;
-                    }
-                    for (int i = 5; i < readings.size(); i++) {
-                        SensorReading r = readings.get(i);
-                        if (readings.subList(i - 5, i).stream()
-                                .allMatch(p -> p.value() == r.value())) {
-                            assertThat(covered(simulation, Kind.FLATLINE, r)).isTrue();
-                        }
-                    }
-                });
+        byKey(simulation)
+                .forEach(
+                        (key, readings) -> {
+                            if (!key.endsWith("/pressure")) {
+                                return;
+                            }
+                            for (int i = 5; i < readings.size(); i++) {
+                                SensorReading r = readings.get(i);
+                                if (readings.subList(i - 5, i).stream()
+                                        .allMatch(p -> p.value() == r.value())) {
+                                    assertThat(covered(simulation, Kind.FLATLINE, r)).isTrue();
+                                }
+                            }
+                        });
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42})
+    @OnSeeds
     void pressesRunHotOnceThenLoudWithinTwoMinutes(long seed) {
         FleetSimulation simulation = generated(seed);
-        Map<String, List<SensorReading>> byKey = byKey(simulation);
 
-        assertThat(simulation.episodes(Kind.SEQUENCE)).hasSize(4);
         List<SensorReading> hot =
                 simulation.readings().stream()
                         .filter(r -> r.device().startsWith("press-") && r.value() > 80)
@@ -210,22 +219,33 @@ class MachineEpisodesTest {
                         simulation.episodes(Kind.SEQUENCE).stream()
                                 .map(e -> e.site() + "/" + e.device() + " " + e.startedAt())
                                 .toList());
-        for (Episode sequence : simulation.episodes(Kind.SEQUENCE)) {
-            List<SensorReading> sound = byKey.get(sequence.key());
-            List<SensorReading> loud =
-                    sound.stream()
-                            .filter(r -> r.timestamp() > sequence.startedAt() && r.value() > 75)
-                            .toList();
-            assertThat(loud).hasSizeBetween(3, 5).allMatch(r -> r.value() < 85);
-            assertThat(loud.get(2).timestamp()).isEqualTo(sequence.endedAt());
-            assertThat(sequence.endedAt() - sequence.startedAt()).isLessThanOrEqualTo(120_000);
-            assertThat(max(loud.subList(0, 3))).isEqualTo(sequence.peak());
-            assertThat(after(sound, loud.get(loud.size() - 1).timestamp()).timestamp())
-                    .isEqualTo(sequence.resolvesAt());
-            // Loud readings in a row: nothing quiet between them.
-            assertThat(between(sound, loud.get(0).timestamp(), sequence.resolvesAt() - 1))
-                    .isEqualTo(loud);
-        }
+        withReadings(seed, Kind.SEQUENCE)
+                .forEach(
+                        (sequence, sound) -> {
+                            List<SensorReading> loud =
+                                    sound.stream()
+                                            .filter(
+                                                    r ->
+                                                            r.timestamp() > sequence.startedAt()
+                                                                    && r.value() > 75)
+                                            .toList();
+                            assertThat(loud).hasSizeBetween(3, 5).allMatch(r -> r.value() < 85);
+                            assertThat(loud.get(2).timestamp()).isEqualTo(sequence.endedAt());
+                            assertThat(sequence.endedAt() - sequence.startedAt())
+                                    .isLessThanOrEqualTo(120_000);
+                            assertThat(max(loud.subList(0, 3))).isEqualTo(sequence.peak());
+                            assertThat(
+                                            after(sound, loud.get(loud.size() - 1).timestamp())
+                                                    .timestamp())
+                                    .isEqualTo(sequence.resolvesAt());
+                            // Loud readings in a row: nothing quiet between them.
+                            assertThat(
+                                            between(
+                                                    sound,
+                                                    loud.get(0).timestamp(),
+                                                    sequence.resolvesAt() - 1))
+                                    .isEqualTo(loud);
+                        });
     }
 
     @Test
@@ -268,6 +288,19 @@ class MachineEpisodesTest {
                                 e.key().equals(r.key())
                                         && r.timestamp() >= e.startedAt()
                                         && r.timestamp() < e.resolvesAt());
+    }
+
+    /**
+     * Each of the four episodes of {@code kind} (in {@code startedAt} order) with the readings of
+     * its key.
+     */
+    private static Map<Episode, List<SensorReading>> withReadings(long seed, Kind kind) {
+        FleetSimulation simulation = generated(seed);
+        Map<String, List<SensorReading>> byKey = byKey(simulation);
+        assertThat(simulation.episodes(kind)).hasSize(4);
+        Map<Episode, List<SensorReading>> episodes = new LinkedHashMap<>();
+        simulation.episodes(kind).forEach(e -> episodes.put(e, byKey.get(e.key())));
+        return episodes;
     }
 
     private static Map<String, List<SensorReading>> byKey(FleetSimulation simulation) {

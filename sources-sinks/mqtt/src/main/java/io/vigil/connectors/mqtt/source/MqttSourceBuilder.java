@@ -5,14 +5,10 @@ import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkName;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.required;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.validateConnection;
 
-import io.vigil.connectors.mqtt.connection.MqttConnectionOptions;
-import io.vigil.connectors.mqtt.connection.MqttConnections;
-import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
-import java.time.Duration;
+import io.vigil.connectors.mqtt.connection.MqttConnectionBuilder;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -22,17 +18,11 @@ import org.apache.flink.configuration.Configuration;
  * @param <T> the record type the source emits
  */
 @PublicEvolving
-public final class MqttSourceBuilder<T> {
+public final class MqttSourceBuilder<T> extends MqttConnectionBuilder<MqttSourceBuilder<T>> {
 
-    private final Configuration configuration = new Configuration();
     private MqttDeserializationSchema<T> deserializer;
 
     MqttSourceBuilder() {}
-
-    /** Broker URIs, {@code tcp://host:port} or {@code ssl://host:port}. */
-    public MqttSourceBuilder<T> setBrokerUris(String... uris) {
-        return set(MqttConnectionOptions.BROKER_URIS, Arrays.asList(uris));
-    }
 
     /** Topic filters, with {@code +} and {@code #} wildcards. */
     public MqttSourceBuilder<T> setTopicFilters(String... filters) {
@@ -43,63 +33,12 @@ public final class MqttSourceBuilder<T> {
         return set(MqttSourceOptions.QOS, qos);
     }
 
-    public MqttSourceBuilder<T> setProtocolVersion(MqttProtocolVersion version) {
-        return set(MqttConnectionOptions.PROTOCOL_VERSION, version);
-    }
-
     public MqttSourceBuilder<T> setClientIdPrefix(String prefix) {
         return set(MqttSourceOptions.CLIENT_ID_PREFIX, prefix);
     }
 
     public MqttSourceBuilder<T> setSharedSubscriptionGroup(String group) {
         return set(MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP, group);
-    }
-
-    public MqttSourceBuilder<T> setUsername(String username) {
-        return set(MqttConnectionOptions.USERNAME, username);
-    }
-
-    /** Reads the password from this environment variable on the TaskManagers. */
-    public MqttSourceBuilder<T> setPasswordEnv(String variableName) {
-        return set(MqttConnectionOptions.PASSWORD_ENV, variableName);
-    }
-
-    /** Reads the password from this file on the TaskManagers. */
-    public MqttSourceBuilder<T> setPasswordFile(String path) {
-        return set(MqttConnectionOptions.PASSWORD_FILE, path);
-    }
-
-    /** Trusts the CA certificates of this PEM file instead of the JVM's. */
-    public MqttSourceBuilder<T> setTlsCaFile(String pemPath) {
-        return set(MqttConnectionOptions.TLS_CA_FILE, pemPath);
-    }
-
-    /** Trusts this PKCS12 or JKS truststore instead of the JVM's. */
-    public MqttSourceBuilder<T> setTlsTruststore(String path, String type, String password) {
-        set(MqttConnectionOptions.TLS_TRUSTSTORE_PATH, path);
-        set(MqttConnectionOptions.TLS_TRUSTSTORE_TYPE, type);
-        return password == null
-                ? this
-                : set(MqttConnectionOptions.TLS_TRUSTSTORE_PASSWORD, password);
-    }
-
-    /** Authenticates with a client certificate (PEM chain and PEM PKCS#8 key) for mutual TLS. */
-    public MqttSourceBuilder<T> setTlsClientCertificate(String certPemPath, String keyPemPath) {
-        set(MqttConnectionOptions.TLS_CLIENT_CERT_FILE, certPemPath);
-        return set(MqttConnectionOptions.TLS_CLIENT_KEY_FILE, keyPemPath);
-    }
-
-    public MqttSourceBuilder<T> setTlsHostnameVerification(boolean verify) {
-        return set(MqttConnectionOptions.TLS_HOSTNAME_VERIFICATION, verify);
-    }
-
-    public MqttSourceBuilder<T> setSessionExpiry(Duration expiry) {
-        return set(MqttConnectionOptions.SESSION_EXPIRY, expiry);
-    }
-
-    public MqttSourceBuilder<T> setReconnectBackoff(Duration initial, Duration max) {
-        set(MqttConnectionOptions.RECONNECT_INITIAL_BACKOFF, initial);
-        return set(MqttConnectionOptions.RECONNECT_MAX_BACKOFF, max);
     }
 
     public MqttSourceBuilder<T> setQueueCapacity(int capacity) {
@@ -119,24 +58,13 @@ public final class MqttSourceBuilder<T> {
         return this;
     }
 
-    /** Sets any option of {@link MqttSourceOptions}, the connection options included. */
-    public <V> MqttSourceBuilder<T> set(ConfigOption<V> option, V value) {
-        configuration.set(option, value);
-        return this;
-    }
-
-    /** Takes every {@code mqtt.*} setting of a configuration, e.g. one loaded from a job file. */
-    public MqttSourceBuilder<T> setConfiguration(Configuration settings) {
-        MqttConnections.copyMqttSettings(settings, configuration);
-        return this;
-    }
-
     public MqttSource<T> build() {
         if (deserializer == null) {
             throw new IllegalArgumentException("The deserializer is not set (setDeserializer).");
         }
-        validate(configuration);
-        return new MqttSource<>(new Configuration(configuration), deserializer);
+        Configuration conf = configuration();
+        validate(conf);
+        return new MqttSource<>(conf, deserializer);
     }
 
     static void validate(Configuration conf) {

@@ -3,6 +3,7 @@ package io.vigil.connectors.mqtt.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.testing.Await;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -40,12 +40,7 @@ class MqttSourceBackpressureITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+            MiniClusters.of(1, 1, REPORTER.addToConfiguration(new Configuration()));
 
     @RegisterExtension static final MosquittoExtension BROKER = new MosquittoExtension();
 

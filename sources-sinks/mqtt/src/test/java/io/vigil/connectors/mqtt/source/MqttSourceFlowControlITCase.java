@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.connectors.mqtt.connection.MqttProtocolVersion;
 import io.vigil.testing.Await;
 import io.vigil.testing.CollectingSink;
+import io.vigil.testing.MiniClusters;
 import io.vigil.testing.MosquittoExtension;
 import io.vigil.testing.MosquittoTestPublisher;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,12 +50,7 @@ class MqttSourceFlowControlITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.of(1, 2, REPORTER.addToConfiguration(new Configuration()));
 
     @RegisterExtension
     static final MosquittoExtension BROKER =

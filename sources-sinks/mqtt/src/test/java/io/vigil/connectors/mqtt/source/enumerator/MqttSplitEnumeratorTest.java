@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplitSerializer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,20 +24,35 @@ class MqttSplitEnumeratorTest {
         return context;
     }
 
+    /** An enumerator without state, to which the readers {@code added} announce themselves. */
+    private static MqttSplitEnumerator started(
+            TestingSplitEnumeratorContext<MqttSubscriptionSplit> context,
+            int sessionsPerReader,
+            int... added) {
+        MqttSplitEnumerator enumerator =
+                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), sessionsPerReader);
+        for (int reader : added) {
+            enumerator.addReader(reader);
+        }
+        return enumerator;
+    }
+
+    private static List<MqttSubscriptionSplit> assigned(
+            TestingSplitEnumeratorContext<MqttSubscriptionSplit> context, int reader) {
+        return context.getSplitAssignments().get(reader).getAssignedSplits();
+    }
+
+    private static List<MqttSubscriptionSplit> splits(int... indexes) {
+        return Arrays.stream(indexes).mapToObj(MqttSubscriptionSplit::new).toList();
+    }
+
     @Test
     void givesEachReaderTheSplitOfItsOwnIndexOnce() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
-        MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 1);
+        MqttSplitEnumerator enumerator = started(context, 1, 0, 1, 1);
 
-        enumerator.addReader(0);
-        enumerator.addReader(1);
-        enumerator.addReader(1);
-
-        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
-                .containsExactly(new MqttSubscriptionSplit(0));
-        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
-                .containsExactly(new MqttSubscriptionSplit(1));
+        assertThat(assigned(context, 0)).containsExactlyElementsOf(splits(0));
+        assertThat(assigned(context, 1)).containsExactlyElementsOf(splits(1));
         assertThat(enumerator.snapshotState(1).assignedIndexes()).containsExactly(0, 1);
     }
 
@@ -47,23 +63,10 @@ class MqttSplitEnumeratorTest {
     @Test
     void givesEachReaderItsSessionsAndRemovesTheSessionsBeyondThem() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
-        MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 3);
+        MqttSplitEnumerator enumerator = started(context, 3, 0, 1, 1);
 
-        enumerator.addReader(0);
-        enumerator.addReader(1);
-        enumerator.addReader(1);
-
-        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
-                .containsExactly(
-                        new MqttSubscriptionSplit(0),
-                        new MqttSubscriptionSplit(2),
-                        new MqttSubscriptionSplit(4));
-        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
-                .containsExactly(
-                        new MqttSubscriptionSplit(1),
-                        new MqttSubscriptionSplit(3),
-                        new MqttSubscriptionSplit(5));
+        assertThat(assigned(context, 0)).containsExactlyElementsOf(splits(0, 2, 4));
+        assertThat(assigned(context, 1)).containsExactlyElementsOf(splits(1, 3, 5));
         assertThat(context.getSentEvents())
                 .containsOnlyKeys(0)
                 .containsEntry(0, List.of(new MqttStaleSessionsEvent(6)));
@@ -78,38 +81,21 @@ class MqttSplitEnumeratorTest {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(3, 0, 1, 2);
         MqttSplitEnumerator enumerator =
                 new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 2);
-        enumerator.addSplitsBack(
-                List.of(
-                        new MqttSubscriptionSplit(0),
-                        new MqttSubscriptionSplit(1),
-                        new MqttSubscriptionSplit(2),
-                        new MqttSubscriptionSplit(3)),
-                0);
+        enumerator.addSplitsBack(splits(0, 1, 2, 3), 0);
 
         for (int reader = 0; reader < 3; reader++) {
             enumerator.addReader(reader);
         }
 
-        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
-                .containsExactlyInAnyOrder(
-                        new MqttSubscriptionSplit(0), new MqttSubscriptionSplit(3));
-        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
-                .containsExactlyInAnyOrder(
-                        new MqttSubscriptionSplit(1), new MqttSubscriptionSplit(4));
-        assertThat(context.getSplitAssignments().get(2).getAssignedSplits())
-                .containsExactlyInAnyOrder(
-                        new MqttSubscriptionSplit(2), new MqttSubscriptionSplit(5));
+        assertThat(assigned(context, 0)).containsExactlyInAnyOrderElementsOf(splits(0, 3));
+        assertThat(assigned(context, 1)).containsExactlyInAnyOrderElementsOf(splits(1, 4));
+        assertThat(assigned(context, 2)).containsExactlyInAnyOrderElementsOf(splits(2, 5));
     }
 
     @Test
     void withoutStateHasReaderZeroRemoveTheSessionsBeyondTheParallelismOnce() {
         TestingSplitEnumeratorContext<MqttSubscriptionSplit> context = withReaders(2, 0, 1);
-        MqttSplitEnumerator enumerator =
-                new MqttSplitEnumerator(context, MqttEnumeratorState.empty(), 1);
-
-        enumerator.addReader(1);
-        enumerator.addReader(0);
-        enumerator.addReader(0);
+        MqttSplitEnumerator enumerator = started(context, 1, 1, 0, 0);
 
         assertThat(context.getSentEvents())
                 .containsOnlyKeys(0)
@@ -139,8 +125,7 @@ class MqttSplitEnumeratorTest {
         context.registerReader(1, "host");
         enumerator.addReader(1);
 
-        assertThat(context.getSplitAssignments().get(1).getAssignedSplits())
-                .containsExactly(new MqttSubscriptionSplit(1));
+        assertThat(assigned(context, 1)).containsExactlyElementsOf(splits(1));
         assertThat(enumerator.snapshotState(3).assignedIndexes()).containsExactly(0, 1);
     }
 
@@ -155,8 +140,7 @@ class MqttSplitEnumeratorTest {
         context.registerReader(0, "host");
         enumerator.addReader(0);
 
-        assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
-                .containsExactly(new MqttSubscriptionSplit(2));
+        assertThat(assigned(context, 0)).containsExactlyElementsOf(splits(2));
     }
 
     @Test

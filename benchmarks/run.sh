@@ -2,7 +2,7 @@
 # Two uses, from any directory:
 #
 # 1. The issue 11 suite and issue 14's Kafka figure, each against its baseline in the same run:
-#      benchmarks/run.sh all                  # all six, realistic sizes (the first five about 30 min on 2 cores)
+#      benchmarks/run.sh all                  # all six, realistic sizes (the first five about 45 min on 2 cores)
 #      benchmarks/run.sh esper|rocksdb|mqtt|scaling|latency|kafka [ARGS...]   # one figure; ARGS go to its class
 #      benchmarks/run.sh all --smoke          # tiny sizes: proves it works, measures nothing
 #    Options (before ARGS): --smoke, --out DIR (default benchmarks/results/YYYY-MM-DD[-smoke]),
@@ -62,7 +62,7 @@ if [ $build = 1 ]; then
   mvn -B -o -q -pl benchmarks,tools -am package -DskipTests
 fi
 
-# Realistic sizes for a quiet 2-core machine (about 30 minutes for all five), or tiny ones.
+# Realistic sizes for a quiet 2-core machine (about 45 minutes for all five), or tiny ones.
 if [ $smoke = 1 ]; then
   esper_args=(--sensors 200 --runs 1 --warmups 0 --check-sensors 100)
   rocksdb_args=(--sensors 200 --runs 1 --warmups 0)

@@ -2,7 +2,7 @@
 # Two uses, from any directory:
 #
 # 1. The issue 11 suite and issue 14's Kafka figure, each against its baseline in the same run:
-#      benchmarks/run.sh all                  # all six, realistic sizes (the first five about 30 min on 2 cores)
+#      benchmarks/run.sh all                  # all six, realistic sizes (the first five about 45 min on 2 cores)
 #      benchmarks/run.sh esper|rocksdb|mqtt|scaling|latency|kafka [ARGS...]   # one figure; ARGS go to its class
 #      benchmarks/run.sh all --smoke          # tiny sizes: proves it works, measures nothing
 #    Options (before ARGS): --smoke, --out DIR (default benchmarks/results/YYYY-MM-DD[-smoke]),
@@ -62,7 +62,7 @@ if [ $build = 1 ]; then
   mvn -B -o -q -pl benchmarks,tools -am package -DskipTests
 fi
 
-# Realistic sizes for a quiet 2-core machine (about 30 minutes for all five), or tiny ones.
+# Realistic sizes for a quiet 2-core machine (about 45 minutes for all five), or tiny ones.
 if [ $smoke = 1 ]; then
   esper_args=(--sensors 200 --runs 1 --warmups 0 --check-sensors 100)
   rocksdb_args=(--sensors 200 --runs 1 --warmups 0)
@@ -71,7 +71,7 @@ if [ $smoke = 1 ]; then
   latency_args=(--rate 600 --duration 4m --tail 20s)
   kafka_args=(--records 50000 --sensors 300 --drain 20s)
 else
-  esper_args=(--sensors 1000 --duration 6m --runs 3 --warmups 1 --check-sensors 1000)
+  esper_args=(--sensors 1000 --duration 90m --runs 5 --warmups 1 --check-sensors 1000)
   rocksdb_args=(--sensors 1000 --duration 6m --runs 3 --warmups 1)
   mqtt_args=(--rate 10000 --messages 150000 --ladder 2500,5000,10000,15000,20000 --step-seconds 10 --drain 30s)
   scaling_args=(--keys 1000,10000,100000,1000000 --readings-per-key 3)

@@ -12,6 +12,7 @@ import io.vigil.testing.CollectingSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -27,10 +28,13 @@ import picocli.CommandLine.Option;
  * EsperBaseline}), on the same simulated fleet as {@link AnalyticsThroughput}, readings/s per core.
  * First both run a small seeded fleet and their alerts and aggregates are compared (the mismatch
  * count is printed with examples); then the measured fleet runs alternately, Vigil at parallelism 2
- * on a mini cluster (heap state, no checkpoints), Esper on one thread.
+ * on a mini cluster (heap state, no checkpoints), Esper on one thread, in rounds (Vigil then Esper)
+ * in this JVM, warm-up rounds excluded. Each side's wall-clock rate per core and process CPU time
+ * per reading are printed per run and as median, min and max; a result whose shortest measured run
+ * took less than {@code --min-run-seconds} says that it is not a measurement.
  *
  * <pre>{@code
- * benchmarks/run.sh io.vigil.benchmarks.EsperComparison --sensors 1000 --runs 3
+ * benchmarks/run.sh io.vigil.benchmarks.EsperComparison --sensors 1000 --duration 90m --runs 5
  * }</pre>
  */
 public final class EsperComparison {
@@ -70,6 +74,8 @@ public final class EsperComparison {
         List<Double> esperPerCore = new ArrayList<>();
         List<Double> vigilCpu = new ArrayList<>();
         List<Double> esperCpu = new ArrayList<>();
+        List<Double> vigilSeconds = new ArrayList<>();
+        List<Double> esperSeconds = new ArrayList<>();
         for (int r = -settings.warmups; r < settings.runs; r++) {
             String label = r < 0 ? "warm-up" : "run " + (r + 1);
             // Timed from the first message read to the last reading counted in the aggregates,
@@ -113,24 +119,55 @@ public final class EsperComparison {
                     result.aggregates().size(),
                     result.deadLetters(),
                     result.readings());
-            long parseMillis = parseOnlyMillis(messages);
-            System.out.printf(
-                    "%-8s parse only (one thread, part of esper's time) %d ms%n",
-                    label, parseMillis);
             if (r >= 0) {
                 vigilPerCore.add(vigilRate / settings.parallelism);
                 esperPerCore.add(esperRate);
                 vigilCpu.add(vigilMicros);
                 esperCpu.add(esperMicros);
+                vigilSeconds.add(vigil.millis() / 1000.0);
+                esperSeconds.add(millis / 1000.0);
             }
         }
+        System.out.printf(
+                "parse only (one thread, part of esper's time) %d ms%n", parseOnlyMillis(messages));
+        System.out.printf(
+                "vigil, %d runs: %s readings/s per core; %s us CPU per reading; %s s per run%n",
+                settings.runs,
+                spread(vigilPerCore, "%,.0f"),
+                spread(vigilCpu, "%.2f"),
+                spread(vigilSeconds, "%.1f"));
+        System.out.printf(
+                "esper, %d runs: %s readings/s per core; %s us CPU per reading; %s s per run%n",
+                settings.runs,
+                spread(esperPerCore, "%,.0f"),
+                spread(esperCpu, "%.2f"),
+                spread(esperSeconds, "%.1f"));
+        double shortest = Math.min(Collections.min(vigilSeconds), Collections.min(esperSeconds));
+        String tooShort =
+                shortest < settings.minRunSeconds
+                        ? String.format(
+                                "; NOT A MEASUREMENT: a measured run took %.1f s, under %d s"
+                                        + " (a longer --duration is needed)",
+                                shortest, settings.minRunSeconds)
+                        : "";
         double vigil = median(vigilPerCore);
         double esperMedian = median(esperPerCore);
         System.out.printf(
-                "RESULT esper: vigil %,.0f readings/s per core (median, parallelism %d), esper"
-                    + " %,.0f readings/s per core (median, 1 thread), ratio vigil/esper per core"
-                    + " %.3f (goal >= 1.0); check mismatches %d%n",
-                vigil, settings.parallelism, esperMedian, vigil / esperMedian, check.mismatches());
+                "RESULT esper: vigil %,.0f readings/s per core (median of %d, min %,.0f, max %,.0f;"
+                    + " parallelism %d), esper %,.0f readings/s per core (median, min %,.0f, max"
+                    + " %,.0f; 1 thread), ratio vigil/esper per core %.3f (goal >= 1.0); check"
+                    + " mismatches %d%s%n",
+                vigil,
+                settings.runs,
+                Collections.min(vigilPerCore),
+                Collections.max(vigilPerCore),
+                settings.parallelism,
+                esperMedian,
+                Collections.min(esperPerCore),
+                Collections.max(esperPerCore),
+                vigil / esperMedian,
+                check.mismatches(),
+                tooShort);
         // Per core by CPU time: readings per CPU-second, robust to other load on the machine.
         double vigilMicros = median(vigilCpu);
         double esperMicros = median(esperCpu);
@@ -143,7 +180,7 @@ public final class EsperComparison {
                 "RESULT esper-cpu: vigil %.2f us CPU per reading = %,.0f readings per CPU-second,"
                     + " esper %.2f us = %,.0f (medians, process CPU time), ratio vigil/esper per"
                     + " core %.3f, median of the per-run ratios %.3f (min %.3f, max %.3f) (goal >="
-                    + " 1.0)%n",
+                    + " 1.0)%s%n",
                 vigilMicros,
                 1e6 / vigilMicros,
                 esperMicros,
@@ -151,7 +188,8 @@ public final class EsperComparison {
                 esperMicros / vigilMicros,
                 median(paired),
                 paired.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                paired.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+                paired.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                tooShort);
         AnalyticsThroughput.removeInput(fleet.inputName());
     }
 
@@ -213,6 +251,15 @@ public final class EsperComparison {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** {@code median (min .. max)} of {@code values}, each in {@code format}. */
+    private static String spread(List<Double> values, String format) {
+        return String.format(
+                format + " (" + format + " .. " + format + ")",
+                median(values),
+                Collections.min(values),
+                Collections.max(values));
+    }
+
     private static double median(List<Double> values) {
         return AnalyticsThroughput.median(
                 values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
@@ -234,6 +281,13 @@ public final class EsperComparison {
                 converter = AnalyticsThroughput.ShortDuration.class,
                 description = "event time of the check fleet")
         Duration checkDuration = Duration.ofMinutes(6);
+
+        @Option(
+                names = "--min-run-seconds",
+                description =
+                        "shortest measured run, either side, for the result to count as a"
+                                + " measurement (shorter: the RESULT lines say so)")
+        int minRunSeconds = 30;
 
         @Option(names = "--patterns", description = "the pattern file")
         Path patterns = Path.of("cep-patterns/patterns/default.yaml");

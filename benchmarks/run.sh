@@ -75,7 +75,7 @@ else
   rocksdb_args=(--sensors 1000 --duration 6m --runs 3 --warmups 1)
   mqtt_args=(--rate 10000 --messages 150000 --ladder 2500,5000,10000,15000,20000 --step-seconds 10 --drain 30s)
   scaling_args=(--keys 1000,10000,100000,1000000 --readings-per-key 3)
-  latency_args=(--rate 5000 --duration 4m --tail 30s)
+  latency_args=(--rate 5000 --duration 10m --tail 30s)
   kafka_args=(--records 1000000 --sensors 2000 --drain 30s)
 fi
 

@@ -53,6 +53,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         return List.copyOf(lines);
     }
 
+    /** Whether a line captured so far starts with {@code start}. */
+    public boolean hasLineStartingWith(String start) {
+        return lines().stream().anyMatch(line -> line.text().startsWith(start));
+    }
+
     @Override
     public void append(LogEvent event) {
         StringBuilder text = new StringBuilder(event.getMessage().getFormattedMessage());

@@ -2,9 +2,6 @@ package io.vigil.connectors.mqtt.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.connectors.mqtt.source.MqttDeserializationSchema;
-import io.vigil.connectors.mqtt.source.MqttMessage;
-import io.vigil.connectors.mqtt.source.MqttSource;
 import io.vigil.testing.Await;
 import io.vigil.testing.LogCapture;
 import io.vigil.testing.MiniClusters;
@@ -16,9 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -53,23 +48,8 @@ class MqttClientsEndWithTheJobITCase {
             job.setString("mqtt.reconnect.max-backoff", "300 ms");
             job.setString("mqtt.connect-timeout", "2 s");
 
-            Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(1);
-            env.fromSource(
-                            MqttSource.<MqttMessage>builder()
-                                    .setConfiguration(job)
-                                    .setDeserializer(MqttDeserializationSchema.raw())
-                                    .build(),
-                            WatermarkStrategy.noWatermarks(),
-                            "mqtt-in")
-                    .sinkTo(
-                            MqttSink.<MqttMessage>builder()
-                                    .setConfiguration(job)
-                                    .setSerializer(new MqttSinkITCase.Forward())
-                                    .build());
+            StreamExecutionEnvironment env = MqttSinkITCase.environment(1);
+            MqttSinkITCase.forwardInToOut(env, job);
             JobClient client = env.executeAsync("mqtt clients end with the job");
 
             // Both clients connected and the source subscribed (its SUBACK came), so that the cut
@@ -77,9 +57,8 @@ class MqttClientsEndWithTheJobITCase {
             // would start client threads of the test's own, which outlive it.
             Await.until(
                     () ->
-                            logged(log, "MQTT client ends-" + id + "-0 connected")
-                                    && logged(
-                                            log,
+                            log.hasLineStartingWith("MQTT client ends-" + id + "-0 connected")
+                                    && log.hasLineStartingWith(
                                             "MQTT publisher ends-" + id + "-publisher-0 connected"),
                     Duration.ofSeconds(60),
                     () ->
@@ -110,10 +89,6 @@ class MqttClientsEndWithTheJobITCase {
                     () -> "MQTT client threads still alive: " + clientThreadsStartedSince(before));
             assertThat(proxy.openConnections()).as("connections to the broker").isZero();
         }
-    }
-
-    private static boolean logged(LogCapture log, String start) {
-        return log.lines().stream().anyMatch(line -> line.text().startsWith(start));
     }
 
     /** Threads of HiveMQ clients, by HiveMQ's default names or the connector's, started since. */

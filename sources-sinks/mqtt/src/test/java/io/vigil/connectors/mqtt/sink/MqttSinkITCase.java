@@ -80,7 +80,30 @@ class MqttSinkITCase {
         }
     }
 
-    private static StreamExecutionEnvironment environment(int parallelism) {
+    /**
+     * Adds a job that reads the source's topics and publishes each message to {@code out/<its
+     * topic>}, source and sink built from the one configuration {@code job}.
+     */
+    static void forwardInToOut(StreamExecutionEnvironment env, Configuration job) {
+        env.fromSource(
+                        MqttSource.<MqttMessage>builder()
+                                .setConfiguration(job)
+                                .setDeserializer(MqttDeserializationSchema.raw())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "mqtt-in")
+                .uid("mqtt-in")
+                .sinkTo(
+                        MqttSink.<MqttMessage>builder()
+                                .setConfiguration(job)
+                                .setSerializer(new Forward())
+                                .build())
+                .name("mqtt-out")
+                .uid("mqtt-out");
+    }
+
+    /** An environment without restarts. */
+    static StreamExecutionEnvironment environment(int parallelism) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -137,21 +160,7 @@ class MqttSinkITCase {
                 MosquittoTestPublisher publisher = MosquittoTestPublisher.connect(BROKER.uri())) {
             StreamExecutionEnvironment env = environment(1);
             env.enableCheckpointing(500);
-            env.fromSource(
-                            MqttSource.<MqttMessage>builder()
-                                    .setConfiguration(job)
-                                    .setDeserializer(MqttDeserializationSchema.raw())
-                                    .build(),
-                            WatermarkStrategy.noWatermarks(),
-                            "mqtt-in")
-                    .uid("mqtt-in")
-                    .sinkTo(
-                            MqttSink.<MqttMessage>builder()
-                                    .setConfiguration(job)
-                                    .setSerializer(new Forward())
-                                    .build())
-                    .name("mqtt-out")
-                    .uid("mqtt-out");
+            forwardInToOut(env, job);
             JobClient client = env.executeAsync("mqtt round trip");
             try {
                 // The source must have subscribed before anything is published.

@@ -103,8 +103,9 @@ class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
                 JobClient first = collectingJob(source, 2, firstKey).executeAsync("parallelism 2");
                 Await.until(
                         () ->
-                                subscribed(log, "stale-" + id + "-0")
-                                        && subscribed(log, "stale-" + id + "-1"),
+                                log.hasLineStartingWith("MQTT client stale-" + id + "-0 connected")
+                                        && log.hasLineStartingWith(
+                                                "MQTT client stale-" + id + "-1 connected"),
                         Duration.ofSeconds(60),
                         () -> "both readers of the first run subscribed");
                 first.cancel().get();
@@ -124,12 +125,6 @@ class MqttSharedSubscriptionITCase extends MqttBrokersTestBase {
         }
         assertThat(MqttTestJobs.payloads(secondKey))
                 .containsExactlyInAnyOrder(MqttSourceReaderExpectations.expected("m", messages));
-    }
-
-    /** Whether the reader session {@code clientId} has logged that it connected and subscribed. */
-    private static boolean subscribed(LogCapture log, String clientId) {
-        return log.lines().stream()
-                .anyMatch(line -> line.text().startsWith("MQTT client " + clientId + " connected"));
     }
 
     /** A source on {@code it/{area}/{id}/+} with the client id prefix {@code {area}-{id}}. */

@@ -1,8 +1,8 @@
 package io.vigil.benchmarks;
 
+import io.vigil.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ final class BenchBroker implements AutoCloseable {
 
     static BenchBroker start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("data"));
-        int port = freePort();
+        int port = FreePorts.next();
         String conf =
                 String.join(
                         "\n",
@@ -92,13 +92,6 @@ final class BenchBroker implements AutoCloseable {
         Pattern pattern = Pattern.compile(regex);
         try (var lines = Files.lines(log(), StandardCharsets.UTF_8)) {
             return lines.filter(line -> pattern.matcher(line).find()).count();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket =
-                new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

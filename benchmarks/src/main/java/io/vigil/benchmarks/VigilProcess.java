@@ -2,6 +2,7 @@ package io.vigil.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -86,7 +87,7 @@ final class VigilProcess implements AutoCloseable {
     /** Starts {@code ./vigil run} from the repository root in {@code dir}. */
     static VigilProcess start(Path dir, Input input, String influxUrl, Path patterns)
             throws IOException {
-        int restPort = BenchBroker.freePort();
+        int restPort = FreePorts.next();
         Path config = dir.resolve("vigil.yaml");
         List<String> lines = new ArrayList<>();
         lines.add("job.name: vigil-bench");

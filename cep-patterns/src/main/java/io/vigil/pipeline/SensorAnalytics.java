@@ -111,6 +111,7 @@ public class SensorAnalytics {
                         .name("Event time and watermarks")
                         .keyBy(SensorReading::key, Types.STRING);
         String name = "Windows " + windowLabel + " and patterns";
+        int cacheKeys = config.get(SensorAnalyticsOptions.STATE_CACHE_KEYS);
         SingleOutputStreamOperator<WindowAggregate> aggregates;
         // Patterns across the metrics of a device (sequences) run in a second engine, keyed by
         // device, on the on-time readings the first forwards to it. Live, it is always there
@@ -123,11 +124,14 @@ public class SensorAnalytics {
                             name,
                             TypeInformation.of(WindowAggregate.class),
                             new PatternEngineOperator(
-                                    programs,
-                                    patterns.expected().stream().map(ExpectedKey::key).toList(),
-                                    windowSize.toMillis(),
-                                    windowLabel,
-                                    aggregate));
+                                            programs,
+                                            patterns.expected().stream()
+                                                    .map(ExpectedKey::key)
+                                                    .toList(),
+                                            windowSize.toMillis(),
+                                            windowLabel,
+                                            aggregate)
+                                    .withStateCacheKeys(cacheKeys));
             aggregates.uid("analytics").name(name);
             if (programs.stream().anyMatch(p -> p.keying() == PatternKeying.DEVICE)) {
                 devices =
@@ -135,7 +139,8 @@ public class SensorAnalytics {
                                 .transform(
                                         DEVICE_PATTERNS,
                                         TypeInformation.of(WindowAggregate.class),
-                                        PatternEngineOperator.forDevices(programs));
+                                        PatternEngineOperator.forDevices(programs)
+                                                .withStateCacheKeys(cacheKeys));
             }
         } else {
             Configuration patternOptions = Configuration.fromMap(config.toMap());
@@ -145,13 +150,14 @@ public class SensorAnalytics {
                             updates,
                             name,
                             new LivePatternEngineOperator(
-                                    PatternKeying.SENSOR,
-                                    patterns,
-                                    initialHash,
-                                    patternOptions,
-                                    windowSize.toMillis(),
-                                    windowLabel,
-                                    aggregate));
+                                            PatternKeying.SENSOR,
+                                            patterns,
+                                            initialHash,
+                                            patternOptions,
+                                            windowSize.toMillis(),
+                                            windowLabel,
+                                            aggregate)
+                                    .withStateCacheKeys(cacheKeys));
             aggregates.uid("analytics").name(name);
             devices =
                     LiveEngine.connect(
@@ -159,7 +165,8 @@ public class SensorAnalytics {
                             updates,
                             DEVICE_PATTERNS,
                             LivePatternEngineOperator.forDevices(
-                                    patterns, initialHash, patternOptions));
+                                            patterns, initialHash, patternOptions)
+                                    .withStateCacheKeys(cacheKeys));
         }
 
         DataStream<Alert> alerts = aggregates.getSideOutput(PatternEngineOperator.ALERTS);

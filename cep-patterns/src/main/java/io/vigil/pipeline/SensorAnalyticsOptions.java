@@ -50,4 +50,15 @@ public final class SensorAnalyticsOptions {
                     .withDescription(
                             "Metrics measured in dB even when a reading carries no unit; their"
                                     + " aggregates include the energy average 'leq'.");
+
+    public static final ConfigOption<Integer> STATE_CACHE_KEYS =
+            ConfigOptions.key("analytics.state-cache-keys")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Keys per analytics subtask whose windows and pattern state are kept"
+                                    + " as objects on the heap when state lives in RocksDB,"
+                                    + " written back before every checkpoint and when a key leaves"
+                                    + " the cache (least recently used first); the heap state"
+                                    + " backend ignores it.");
 }

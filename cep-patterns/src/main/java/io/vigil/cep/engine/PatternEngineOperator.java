@@ -34,6 +34,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -103,6 +104,21 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     public static final OutputTag<SensorReading> DEVICE_READINGS =
             new OutputTag<>("device-readings", TypeInformation.of(SensorReading.class));
 
+    /**
+     * Keys per subtask whose state the engine keeps as objects on a backend that serializes on
+     * every access (RocksDB), by default.
+     */
+    public static final int DEFAULT_STATE_CACHE_KEYS = 10_000;
+
+    /** Metric: keys whose state is cached on the heap now. */
+    public static final String STATE_CACHE_KEYS = "stateCacheKeys";
+
+    /** Metric: reads of a key's state from the backend into the cache. */
+    public static final String STATE_CACHE_LOADS = "stateCacheLoads";
+
+    /** Metric: writes of a key's state from the cache to the backend. */
+    public static final String STATE_CACHE_WRITES = "stateCacheWrites";
+
     /** Metric: readings at or behind the watermark, sent to {@link #LATE}. */
     public static final String LATE_READINGS = "lateReadings";
 
@@ -117,6 +133,10 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private final String windowLabel;
     private final ReadingAggregateFunction aggregate;
 
+    private int stateCacheKeys = DEFAULT_STATE_CACHE_KEYS;
+
+    private transient KeyedStateStore stateStore;
+    private transient KeyedStateCache cache;
     private transient MapState<Long, List<SensorReading>> pending;
     private transient MapState<Long, ReadingAccumulator> windows;
     private transient InternalTimerService<String> timers;
@@ -192,6 +212,20 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         return new PatternEngineOperator(PatternKeying.DEVICE, programs, List.of(), 0, "", null);
     }
 
+    /**
+     * Keeps the state of up to {@code keys} keys per subtask as objects on the heap when the state
+     * backend serializes on every access (RocksDB), written back before every checkpoint and when a
+     * key leaves the cache; the heap backend is used as it is.
+     */
+    public PatternEngineOperator withStateCacheKeys(int keys) {
+        if (keys < 1) {
+            throw new IllegalArgumentException(
+                    "The state cache must hold at least one key, got " + keys);
+        }
+        this.stateCacheKeys = keys;
+        return this;
+    }
+
     /** What the operator's input is keyed by. */
     protected final PatternKeying keying() {
         return keying;
@@ -201,6 +235,12 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         KeyedStateStore store = context.getKeyedStateStore();
+        // The heap backend already keeps objects; any other serializes on every access.
+        if (!"hashmap".equals(store.getBackendTypeIdentifier())) {
+            cache = new KeyedStateCache(store, this, stateCacheKeys);
+            store = cache;
+        }
+        stateStore = store;
         TypeInformation<SensorReading> readingType = TypeInformation.of(SensorReading.class);
         pending =
                 store.getMapState(
@@ -224,6 +264,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         super.open();
         timers = getInternalTimerService("engine", StringSerializer.INSTANCE, this);
         lateReadings = getMetricGroup().counter(LATE_READINGS);
+        if (cache != null) {
+            getMetricGroup().gauge(STATE_CACHE_KEYS, cache::size);
+            getMetricGroup().gauge(STATE_CACHE_LOADS, cache::loads);
+            getMetricGroup().gauge(STATE_CACHE_WRITES, cache::writes);
+        }
         hostedByScope = new HashMap<>();
         hosted = new Hosted[0];
         unannounced = new ArrayList<>();
@@ -394,6 +439,15 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     }
 
     @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        // Called before the keyed state backend takes its snapshot: the cache is written first.
+        if (cache != null) {
+            cache.flush();
+        }
+        super.snapshotState(context);
+    }
+
+    @Override
     public void close() throws Exception {
         if (hosted != null) {
             for (Hosted program : hosted) {
@@ -551,11 +605,14 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         Hosted(PatternProgram program, String scope) {
             this.program = program;
             this.scope = scope;
-            this.state = new PrefixedStateStore(getKeyedStateStore(), scope);
+            this.state = new PrefixedStateStore(stateStore, scope);
         }
 
         void dropState() throws Exception {
             for (StateDescriptor<?, ?> descriptor : state.declared()) {
+                if (cache != null) {
+                    cache.forget(descriptor.getName());
+                }
                 dropForAllKeys(descriptor);
             }
         }

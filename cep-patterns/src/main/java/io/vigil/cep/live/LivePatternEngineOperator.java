@@ -105,6 +105,12 @@ public class LivePatternEngineOperator extends PatternEngineOperator
                 PatternKeying.DEVICE, initial, initialHash, patternOptions, 0, "", null);
     }
 
+    @Override
+    public LivePatternEngineOperator withStateCacheKeys(int keys) {
+        super.withStateCacheKeys(keys);
+        return this;
+    }
+
     private static List<PatternProgram> compile(PatternConfig config, Configuration options) {
         return AlertPatterns.programs(config, options);
     }

@@ -1,0 +1,539 @@
+package io.vigil.cep.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.flink.api.common.state.AggregatingState;
+import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * A write-back cache, on the heap, of the engine's keyed value and map state, for a state backend
+ * that serializes on every access (RocksDB): the keys used most recently keep their state as
+ * objects, and the backend is written only when a key leaves the cache and before every checkpoint
+ * ({@link #flush}), instead of a read and a write per state per reading.
+ *
+ * <p>While a key is cached its state behaves as on the heap backend: the engine and Flink CEP read
+ * and change the same objects. Every state read or written since the last flush is written back (a
+ * value read may have been changed in place, as the heap backend allows), so what reaches the
+ * backend at a checkpoint is exactly what the heap backend would have held. Nothing is lost on a
+ * failure that the checkpoint would not also lose: the cache is rebuilt from the restored backend.
+ *
+ * <p>The cache holds at most {@code capacity} keys, least recently used first out. Only value and
+ * map state are cached; the engine and the patterns it hosts use no other kind.
+ */
+final class KeyedStateCache implements KeyedStateStore {
+
+    private final KeyedStateStore backend;
+    private final KeyContext keys;
+    private final int capacity;
+    private final List<Slot> slots = new ArrayList<>();
+    private final Map<String, Slot> slotsByName = new HashMap<>();
+    private final LinkedHashMap<Object, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private Entry current;
+    private long loads;
+    private long writes;
+
+    KeyedStateCache(KeyedStateStore backend, KeyContext keys, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("The state cache must hold at least one key");
+        }
+        this.backend = backend;
+        this.keys = keys;
+        this.capacity = capacity;
+    }
+
+    /** Writes every state read or changed since the last flush to the backend. */
+    void flush() throws Exception {
+        Object before = keys.getCurrentKey();
+        for (Entry entry : entries.values()) {
+            if (entry.dirty) {
+                keys.setCurrentKey(entry.key);
+                write(entry);
+            }
+        }
+        if (before != null) {
+            keys.setCurrentKey(before);
+        }
+    }
+
+    /**
+     * Forgets state {@code name} for every cached key, unwritten changes included; for a state the
+     * caller then clears in the backend for all keys.
+     */
+    void forget(String name) {
+        Slot slot = slotsByName.get(name);
+        if (slot == null) {
+            return;
+        }
+        for (Entry entry : entries.values()) {
+            if (slot.index < entry.cells.length) {
+                entry.cells[slot.index] = null;
+            }
+        }
+    }
+
+    /** Keys now cached. */
+    int size() {
+        return entries.size();
+    }
+
+    /** Times a key's state was read from the backend. */
+    long loads() {
+        return loads;
+    }
+
+    /** Times a key's state was written to the backend. */
+    long writes() {
+        return writes;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+        return (ValueState<T>)
+                slot(descriptor.getName(), name -> new ValueSlot<>(backend.getState(descriptor)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+        return (MapState<UK, UV>)
+                slot(descriptor.getName(), name -> new MapSlot<>(backend.getMapState(descriptor)));
+    }
+
+    private Slot slot(String name, Function<String, Slot> create) {
+        Slot slot = slotsByName.get(name);
+        if (slot == null) {
+            slot = create.apply(name);
+            slot.index = slots.size();
+            slots.add(slot);
+            slotsByName.put(name, slot);
+        }
+        return slot;
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getName());
+    }
+
+    @Override
+    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getName());
+    }
+
+    @Override
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
+            AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+        throw unsupported(descriptor.getName());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
+            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
+            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
+            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
+            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public <IN, ACC, OUT>
+            org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
+                    org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT>
+                            descriptor) {
+        throw unsupported(descriptor.getStateId());
+    }
+
+    @Override
+    public String getBackendTypeIdentifier() {
+        return backend.getBackendTypeIdentifier();
+    }
+
+    private static UnsupportedOperationException unsupported(String name) {
+        return new UnsupportedOperationException(
+                String.format("State '%s': the state cache holds only value and map state", name));
+    }
+
+    /** The current key's entry; a key new to the cache may push the least recent one out. */
+    private Entry entry() throws Exception {
+        Object key = keys.getCurrentKey();
+        Entry entry = current;
+        if (entry != null && (entry.key == key || entry.key.equals(key))) {
+            return entry;
+        }
+        entry = entries.get(key);
+        if (entry == null) {
+            entry = new Entry(key, slots.size());
+            entries.put(key, entry);
+            if (entries.size() > capacity) {
+                evictEldest(key);
+            }
+        }
+        current = entry;
+        return entry;
+    }
+
+    private void evictEldest(Object currentKey) throws Exception {
+        Iterator<Entry> eldest = entries.values().iterator();
+        Entry evicted = eldest.next();
+        eldest.remove();
+        if (evicted.dirty) {
+            keys.setCurrentKey(evicted.key);
+            write(evicted);
+            keys.setCurrentKey(currentKey);
+        }
+    }
+
+    /** Writes {@code entry}'s changed cells; the backend's current key must be the entry's. */
+    private void write(Entry entry) throws Exception {
+        for (int i = 0; i < entry.cells.length; i++) {
+            Cell cell = entry.cells[i];
+            if (cell != null && cell.dirty) {
+                slots.get(i).write(cell);
+                cell.dirty = false;
+                writes++;
+            }
+        }
+        entry.dirty = false;
+    }
+
+    /** One cached state of one key. */
+    private abstract static class Cell {
+        boolean dirty;
+    }
+
+    /** One key's cached states, by slot index; {@code null} where not read from the backend yet. */
+    private static final class Entry {
+        final Object key;
+        Cell[] cells;
+        boolean dirty;
+
+        Entry(Object key, int slots) {
+            this.key = key;
+            this.cells = new Cell[Math.max(slots, 1)];
+        }
+    }
+
+    /** One declared state: how its cells are loaded, changed and written back. */
+    private abstract class Slot {
+        int index;
+
+        abstract Cell load() throws Exception;
+
+        abstract void write(Cell cell) throws Exception;
+
+        /** The current key's cell of this state, marked as to be written back. */
+        final Cell cell() throws Exception {
+            Entry entry = entry();
+            if (index >= entry.cells.length) {
+                entry.cells = Arrays.copyOf(entry.cells, slots.size());
+            }
+            Cell cell = entry.cells[index];
+            if (cell == null) {
+                cell = load();
+                loads++;
+                entry.cells[index] = cell;
+            }
+            cell.dirty = true;
+            entry.dirty = true;
+            return cell;
+        }
+    }
+
+    private static final class ValueCell<T> extends Cell {
+        T value;
+    }
+
+    private final class ValueSlot<T> extends Slot implements ValueState<T> {
+
+        private final ValueState<T> stored;
+
+        ValueSlot(ValueState<T> stored) {
+            this.stored = stored;
+        }
+
+        @Override
+        Cell load() throws Exception {
+            ValueCell<T> cell = new ValueCell<>();
+            cell.value = stored.value();
+            return cell;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void write(Cell cell) throws Exception {
+            T value = ((ValueCell<T>) cell).value;
+            if (value == null) {
+                stored.clear();
+            } else {
+                stored.update(value);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private ValueCell<T> valueCell() throws IOException {
+            try {
+                return (ValueCell<T>) cell();
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("Cannot read or write back cached state", e);
+            }
+        }
+
+        @Override
+        public T value() throws IOException {
+            return valueCell().value;
+        }
+
+        @Override
+        public void update(T value) throws IOException {
+            valueCell().value = value;
+        }
+
+        @Override
+        public void clear() {
+            try {
+                valueCell().value = null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * A key's map, whole, with what changed since the last flush: the user keys written, removed or
+     * read (a value read may be changed in place), whether it was cleared, and whether every value
+     * may have changed (after iterating over values).
+     */
+    private static final class MapCell<UK, UV> extends Cell {
+        final HashMap<UK, UV> map = new HashMap<>();
+        final Set<UK> touched = new HashSet<>();
+        boolean cleared;
+        boolean all;
+    }
+
+    private final class MapSlot<UK, UV> extends Slot implements MapState<UK, UV> {
+
+        private final MapState<UK, UV> stored;
+
+        MapSlot(MapState<UK, UV> stored) {
+            this.stored = stored;
+        }
+
+        @Override
+        Cell load() throws Exception {
+            MapCell<UK, UV> cell = new MapCell<>();
+            Iterable<Map.Entry<UK, UV>> all = stored.entries();
+            if (all != null) {
+                for (Map.Entry<UK, UV> entry : all) {
+                    cell.map.put(entry.getKey(), entry.getValue());
+                }
+            }
+            return cell;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void write(Cell written) throws Exception {
+            MapCell<UK, UV> cell = (MapCell<UK, UV>) written;
+            if (cell.cleared) {
+                stored.clear();
+            }
+            if (cell.all) {
+                stored.putAll(cell.map);
+            }
+            for (UK key : cell.touched) {
+                UV value = cell.map.get(key);
+                if (value != null) {
+                    if (!cell.all) {
+                        stored.put(key, value);
+                    }
+                } else if (!cell.cleared) {
+                    stored.remove(key);
+                }
+            }
+            cell.touched.clear();
+            cell.cleared = false;
+            cell.all = false;
+        }
+
+        @SuppressWarnings("unchecked")
+        private MapCell<UK, UV> mapCell() throws Exception {
+            return (MapCell<UK, UV>) cell();
+        }
+
+        @Override
+        public UV get(UK key) throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            UV value = cell.map.get(key);
+            if (value != null) {
+                cell.touched.add(key);
+            }
+            return value;
+        }
+
+        @Override
+        public void put(UK key, UV value) throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            cell.map.put(key, value);
+            cell.touched.add(key);
+        }
+
+        @Override
+        public void putAll(Map<UK, UV> map) throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            cell.map.putAll(map);
+            cell.touched.addAll(map.keySet());
+        }
+
+        @Override
+        public void remove(UK key) throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            if (cell.map.remove(key) != null) {
+                cell.touched.add(key);
+            }
+        }
+
+        @Override
+        public boolean contains(UK key) throws Exception {
+            return mapCell().map.containsKey(key);
+        }
+
+        @Override
+        public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            cell.all = true;
+            return () -> tracked(cell, cell.map.entrySet().iterator(), Map.Entry::getKey);
+        }
+
+        @Override
+        public Iterable<UK> keys() throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            return () -> tracked(cell, cell.map.keySet().iterator(), key -> key);
+        }
+
+        @Override
+        public Iterable<UV> values() throws Exception {
+            MapCell<UK, UV> cell = mapCell();
+            cell.all = true;
+            return () -> tracked(cell, cell.map.entrySet().iterator(), Map.Entry::getKey).map();
+        }
+
+        @Override
+        public Iterator<Map.Entry<UK, UV>> iterator() throws Exception {
+            return entries().iterator();
+        }
+
+        @Override
+        public boolean isEmpty() throws Exception {
+            return mapCell().map.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            try {
+                MapCell<UK, UV> cell = mapCell();
+                cell.map.clear();
+                cell.touched.clear();
+                cell.all = false;
+                cell.cleared = true;
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot clear cached state", e);
+            }
+        }
+    }
+
+    private static <UK, UV, E> TrackedIterator<UK, UV, E> tracked(
+            MapCell<UK, UV> cell, Iterator<E> iterator, Function<E, UK> keyOf) {
+        return new TrackedIterator<>(cell, iterator, keyOf);
+    }
+
+    /** An iterator over a cached map that records the keys removed through it. */
+    private static final class TrackedIterator<UK, UV, E> implements Iterator<E> {
+        private final MapCell<UK, UV> cell;
+        private final Iterator<E> iterator;
+        private final Function<E, UK> keyOf;
+        private E last;
+
+        TrackedIterator(MapCell<UK, UV> cell, Iterator<E> iterator, Function<E, UK> keyOf) {
+            this.cell = cell;
+            this.iterator = iterator;
+            this.keyOf = keyOf;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return iterator.hasNext();
+        }
+
+        @Override
+        public E next() {
+            last = iterator.next();
+            return last;
+        }
+
+        @Override
+        public void remove() {
+            UK key = keyOf.apply(last);
+            iterator.remove();
+            cell.touched.add(key);
+        }
+
+        /** This iterator's values, for an iterator over entries. */
+        @SuppressWarnings("unchecked")
+        Iterator<UV> map() {
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return TrackedIterator.this.hasNext();
+                }
+
+                @Override
+                public UV next() {
+                    return ((Map.Entry<UK, UV>) TrackedIterator.this.next()).getValue();
+                }
+
+                @Override
+                public void remove() {
+                    TrackedIterator.this.remove();
+                }
+            };
+        }
+    }
+}

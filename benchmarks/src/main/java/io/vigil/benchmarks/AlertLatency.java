@@ -245,7 +245,7 @@ public final class AlertLatency {
 
     /** Command-line settings. */
     @Command(name = "AlertLatency")
-    static final class Settings {
+    static final class Settings extends PatternFileSettings {
         @Option(names = "--rate", description = "messages/s to aim for (sets the fleet size)")
         double rate = 5_000;
 
@@ -268,8 +268,5 @@ public final class AlertLatency {
                 converter = AnalyticsThroughput.ShortDuration.class,
                 description = "how long to wait for alerts after the last message")
         Duration tail = Duration.ofSeconds(30);
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

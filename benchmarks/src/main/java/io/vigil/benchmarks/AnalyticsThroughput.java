@@ -350,9 +350,6 @@ public final class AnalyticsThroughput {
         @Option(names = "--sensors", split = ",", paramLabel = "N", description = "fleet sizes")
         List<Integer> sensors = List.of(2000, 10000);
 
-        @Option(names = "--patterns", description = "the pattern file of the full pipeline")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
-
         static Settings parse(String[] args) {
             Settings settings = new Settings();
             new CommandLine(settings).parseArgs(args);

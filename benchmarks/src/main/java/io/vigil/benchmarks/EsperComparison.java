@@ -9,7 +9,6 @@ import io.vigil.parsing.SensorMessageParser;
 import io.vigil.pipeline.SensorAnalytics;
 import io.vigil.pipeline.SensorAnalyticsOptions;
 import io.vigil.testing.CollectingSink;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -288,8 +287,5 @@ public final class EsperComparison {
                         "shortest measured run, either side, for the result to count as a"
                                 + " measurement (shorter: the RESULT lines say so)")
         int minRunSeconds = 30;
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

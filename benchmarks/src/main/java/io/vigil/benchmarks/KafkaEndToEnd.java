@@ -211,7 +211,7 @@ public final class KafkaEndToEnd {
 
     /** Command-line settings. */
     @Command(name = "KafkaEndToEnd")
-    static final class Settings {
+    static final class Settings extends PatternFileSettings {
         @Option(names = "--records", description = "records in the topic (about; a whole fleet)")
         long records = 1_000_000;
 
@@ -229,8 +229,5 @@ public final class KafkaEndToEnd {
 
         @Option(names = "--keep-logs", description = "a directory to copy the job's log to")
         Path keepLogs;
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

@@ -269,7 +269,7 @@ public final class MqttEndToEnd {
 
     /** Command-line settings. */
     @Command(name = "MqttEndToEnd")
-    static final class Settings {
+    static final class Settings extends PatternFileSettings {
         @Option(names = "--rate", description = "messages/s of the measured step")
         double rate = 10_000;
 
@@ -295,8 +295,5 @@ public final class MqttEndToEnd {
                 names = "--keep-logs",
                 description = "a directory to copy the broker's and the job's logs to")
         Path keepLogs;
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

@@ -102,8 +102,5 @@ public final class RocksDbThroughput {
 
         @Option(names = "--conf", description = "the directory of the shipped config.yaml")
         Path conf = Path.of("flink-conf");
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

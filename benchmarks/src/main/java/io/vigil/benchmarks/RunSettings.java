@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
 /**
  * The command-line settings the throughput benchmarks share, which their {@code Settings} extend
  * (picocli reads the options of a superclass too): the event time of each measured fleet, the
- * measured and warm-up runs, and the parallelism.
+ * measured and warm-up runs, and the parallelism; the pattern file comes from {@link
+ * PatternFileSettings}.
  */
-abstract class RunSettings {
+abstract class RunSettings extends PatternFileSettings {
     @Option(
             names = "--duration",
             converter = AnalyticsThroughput.ShortDuration.class,

@@ -273,7 +273,7 @@ public final class StateScaling {
 
     /** Command-line settings. */
     @Command(name = "StateScaling")
-    static final class Settings {
+    static final class Settings extends PatternFileSettings {
         @Option(names = "--keys", split = ",", description = "key counts")
         List<Long> keys = List.of(1_000L, 10_000L, 100_000L, 1_000_000L);
 
@@ -298,8 +298,5 @@ public final class StateScaling {
 
         @Option(names = "--conf", description = "the directory of the shipped config.yaml")
         Path conf = Path.of("flink-conf");
-
-        @Option(names = "--patterns", description = "the pattern file")
-        Path patterns = Path.of("cep-patterns/patterns/default.yaml");
     }
 }

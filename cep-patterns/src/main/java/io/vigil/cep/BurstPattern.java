@@ -80,25 +80,18 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
 
     BurstPattern(BurstSpec spec, double baselineWeight, Duration baselineRetention) {
         super(spec);
-        String name = spec.name();
-        PatternChecks.require(
+        checkNeeds(
                 (spec.threshold() == null) != (spec.baselineMargin() == null),
-                "Burst pattern '%s' needs exactly one of a threshold and a baseline margin,"
+                "exactly one of a threshold and a baseline margin,"
                         + " got threshold=%s, margin=%s",
-                name,
                 spec.threshold(),
                 spec.baselineMargin());
-        PatternChecks.require(
+        check(
                 spec.baselineMargin() == null || spec.baselineMargin() >= 0,
-                "Burst pattern '%s': the baseline margin must not be negative, got %s",
-                name,
+                "the baseline margin must not be negative, got %s",
                 spec.baselineMargin());
-        PatternChecks.require(
-                spec.minEvents() >= 1,
-                "Burst pattern '%s': min-events must be at least 1, got %d",
-                name,
-                spec.minEvents());
-        PatternChecks.requirePositive("Burst", name, "within", spec.within());
+        checkMinEvents(1, spec.minEvents());
+        checkPositive("within", spec.within());
         PatternChecks.require(
                 baselineWeight > 0 && baselineWeight <= 1,
                 "%s must be in (0, 1], got %s",
@@ -162,16 +155,9 @@ public final class BurstPattern extends SpecPattern<BurstSpec> {
                                                 ? loud.get(0).threshold() + spec.baselineMargin()
                                                 : loud.get(0).threshold() - spec.baselineMargin()))
                         : side + " " + AlertText.number(spec.threshold()) + run.unit();
-        double extreme = spec.below() ? run.trough() : run.peak();
         return run.alert(
                 spec,
-                extreme,
-                String.format(
-                        "%d readings %s over %s, %s %s",
-                        run.size(),
-                        beyond,
-                        AlertText.seconds(run.millis()),
-                        spec.below() ? "lowest" : "peak",
-                        AlertText.number(extreme)));
+                spec.below(),
+                String.format("%s over %s", beyond, AlertText.seconds(run.millis())));
     }
 }

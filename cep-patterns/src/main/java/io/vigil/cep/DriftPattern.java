@@ -64,23 +64,10 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
 
     public DriftPattern(DriftSpec spec) {
         super(spec);
-        String name = spec.name();
-        PatternChecks.require(
-                spec.minEvents() >= 2,
-                "Drift pattern '%s': min-events must be at least 2, got %d",
-                name,
-                spec.minEvents());
-        PatternChecks.requirePositive("Drift", name, "within", spec.within());
-        PatternChecks.require(
-                spec.tolerance() >= 0,
-                "Drift pattern '%s': tolerance must not be negative, got %s",
-                name,
-                spec.tolerance());
-        PatternChecks.require(
-                spec.minRise() > 0,
-                "Drift pattern '%s': min-rise must be positive, got %s",
-                name,
-                spec.minRise());
+        checkMinEvents(2, spec.minEvents());
+        checkPositive("within", spec.within());
+        check(spec.tolerance() >= 0, "tolerance must not be negative, got %s", spec.tolerance());
+        check(spec.minRise() > 0, "min-rise must be positive, got %s", spec.minRise());
     }
 
     @Override
@@ -154,20 +141,16 @@ public final class DriftPattern extends SpecPattern<DriftSpec> {
         PatternAlerts.Run run = new PatternAlerts.Run(readings);
         SensorReading first = run.first();
         SensorReading last = run.last();
-        double extreme = spec.falling() ? run.trough() : run.peak();
         return run.alert(
                 spec,
-                extreme,
+                spec.falling(),
                 String.format(
-                        "%d readings %s %s%s from %s to %s over %s, %s %s",
-                        run.size(),
+                        "%s %s%s from %s to %s over %s",
                         spec.falling() ? "falling" : "rising",
                         AlertText.number(Math.abs(last.value() - first.value())),
                         run.unit(),
                         AlertText.number(first.value()),
                         AlertText.number(last.value()),
-                        AlertText.seconds(run.millis()),
-                        spec.falling() ? "lowest" : "peak",
-                        AlertText.number(extreme)));
+                        AlertText.seconds(run.millis())));
     }
 }

@@ -51,25 +51,19 @@ public final class FlatlinePattern extends SpecPattern<FlatlineSpec> {
 
     public FlatlinePattern(FlatlineSpec spec) {
         super(spec);
-        String name = spec.name();
-        PatternChecks.require(
+        check(
                 spec.epsilon() >= 0 && Double.isFinite(spec.epsilon()),
-                "Flatline pattern '%s': epsilon must be 0 or more, got %s",
-                name,
+                "epsilon must be 0 or more, got %s",
                 spec.epsilon());
-        PatternChecks.require(
-                spec.minEvents() != null || spec.minDuration() != null,
-                "Flatline pattern '%s' needs min-events, for, or both",
-                name);
-        PatternChecks.require(
-                spec.minEvents() == null || spec.minEvents() >= 2,
-                "Flatline pattern '%s': min-events must be at least 2, got %s",
-                name,
-                spec.minEvents());
-        if (spec.minDuration() != null) {
-            PatternChecks.requirePositive("Flatline", name, "for", spec.minDuration());
+        checkNeeds(
+                spec.minEvents() != null || spec.minDuration() != null, "min-events, for, or both");
+        if (spec.minEvents() != null) {
+            checkMinEvents(2, spec.minEvents());
         }
-        PatternChecks.requirePositive("Flatline", name, "max-gap", spec.maxGap());
+        if (spec.minDuration() != null) {
+            checkPositive("for", spec.minDuration());
+        }
+        checkPositive("max-gap", spec.maxGap());
     }
 
     @Override

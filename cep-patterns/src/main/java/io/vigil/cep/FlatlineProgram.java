@@ -1,52 +1,51 @@
 package io.vigil.cep;
 
 import io.vigil.cep.config.FlatlineSpec;
-import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * {@link FlatlinePattern} in the engine: follows each key's current stretch (its band, first time
  * and count) over the readings in event-time order; each reading costs O(1).
  */
-final class FlatlineProgram extends SpecProgram<FlatlineSpec> {
+final class FlatlineProgram extends KeyStateProgram<FlatlineSpec, FlatlineProgram.FlatlineState> {
 
     private static final long serialVersionUID = 1L;
 
     private final int minEvents;
     private final long forMillis;
     private final long maxGapMillis;
-    private final AlertLifecycle lifecycle;
-
-    private transient ValueState<FlatlineState> state;
 
     FlatlineProgram(FlatlinePattern pattern) {
-        super(pattern);
-        this.minEvents = spec.minEvents() == null ? 1 : spec.minEvents();
-        this.forMillis = spec.minDuration() == null ? 0 : spec.minDuration().toMillis();
-        this.maxGapMillis = spec.maxGap().toMillis();
+        this(
+                pattern,
+                pattern.spec.minEvents() == null ? 1 : pattern.spec.minEvents(),
+                pattern.spec.minDuration() == null ? 0 : pattern.spec.minDuration().toMillis(),
+                pattern.spec.maxGap().toMillis());
+    }
+
+    private FlatlineProgram(
+            FlatlinePattern pattern, int minEvents, long forMillis, long maxGapMillis) {
         // A stretch qualifies at the latest after min-events - 1 gaps and `for` plus one gap.
-        this.lifecycle =
-                new AlertLifecycle(spec, (Math.max(minEvents, 2) - 1) * maxGapMillis + forMillis);
+        super(
+                pattern,
+                "flatline",
+                FlatlineState::new,
+                maxGapMillis,
+                (Math.max(minEvents, 2) - 1) * maxGapMillis + forMillis);
+        this.minEvents = minEvents;
+        this.forMillis = forMillis;
+        this.maxGapMillis = maxGapMillis;
     }
 
     @Override
-    public void open(ProgramContext context) {
-        state = context.valueState("flatline", FlatlineState.class);
-        lifecycle.open(context);
-    }
-
-    @Override
-    public void onReading(SensorReading reading, ProgramContext context) throws Exception {
+    Alert detect(SensorReading reading, FlatlineState stretch, boolean first) {
         long timestamp = reading.timestamp();
         double value = reading.value();
-        FlatlineState current = state.value();
-        FlatlineState stretch = current == null ? new FlatlineState() : current;
         double min = Math.min(stretch.min, value);
         double max = Math.max(stretch.max, value);
-        if (current != null
-                && timestamp - current.lastTimestamp <= maxGapMillis
+        if (!first
+                && timestamp - stretch.lastTimestamp <= maxGapMillis
                 && max - min <= spec.epsilon()) {
             stretch.min = min;
             stretch.max = max;
@@ -59,20 +58,15 @@ final class FlatlineProgram extends SpecProgram<FlatlineSpec> {
             stretch.covered = false;
         }
         boolean stuck = stretch.count >= minEvents && timestamp - stretch.startedAt >= forMillis;
-        Alert detection = null;
-        if (stuck) {
-            detection =
-                    stretch.covered
-                            ? alert(reading, stretch, timestamp, 1, value)
-                            : alert(reading, stretch, stretch.startedAt, stretch.count, max);
-            stretch.covered = true;
+        if (!stuck) {
+            return null;
         }
-        stretch.touch(timestamp, maxGapMillis, context);
-        state.update(stretch);
-        if (detection != null) {
-            lifecycle.detected(detection, timestamp, context);
-        }
-        lifecycle.observed(reading, !stuck, context);
+        Alert detection =
+                stretch.covered
+                        ? alert(reading, stretch, timestamp, 1, value)
+                        : alert(reading, stretch, stretch.startedAt, stretch.count, max);
+        stretch.covered = true;
+        return detection;
     }
 
     private Alert alert(
@@ -86,12 +80,6 @@ final class FlatlineProgram extends SpecProgram<FlatlineSpec> {
                         AlertText.unit(reading.unit()),
                         AlertText.seconds(reading.timestamp() - stretch.startedAt));
         return PatternAlerts.alert(spec, reading, from, reading.timestamp(), events, peak, message);
-    }
-
-    @Override
-    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
-        lifecycle.onEventTime(timestamp, context);
-        RetainedKeyState.onTimer(timestamp, state, maxGapMillis, null, context);
     }
 
     /**

@@ -77,13 +77,18 @@ final class PatternAlerts {
             return AlertText.unit(first().unit());
         }
 
-        /** The alert for this run: from its first reading to its last, their count and peak. */
-        Alert alert(PatternSpec spec, String message) {
-            return alert(spec, peak(), message);
-        }
-
-        /** The alert for this run with {@code extreme} as its peak (the lowest, for a fall). */
-        Alert alert(PatternSpec spec, double extreme, String message) {
+        /**
+         * The alert for this run: from its first reading to its last, their count and their
+         * extreme, the lowest value when {@code lowest} (a run below a threshold, a fall) and the
+         * highest otherwise; its message is "{@code <count> readings <what>, peak <extreme>}" (or
+         * "{@code lowest}").
+         */
+        Alert alert(PatternSpec spec, boolean lowest, String what) {
+            double extreme = lowest ? trough() : peak();
+            String message =
+                    String.format(
+                            "%d readings %s, %s %s",
+                            size(), what, lowest ? "lowest" : "peak", AlertText.number(extreme));
             return PatternAlerts.alert(
                     spec,
                     first(),

@@ -1,8 +1,9 @@
 package io.vigil.cep;
 
-import java.time.Duration;
-
-/** Checks a pattern's settings when it is built, failing with a message that names them. */
+/**
+ * Checks a pattern's options when it is built, failing with a message that names them; the settings
+ * of its spec are checked by {@link SpecPattern}.
+ */
 final class PatternChecks {
 
     private PatternChecks() {}
@@ -12,19 +13,5 @@ final class PatternChecks {
         if (!ok) {
             throw new IllegalArgumentException(String.format(format, args));
         }
-    }
-
-    /**
-     * Throws {@link IllegalArgumentException} unless {@code value} is given and positive, with the
-     * message "{@code <kind> pattern '<name>': <setting> must be positive, got <value>}".
-     */
-    static void requirePositive(String kind, String name, String setting, Duration value) {
-        require(
-                value != null && value.toMillis() > 0,
-                "%s pattern '%s': %s must be positive, got %s",
-                kind,
-                name,
-                setting,
-                value);
     }
 }

@@ -50,21 +50,14 @@ public final class RatePattern extends SpecPattern<RateSpec> {
 
     public RatePattern(RateSpec spec) {
         super(spec);
-        String name = spec.name();
-        PatternChecks.require(
+        check(
                 spec.maxRate() > 0 && Double.isFinite(spec.maxRate()),
-                "Rate pattern '%s': max-rate must be a positive number, got %s",
-                name,
+                "max-rate must be a positive number, got %s",
                 spec.maxRate());
-        PatternChecks.requirePositive("Rate", name, "per", spec.per());
-        PatternChecks.requirePositive("Rate", name, "over", spec.over());
-        PatternChecks.require(
-                spec.direction() != null, "Rate pattern '%s': direction must be given", name);
-        PatternChecks.require(
-                spec.minEvents() >= 2,
-                "Rate pattern '%s': min-events must be at least 2, got %d",
-                name,
-                spec.minEvents());
+        checkPositive("per", spec.per());
+        checkPositive("over", spec.over());
+        check(spec.direction() != null, "direction must be given");
+        checkMinEvents(2, spec.minEvents());
     }
 
     @Override

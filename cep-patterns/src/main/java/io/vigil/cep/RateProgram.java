@@ -3,11 +3,9 @@ package io.vigil.cep;
 import io.vigil.cep.config.Durations;
 import io.vigil.cep.config.RateSpec;
 import io.vigil.cep.config.RateSpec.Direction;
-import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.Alert;
 import io.vigil.model.SensorReading;
 import java.util.Arrays;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * {@link RatePattern} in the engine: keeps each key's readings of the last {@code over} (times and
@@ -20,36 +18,29 @@ import org.apache.flink.api.common.state.ValueState;
  * amortised O(1) and the arrays hold at most twice the readings of one {@code over} (plus the
  * readings appended since the last copy).
  */
-final class RateProgram extends SpecProgram<RateSpec> {
+final class RateProgram extends KeyStateProgram<RateSpec, RateProgram.RateState> {
 
     private static final long serialVersionUID = 1L;
 
     private final long overMillis;
     private final long perMillis;
-    private final AlertLifecycle lifecycle;
-
-    private transient ValueState<RateState> state;
 
     RateProgram(RatePattern pattern) {
-        super(pattern);
+        // A detection starts at most `over` before the reading that reports it.
+        super(
+                pattern,
+                "rate",
+                RateState::new,
+                pattern.spec.over().toMillis(),
+                pattern.spec.over().toMillis());
         this.overMillis = spec.over().toMillis();
         this.perMillis = spec.per().toMillis();
-        // A detection starts at most `over` before the reading that reports it.
-        this.lifecycle = new AlertLifecycle(spec, overMillis);
     }
 
     @Override
-    public void open(ProgramContext context) {
-        state = context.valueState("rate", RateState.class);
-        lifecycle.open(context);
-    }
-
-    @Override
-    public void onReading(SensorReading reading, ProgramContext context) throws Exception {
+    Alert detect(SensorReading reading, RateState window, boolean first) {
         long timestamp = reading.timestamp();
         double value = reading.value();
-        RateState current = state.value();
-        RateState window = current == null ? new RateState() : current;
         window.slide(timestamp, value, overMillis);
         long oldestTime = window.times[window.start];
         double oldestValue = window.values[window.start];
@@ -57,18 +48,13 @@ final class RateProgram extends SpecProgram<RateSpec> {
                 window.size() >= spec.minEvents()
                         && timestamp > oldestTime
                         && exceeds(value - oldestValue, timestamp - oldestTime);
-        Alert detection = null;
-        if (steep) {
-            int first = window.end - window.uncovered;
-            detection = alert(reading, window, first, oldestValue, oldestTime);
-            window.uncovered = 0;
+        if (!steep) {
+            return null;
         }
-        window.touch(timestamp, overMillis, context);
-        state.update(window);
-        if (detection != null) {
-            lifecycle.detected(detection, timestamp, context);
-        }
-        lifecycle.observed(reading, !steep, context);
+        int firstUncovered = window.end - window.uncovered;
+        Alert detection = alert(reading, window, firstUncovered, oldestValue, oldestTime);
+        window.uncovered = 0;
+        return detection;
     }
 
     /**
@@ -118,12 +104,6 @@ final class RateProgram extends SpecProgram<RateSpec> {
                 window.end - first,
                 peak,
                 message);
-    }
-
-    @Override
-    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
-        lifecycle.onEventTime(timestamp, context);
-        RetainedKeyState.onTimer(timestamp, state, overMillis, null, context);
     }
 
     /**

@@ -60,25 +60,15 @@ public final class SequencePattern extends SpecPattern<SequenceSpec> {
 
     public SequencePattern(SequenceSpec spec) {
         super(spec);
-        String name = spec.name();
         List<Step> steps = spec.steps();
-        PatternChecks.require(
-                steps.size() >= 2,
-                "Sequence pattern '%s' needs at least two steps, got %d",
-                name,
-                steps.size());
-        PatternChecks.requirePositive("Sequence", name, "within", spec.within());
+        checkNeeds(steps.size() >= 2, "at least two steps, got %d", steps.size());
+        checkPositive("within", spec.within());
         for (Step step : steps) {
-            PatternChecks.require(
-                    step.minEvents() >= 1,
-                    "Sequence pattern '%s': min-events must be at least 1, got %d",
-                    name,
-                    step.minEvents());
+            checkMinEvents(1, step.minEvents());
         }
-        PatternChecks.require(
+        check(
                 steps.get(0).contiguity() == Contiguity.FOLLOWED_BY,
-                "Sequence pattern '%s': the first step has no step before it to be next to",
-                name);
+                "the first step has no step before it to be next to");
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class SilencePattern extends SpecPattern<SilenceSpec> {
     /** A silence pattern whose processing-time fallback waits {@code processingTimeGrace} more. */
     public SilencePattern(SilenceSpec spec, Duration processingTimeGrace) {
         super(spec);
-        PatternChecks.requirePositive("Silence", spec.name(), "after", spec.after());
+        checkPositive("after", spec.after());
         PatternChecks.require(
                 !processingTimeGrace.isNegative(),
                 "%s must not be negative, got %s",

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.flink.util.FlinkRuntimeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -229,21 +231,12 @@ public final class SimulatorCli implements Callable<Integer> {
     }
 
     private int publish(KafkaFleetPublisher publisher, FleetSimulation simulation) {
-        try {
-            MqttFleetPublisher.Report report = publisher.publish(simulation);
-            if (!report.isComplete()) {
-                err.printf(
-                        "simulate: %d of %d records failed or were not acknowledged%s%n",
-                        report.total() - report.acked(),
-                        report.total(),
-                        report.firstError() == null ? "" : "; first error: " + report.firstError());
-                return ExitCode.FAILED;
-            }
-            return ExitCode.OK;
-        } catch (FlinkRuntimeException e) {
-            err.println("simulate: " + e.getMessage());
-            return ExitCode.FAILED;
-        }
+        return exitCode(
+                () -> publisher.publish(simulation),
+                report ->
+                        String.format(
+                                "%d of %d records failed or were not acknowledged",
+                                report.total() - report.acked(), report.total()));
     }
 
     private KafkaFleetPublisher kafkaPublisher() {
@@ -259,15 +252,27 @@ public final class SimulatorCli implements Callable<Integer> {
     }
 
     private int publish(MqttFleetPublisher publisher, FleetSimulation simulation) {
+        return exitCode(
+                () -> publisher.publish(simulation),
+                report ->
+                        String.format(
+                                "%d of %d messages failed and %d were not acknowledged in time",
+                                report.failed(), report.total(), report.unacked()));
+    }
+
+    /**
+     * Publishes with {@code publishing}: {@link ExitCode#OK} when every message was acknowledged,
+     * else {@link ExitCode#FAILED} with what {@code shortfall} says of the report, or the failure.
+     */
+    private int exitCode(
+            Supplier<MqttFleetPublisher.Report> publishing,
+            Function<MqttFleetPublisher.Report, String> shortfall) {
         try {
-            MqttFleetPublisher.Report report = publisher.publish(simulation);
+            MqttFleetPublisher.Report report = publishing.get();
             if (!report.isComplete()) {
                 err.printf(
-                        "simulate: %d of %d messages failed and %d were not acknowledged in"
-                                + " time%s%n",
-                        report.failed(),
-                        report.total(),
-                        report.unacked(),
+                        "simulate: %s%s%n",
+                        shortfall.apply(report),
                         report.firstError() == null ? "" : "; first error: " + report.firstError());
                 return ExitCode.FAILED;
             }

@@ -138,6 +138,29 @@ public final class MqttSettingChecks {
                 .orElseThrow(() -> invalid(option, null, "is required but not set"));
     }
 
+    /** Checks that the QoS {@code option} sets is 0, 1 or 2. */
+    public static void checkQos(Configuration conf, ConfigOption<Integer> option) {
+        int qos = conf.get(option);
+        check(qos >= 0 && qos <= 2, option, qos, "must be 0, 1 or 2");
+    }
+
+    /** Checks that the value {@code option} sets is from {@code min} to {@code max}. */
+    public static void checkBetween(
+            Configuration conf, ConfigOption<Integer> option, int min, int max) {
+        int value = conf.get(option);
+        check(
+                value >= min && value <= max,
+                option,
+                value,
+                String.format("must be between %d and %d", min, max));
+    }
+
+    /** Checks that the value {@code option} sets is {@code min} or more. */
+    public static void checkAtLeast(Configuration conf, ConfigOption<Integer> option, int min) {
+        int value = conf.get(option);
+        check(value >= min, option, value, "must be at least " + min);
+    }
+
     public static void checkPositive(Configuration conf, ConfigOption<Duration> option) {
         Duration value = conf.get(option);
         check(!value.isNegative() && !value.isZero(), option, value, "must be positive");

@@ -1,7 +1,8 @@
 package io.vigil.connectors.mqtt.sink;
 
-import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.check;
+import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkBetween;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkName;
+import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkQos;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.validateConnection;
 
 import io.vigil.connectors.mqtt.connection.MqttConnectionBuilder;
@@ -52,14 +53,8 @@ public final class MqttSinkBuilder<T> extends MqttConnectionBuilder<MqttSinkBuil
         }
         Configuration conf = configuration();
         validateConnection(conf);
-        int qos = conf.get(MqttSinkOptions.QOS);
-        check(qos >= 0 && qos <= 2, MqttSinkOptions.QOS, qos, "must be 0, 1 or 2");
-        int maxInFlight = conf.get(MqttSinkOptions.MAX_IN_FLIGHT);
-        check(
-                maxInFlight >= 1 && maxInFlight <= 65535,
-                MqttSinkOptions.MAX_IN_FLIGHT,
-                maxInFlight,
-                "must be between 1 and 65535");
+        checkQos(conf, MqttSinkOptions.QOS);
+        checkBetween(conf, MqttSinkOptions.MAX_IN_FLIGHT, 1, 65535);
         conf.set(MqttSinkOptions.CLIENT_ID_PREFIX, clientIdPrefix(conf));
         checkName(conf.get(MqttSinkOptions.CLIENT_ID_PREFIX), MqttSinkOptions.CLIENT_ID_PREFIX);
         return new MqttSink<>(conf, serializer);

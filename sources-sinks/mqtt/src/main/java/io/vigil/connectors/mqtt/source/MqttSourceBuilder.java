@@ -1,7 +1,10 @@
 package io.vigil.connectors.mqtt.source;
 
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.check;
+import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkAtLeast;
+import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkBetween;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkName;
+import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.checkQos;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.required;
 import static io.vigil.connectors.mqtt.connection.MqttSettingChecks.validateConnection;
 
@@ -75,23 +78,15 @@ public final class MqttSourceBuilder<T> extends MqttConnectionBuilder<MqttSource
             String problem = topicFilterProblem(filter);
             check(problem == null, MqttSourceOptions.TOPIC_FILTERS, filter, problem);
         }
-        int qos = conf.get(MqttSourceOptions.QOS);
-        check(qos >= 0 && qos <= 2, MqttSourceOptions.QOS, qos, "must be 0, 1 or 2");
+        checkQos(conf, MqttSourceOptions.QOS);
         checkName(
                 required(conf, MqttSourceOptions.CLIENT_ID_PREFIX),
                 MqttSourceOptions.CLIENT_ID_PREFIX);
         conf.getOptional(MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP)
                 .ifPresent(g -> checkName(g, MqttSourceOptions.SHARED_SUBSCRIPTION_GROUP));
-        int capacity = conf.get(MqttSourceOptions.QUEUE_CAPACITY);
-        check(capacity >= 1, MqttSourceOptions.QUEUE_CAPACITY, capacity, "must be at least 1");
-        int receiveMaximum = conf.get(MqttSourceOptions.RECEIVE_MAXIMUM);
-        check(
-                receiveMaximum >= 1 && receiveMaximum <= 65535,
-                MqttSourceOptions.RECEIVE_MAXIMUM,
-                receiveMaximum,
-                "must be between 1 and 65535");
-        int sessions = conf.get(MqttSourceOptions.SESSIONS_PER_READER);
-        check(sessions >= 1, MqttSourceOptions.SESSIONS_PER_READER, sessions, "must be at least 1");
+        checkAtLeast(conf, MqttSourceOptions.QUEUE_CAPACITY, 1);
+        checkBetween(conf, MqttSourceOptions.RECEIVE_MAXIMUM, 1, 65535);
+        checkAtLeast(conf, MqttSourceOptions.SESSIONS_PER_READER, 1);
     }
 
     /** Returns why the topic filter is invalid, or null when it is valid. */

@@ -2,9 +2,11 @@ package io.vigil.cep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.cep.config.BurstSpec;
 import io.vigil.testing.Await;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +23,15 @@ class CepProgramCloseTest {
         try (EngineHarness harness =
                 new EngineHarness(
                         new BurstPattern(TestPatterns.LOUD_BURST),
-                        new DriftPattern(TestPatterns.PUMP_DRIFT))) {
+                        new BurstPattern(
+                                new BurstSpec(
+                                        "quiet-burst",
+                                        "warning",
+                                        List.of("sound"),
+                                        30.0,
+                                        null,
+                                        3,
+                                        Duration.ofSeconds(10))))) {
             started = timerThreads();
             started.removeAll(before);
             assertThat(started).as("one statistics thread per shared buffer").hasSize(2);

@@ -638,6 +638,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         }
 
         @Override
+        public String currentKey() {
+            return (String) getCurrentKey();
+        }
+
+        @Override
         public long currentWatermark() {
             return timers.currentWatermark();
         }

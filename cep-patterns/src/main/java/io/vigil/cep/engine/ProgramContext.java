@@ -26,6 +26,9 @@ public interface ProgramContext {
                                 name, runtimeContext().createSerializer(TypeInformation.of(type))));
     }
 
+    /** The current key: {@code site/device/metric}, or {@code site/device} keyed by device. */
+    String currentKey();
+
     long currentWatermark();
 
     long currentProcessingTime();

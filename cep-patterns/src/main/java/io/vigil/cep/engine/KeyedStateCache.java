@@ -12,15 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.flink.api.common.state.AggregatingState;
-import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReducingState;
-import org.apache.flink.api.common.state.ReducingStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -40,7 +36,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * <p>The cache holds at most {@code capacity} keys, least recently used first out. Only value and
  * map state are cached; the engine and the patterns it hosts use no other kind.
  */
-final class KeyedStateCache implements KeyedStateStore {
+final class KeyedStateCache extends SyncStateStore {
 
     private final KeyedStateStore backend;
     private final KeyContext keys;
@@ -137,56 +133,13 @@ final class KeyedStateCache implements KeyedStateStore {
     }
 
     @Override
-    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getName());
-    }
-
-    @Override
-    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
-            AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
-        throw unsupported(descriptor.getName());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
-            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
-            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
-            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
-            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <IN, ACC, OUT>
-            org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
-                    org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT>
-                            descriptor) {
-        throw unsupported(descriptor.getStateId());
+    String refusal() {
+        return "the state cache holds only value and map state";
     }
 
     @Override
     public String getBackendTypeIdentifier() {
         return backend.getBackendTypeIdentifier();
-    }
-
-    private static UnsupportedOperationException unsupported(String name) {
-        return new UnsupportedOperationException(
-                String.format("State '%s': the state cache holds only value and map state", name));
     }
 
     /** The current key's entry; a key new to the cache may push the least recent one out. */
@@ -337,13 +290,18 @@ final class KeyedStateCache implements KeyedStateStore {
     }
 
     /**
-     * A key's map, whole, with what changed since the last flush: the user keys written, removed or
-     * read (a value read may be changed in place), whether it was cleared, and whether every value
-     * may have changed (after iterating over values).
+     * A key's map, read from the backend one user key at a time until a whole view is asked for
+     * (iteration, emptiness), then whole ({@code complete}); with what changed since the last
+     * flush: the user keys written, removed or read (a value read may be changed in place), whether
+     * it was cleared, and whether every value may have changed (after iterating over values). A
+     * user key in {@code touched} but not in {@code map} was removed; one in {@code absent} is
+     * known not to be in the backend.
      */
     private static final class MapCell<UK, UV> extends Cell {
         final HashMap<UK, UV> map = new HashMap<>();
         final Set<UK> touched = new HashSet<>();
+        final Set<UK> absent = new HashSet<>();
+        boolean complete;
         boolean cleared;
         boolean all;
     }
@@ -357,13 +315,42 @@ final class KeyedStateCache implements KeyedStateStore {
         }
 
         @Override
-        Cell load() throws Exception {
-            MapCell<UK, UV> cell = new MapCell<>();
-            Iterable<Map.Entry<UK, UV>> all = stored.entries();
-            if (all != null) {
-                for (Map.Entry<UK, UV> entry : all) {
-                    cell.map.put(entry.getKey(), entry.getValue());
+        Cell load() {
+            // Point reads cost far less than an iterator's seek on RocksDB: nothing is read yet.
+            return new MapCell<UK, UV>();
+        }
+
+        /** The value of {@code key}, from the cell or, not known there yet, the backend. */
+        private UV lookup(MapCell<UK, UV> cell, UK key) throws Exception {
+            UV value = cell.map.get(key);
+            if (value != null
+                    || cell.complete
+                    || cell.touched.contains(key)
+                    || cell.absent.contains(key)) {
+                return value;
+            }
+            value = stored.get(key);
+            if (value == null) {
+                cell.absent.add(key);
+            } else {
+                cell.map.put(key, value);
+            }
+            return value;
+        }
+
+        /** Reads what the backend holds and the cell does not know yet: the map is whole. */
+        private MapCell<UK, UV> complete(MapCell<UK, UV> cell) throws Exception {
+            if (!cell.complete) {
+                Iterable<Map.Entry<UK, UV>> all = stored.entries();
+                if (all != null) {
+                    for (Map.Entry<UK, UV> entry : all) {
+                        if (!cell.touched.contains(entry.getKey())) {
+                            cell.map.putIfAbsent(entry.getKey(), entry.getValue());
+                        }
+                    }
                 }
+                cell.complete = true;
+                cell.absent.clear();
             }
             return cell;
         }
@@ -389,6 +376,7 @@ final class KeyedStateCache implements KeyedStateStore {
                 }
             }
             cell.touched.clear();
+            cell.absent.clear();
             cell.cleared = false;
             cell.all = false;
         }
@@ -401,7 +389,7 @@ final class KeyedStateCache implements KeyedStateStore {
         @Override
         public UV get(UK key) throws Exception {
             MapCell<UK, UV> cell = mapCell();
-            UV value = cell.map.get(key);
+            UV value = lookup(cell, key);
             if (value != null) {
                 cell.touched.add(key);
             }
@@ -413,6 +401,7 @@ final class KeyedStateCache implements KeyedStateStore {
             MapCell<UK, UV> cell = mapCell();
             cell.map.put(key, value);
             cell.touched.add(key);
+            cell.absent.remove(key);
         }
 
         @Override
@@ -420,37 +409,38 @@ final class KeyedStateCache implements KeyedStateStore {
             MapCell<UK, UV> cell = mapCell();
             cell.map.putAll(map);
             cell.touched.addAll(map.keySet());
+            cell.absent.removeAll(map.keySet());
         }
 
         @Override
         public void remove(UK key) throws Exception {
             MapCell<UK, UV> cell = mapCell();
-            if (cell.map.remove(key) != null) {
-                cell.touched.add(key);
-            }
+            cell.map.remove(key);
+            // Not read yet, the backend may hold it: the removal is written back either way.
+            cell.touched.add(key);
         }
 
         @Override
         public boolean contains(UK key) throws Exception {
-            return mapCell().map.containsKey(key);
+            return lookup(mapCell(), key) != null;
         }
 
         @Override
         public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
-            MapCell<UK, UV> cell = mapCell();
+            MapCell<UK, UV> cell = complete(mapCell());
             cell.all = true;
             return () -> tracked(cell, cell.map.entrySet().iterator(), Map.Entry::getKey);
         }
 
         @Override
         public Iterable<UK> keys() throws Exception {
-            MapCell<UK, UV> cell = mapCell();
+            MapCell<UK, UV> cell = complete(mapCell());
             return () -> tracked(cell, cell.map.keySet().iterator(), key -> key);
         }
 
         @Override
         public Iterable<UV> values() throws Exception {
-            MapCell<UK, UV> cell = mapCell();
+            MapCell<UK, UV> cell = complete(mapCell());
             cell.all = true;
             return () -> tracked(cell, cell.map.entrySet().iterator(), Map.Entry::getKey).map();
         }
@@ -462,7 +452,8 @@ final class KeyedStateCache implements KeyedStateStore {
 
         @Override
         public boolean isEmpty() throws Exception {
-            return mapCell().map.isEmpty();
+            MapCell<UK, UV> cell = mapCell();
+            return cell.map.isEmpty() && complete(cell).map.isEmpty();
         }
 
         @Override
@@ -471,8 +462,10 @@ final class KeyedStateCache implements KeyedStateStore {
                 MapCell<UK, UV> cell = mapCell();
                 cell.map.clear();
                 cell.touched.clear();
+                cell.absent.clear();
                 cell.all = false;
                 cell.cleared = true;
+                cell.complete = true;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot clear cached state", e);
             }

@@ -2,15 +2,11 @@ package io.vigil.cep.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.state.AggregatingState;
-import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReducingState;
-import org.apache.flink.api.common.state.ReducingStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -23,7 +19,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
  * <p>Only the state kinds the hosted patterns use are supported, with descriptors that carry their
  * serializers (as Flink CEP's do); the asynchronous state API (v2) is not.
  */
-final class PrefixedStateStore implements KeyedStateStore {
+final class PrefixedStateStore extends SyncStateStore {
 
     private final KeyedStateStore delegate;
     private final String prefix;
@@ -74,46 +70,8 @@ final class PrefixedStateStore implements KeyedStateStore {
     }
 
     @Override
-    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getName());
-    }
-
-    @Override
-    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
-            AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
-        throw unsupported(descriptor.getName());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
-            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
-            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
-            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
-            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
-        throw unsupported(descriptor.getStateId());
-    }
-
-    @Override
-    public <IN, ACC, OUT>
-            org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
-                    org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT>
-                            descriptor) {
-        throw unsupported(descriptor.getStateId());
+    String refusal() {
+        return "this kind of state is not offered to patterns";
     }
 
     @Override
@@ -145,10 +103,5 @@ final class PrefixedStateStore implements KeyedStateStore {
                             "State '%s' of a hosted pattern must be declared with a serializer",
                             descriptor.getName()));
         }
-    }
-
-    private static UnsupportedOperationException unsupported(String name) {
-        return new UnsupportedOperationException(
-                String.format("State '%s': this kind of state is not offered to patterns", name));
     }
 }

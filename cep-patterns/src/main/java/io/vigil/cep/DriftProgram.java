@@ -120,15 +120,22 @@ final class DriftProgram extends SpecProgram<DriftSpec> {
             ProgramContext context)
             throws Exception {
         while (state.times.length > 0) {
-            int end = state.qualifiedAt[0];
-            if (end >= 0) {
-                lifecycle.detected(pattern.alert(state.run(key, end)), timestamp, context);
-                state.dropThrough(end);
-            } else if (stretchEnds || timestamp - state.times[0] > withinMillis) {
-                state.dropThrough(0);
-            } else {
+            // The fronts that can no longer begin a run go at once: one copy of the arrays.
+            int dead = 0;
+            while (dead < state.times.length
+                    && state.qualifiedAt[dead] < 0
+                    && (stretchEnds || timestamp - state.times[dead] > withinMillis)) {
+                dead++;
+            }
+            if (dead > 0) {
+                state.dropThrough(dead - 1);
+            }
+            if (state.times.length == 0 || state.qualifiedAt[0] < 0) {
                 return;
             }
+            int end = state.qualifiedAt[0];
+            lifecycle.detected(pattern.alert(state.run(key, end)), timestamp, context);
+            state.dropThrough(end);
         }
     }
 

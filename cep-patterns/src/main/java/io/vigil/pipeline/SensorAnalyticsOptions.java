@@ -1,5 +1,6 @@
 package io.vigil.pipeline;
 
+import io.vigil.cep.engine.PatternEngineOperator;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -54,7 +55,7 @@ public final class SensorAnalyticsOptions {
     public static final ConfigOption<Integer> STATE_CACHE_KEYS =
             ConfigOptions.key("analytics.state-cache-keys")
                     .intType()
-                    .defaultValue(10_000)
+                    .defaultValue(PatternEngineOperator.DEFAULT_STATE_CACHE_KEYS)
                     .withDescription(
                             "Keys per analytics subtask whose windows and pattern state are kept"
                                     + " as objects on the heap when state lives in RocksDB,"

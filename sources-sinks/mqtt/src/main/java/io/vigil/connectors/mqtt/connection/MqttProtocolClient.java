@@ -30,6 +30,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.reactivex.Flowable;
+import io.vigil.connectors.mqtt.source.MqttMessage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +53,13 @@ import org.apache.flink.util.FlinkRuntimeException;
 @Internal
 public abstract class MqttProtocolClient {
 
-    /** Takes each received message with the way to acknowledge it. */
+    /**
+     * Takes each received message, stamped with the wall-clock time it arrived, with the way to
+     * acknowledge it.
+     */
     @FunctionalInterface
     public interface Receiver<M> {
-        M receive(
-                String topic,
-                byte[] payload,
-                int qos,
-                boolean retain,
-                Map<String, String> userProperties,
-                Runnable acknowledge,
-                MqttDelivery delivery);
+        M receive(MqttMessage message, Runnable acknowledge, MqttDelivery delivery);
     }
 
     /** The client of either version, for what the versions have in common. */
@@ -190,11 +187,13 @@ public abstract class MqttProtocolClient {
                                             property.getValue().toString());
                                 }
                                 return receiver.receive(
-                                        publish.getTopic().toString(),
-                                        publish.getPayloadAsBytes(),
-                                        publish.getQos().getCode(),
-                                        publish.isRetain(),
-                                        properties,
+                                        new MqttMessage(
+                                                publish.getTopic().toString(),
+                                                publish.getPayloadAsBytes(),
+                                                publish.getQos().getCode(),
+                                                publish.isRetain(),
+                                                properties,
+                                                System.currentTimeMillis()),
                                         publish::acknowledge,
                                         MqttDelivery.of(publish));
                             });
@@ -314,11 +313,13 @@ public abstract class MqttProtocolClient {
                     .map(
                             publish ->
                                     receiver.receive(
-                                            publish.getTopic().toString(),
-                                            publish.getPayloadAsBytes(),
-                                            publish.getQos().getCode(),
-                                            publish.isRetain(),
-                                            Map.of(),
+                                            new MqttMessage(
+                                                    publish.getTopic().toString(),
+                                                    publish.getPayloadAsBytes(),
+                                                    publish.getQos().getCode(),
+                                                    publish.isRetain(),
+                                                    Map.of(),
+                                                    System.currentTimeMillis()),
                                             publish::acknowledge,
                                             MqttDelivery.of(publish)));
         }

@@ -11,7 +11,6 @@ import io.vigil.connectors.mqtt.source.MqttMessage;
 import io.vigil.connectors.mqtt.source.MqttSourceOptions;
 import io.vigil.connectors.mqtt.source.split.MqttSubscriptionSplit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -307,18 +306,9 @@ final class MqttSessionClient implements AutoCloseable, MqttConnection.Listener 
     }
 
     private ReceivedMessage received(
-            String topic,
-            byte[] payload,
-            int qos,
-            boolean retain,
-            Map<String, String> userProperties,
-            Runnable acknowledge,
-            MqttDelivery delivery) {
-        MqttMessage message =
-                new MqttMessage(
-                        topic, payload, qos, retain, userProperties, System.currentTimeMillis());
+            MqttMessage message, Runnable acknowledge, MqttDelivery delivery) {
         ReceivedMessage received = new ReceivedMessage(message, acknowledge, this, delivery);
-        if (qos > 0) {
+        if (message.getQos() > 0) {
             outstanding.add(received);
         }
         return received;

@@ -6,7 +6,6 @@ import io.vigil.cep.engine.ProgramContext;
 import io.vigil.model.SensorReading;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -19,33 +18,30 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * baseline)}. Loud readings do not move it, so a burst cannot raise its own threshold. A key's
  * scoring state is one value, dropped when event time passes its last reading by the retention.
  */
-final class BurstProgram extends SpecProgram<BurstSpec> {
+final class BurstProgram extends CepProgram<BurstSpec, ScoredReading, BurstProgram.BurstState> {
 
     private static final long serialVersionUID = 1L;
 
     private final BurstPattern pattern;
     private final double baselineWeight;
     private final long withinMillis;
-    private final long retentionMillis;
-    private final CepMatcher<ScoredReading> matcher;
-    private final AlertLifecycle lifecycle;
-
-    private transient ValueState<BurstState> state;
-    private transient CepMatcher.Matches<ScoredReading> alerts;
 
     BurstProgram(BurstPattern pattern, double baselineWeight, long retentionMillis) {
-        super(pattern);
-        this.pattern = pattern;
-        this.baselineWeight = baselineWeight;
-        this.withinMillis = pattern.spec.within().toMillis();
-        this.retentionMillis = retentionMillis;
-        this.lifecycle = new AlertLifecycle(pattern.spec, withinMillis + 1, pattern.spec.below());
-        this.matcher =
+        super(
+                pattern,
+                "burst",
+                BurstState.class,
+                retentionMillis,
                 new CepMatcher<>(
                         pattern.pattern(),
                         true,
                         TypeInformation.of(ScoredReading.class),
-                        ScoredReading::startsRun);
+                        ScoredReading::startsRun),
+                new AlertLifecycle(
+                        pattern.spec, pattern.spec.within().toMillis() + 1, pattern.spec.below()));
+        this.pattern = pattern;
+        this.baselineWeight = baselineWeight;
+        this.withinMillis = pattern.spec.within().toMillis();
     }
 
     @Override
@@ -54,30 +50,24 @@ final class BurstProgram extends SpecProgram<BurstSpec> {
     }
 
     @Override
-    public void open(ProgramContext context) throws Exception {
-        state = context.valueState("burst", BurstState.class);
-        matcher.open(context);
-        lifecycle.open(context);
-        alerts =
-                new CepMatcher.Matches<>() {
-                    @Override
-                    public void matched(Map<String, List<ScoredReading>> match, long timestamp)
-                            throws Exception {
-                        lifecycle.detected(
-                                pattern.alert(BurstPattern.loudReadings(match)),
-                                timestamp,
-                                context);
-                    }
+    CepMatcher.Matches<ScoredReading> matches(ProgramContext context) {
+        return new CepMatcher.Matches<>() {
+            @Override
+            public void matched(Map<String, List<ScoredReading>> match, long timestamp)
+                    throws Exception {
+                lifecycle.detected(
+                        pattern.alert(BurstPattern.loudReadings(match)), timestamp, context);
+            }
 
-                    @Override
-                    public void timedOut(Map<String, List<ScoredReading>> match, long timestamp)
-                            throws Exception {
-                        List<ScoredReading> loud = BurstPattern.loudReadings(match);
-                        if (loud.size() >= pattern.spec.minEvents()) {
-                            lifecycle.detected(pattern.alert(loud), timestamp, context);
-                        }
-                    }
-                };
+            @Override
+            public void timedOut(Map<String, List<ScoredReading>> match, long timestamp)
+                    throws Exception {
+                List<ScoredReading> loud = BurstPattern.loudReadings(match);
+                if (loud.size() >= pattern.spec.minEvents()) {
+                    lifecycle.detected(pattern.alert(loud), timestamp, context);
+                }
+            }
+        };
     }
 
     @Override
@@ -105,20 +95,8 @@ final class BurstProgram extends SpecProgram<BurstSpec> {
         next.previousAbove = beyond;
         next.touch(timestamp, retentionMillis, context);
         state.update(next);
-        matcher.process(new ScoredReading(reading, inForce, beyond, startsRun), timestamp, alerts);
+        matcher.process(new ScoredReading(reading, inForce, beyond, startsRun), timestamp, matches);
         lifecycle.observed(reading, spec.clears(value, inForce), context);
-    }
-
-    @Override
-    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
-        matcher.advanceTime(timestamp, alerts);
-        lifecycle.onEventTime(timestamp, context);
-        RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
-    }
-
-    @Override
-    public void close() {
-        matcher.close();
     }
 
     /** The scoring state of one key. A POJO: Flink serializes it without Kryo. */

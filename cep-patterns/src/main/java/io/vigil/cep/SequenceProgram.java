@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -25,7 +24,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * device's last reading by {@code within} (a run with a reading from before such a gap spans more
  * than {@code within} and can be in no match).
  */
-final class SequenceProgram extends SpecProgram<SequenceSpec> {
+final class SequenceProgram
+        extends CepProgram<SequenceSpec, SequenceEvent, SequenceProgram.SequenceState> {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,16 +33,23 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
     private final Step[] steps;
     private final int[] ringOffsets;
     private final int ringSize;
-    private final long retentionMillis;
-    private final CepMatcher<SequenceEvent> matcher;
-    private final AlertLifecycle lifecycle;
 
-    private transient ValueState<SequenceState> state;
     private transient List<Map<String, List<SequenceEvent>>> completed;
-    private transient CepMatcher.Matches<SequenceEvent> matches;
 
     SequenceProgram(SequencePattern pattern) {
-        super(pattern);
+        super(
+                pattern,
+                "sequence",
+                SequenceState.class,
+                retention(pattern),
+                new CepMatcher<>(
+                        pattern.pattern(),
+                        false,
+                        TypeInformation.of(SequenceEvent.class),
+                        SequenceEvent::startsMatch),
+                // A match is reported at the reading that completes it, at most within after its
+                // start. Its peak is the lowest value when the last step is below its threshold.
+                new AlertLifecycle(pattern.spec, retention(pattern), !lastStep(pattern).above()));
         this.pattern = pattern;
         this.steps = pattern.spec.steps().toArray(new Step[0]);
         this.ringOffsets = new int[steps.length];
@@ -52,17 +59,16 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
             size += steps[i].minEvents();
         }
         this.ringSize = size;
-        this.retentionMillis = pattern.spec.within().toMillis() + 1;
-        this.matcher =
-                new CepMatcher<>(
-                        pattern.pattern(),
-                        false,
-                        TypeInformation.of(SequenceEvent.class),
-                        SequenceEvent::startsMatch);
-        // A match is reported at the reading that completes it, at most within after its start.
-        // Its peak is the lowest value when the last step is below its threshold.
-        this.lifecycle =
-                new AlertLifecycle(pattern.spec, retentionMillis, !steps[steps.length - 1].above());
+    }
+
+    /** A device's state is kept for {@code within} after its last reading. */
+    private static long retention(SequencePattern pattern) {
+        return pattern.spec.within().toMillis() + 1;
+    }
+
+    private static Step lastStep(SequencePattern pattern) {
+        List<Step> steps = pattern.spec.steps();
+        return steps.get(steps.size() - 1);
     }
 
     @Override
@@ -72,11 +78,17 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
 
     @Override
     public void open(ProgramContext context) throws Exception {
-        state = context.valueState("sequence", SequenceState.class);
-        matcher.open(context);
-        lifecycle.open(context);
         completed = new ArrayList<>();
-        matches = (match, timestamp) -> completed.add(match);
+        super.open(context);
+    }
+
+    /**
+     * Collects the completed matches for {@link #alert}; time passing only times out partial
+     * matches, none completes by it (the pattern ends in a step).
+     */
+    @Override
+    CepMatcher.Matches<SequenceEvent> matches(ProgramContext context) {
+        return (match, timestamp) -> completed.add(match);
     }
 
     @Override
@@ -169,19 +181,6 @@ final class SequenceProgram extends SpecProgram<SequenceSpec> {
             }
         }
         completed.clear();
-    }
-
-    @Override
-    public void onEventTime(long timestamp, ProgramContext context) throws Exception {
-        // Times out partial matches; none completes by time passing (the pattern ends in a step).
-        matcher.advanceTime(timestamp, matches);
-        lifecycle.onEventTime(timestamp, context);
-        RetainedKeyState.onTimer(timestamp, state, retentionMillis, matcher, context);
-    }
-
-    @Override
-    public void close() {
-        matcher.close();
     }
 
     /** The scoring state of one device. A POJO: Flink serializes it without Kryo. */

@@ -4,7 +4,10 @@ import io.vigil.cep.config.PatternConfig;
 import io.vigil.model.RawMessage;
 import io.vigil.model.WindowAggregate;
 import io.vigil.pipeline.SensorAnalytics;
+import io.vigil.tools.ShippedConfig;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
@@ -43,7 +47,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * checkpointing of the shipped {@code flink-conf/config.yaml} (RocksDB, incremental checkpoints at
  * the shipped interval), over an input given as a function of a sequence number, and reports the
  * readings per second and, from one full checkpoint taken when {@code fullCheckpointAt} of the
- * input has been read, the state size.
+ * input has been read, the state size; with {@code savepoint}, also the size of a savepoint in
+ * Flink's canonical format taken right after that checkpoint (the state's logical size).
  */
 final class CoreRun {
 
@@ -54,18 +59,15 @@ final class CoreRun {
      */
     private static final Map<String, LongAdder> TALLIES = new ConcurrentHashMap<>();
 
-    /** The settings taken from the shipped cluster configuration; nothing else of it applies. */
+    /**
+     * The settings taken from the shipped cluster configuration, as {@code vigil run} takes them,
+     * and the managed memory fraction that sizes RocksDB; nothing else of it applies.
+     */
     private static final List<String> SHIPPED_KEYS =
-            List.of(
-                    "state.backend.type",
-                    "state.backend.rocksdb.timer-service.factory",
-                    "execution.checkpointing.incremental",
-                    "execution.checkpointing.interval",
-                    "execution.checkpointing.mode",
-                    "execution.checkpointing.timeout",
-                    "execution.checkpointing.min-pause",
-                    "execution.checkpointing.unaligned.enabled",
-                    "taskmanager.memory.managed.fraction");
+            Stream.concat(
+                            ShippedConfig.KEYS.stream(),
+                            Stream.of("taskmanager.memory.managed.fraction"))
+                    .toList();
 
     private CoreRun() {}
 
@@ -84,6 +86,7 @@ final class CoreRun {
             long netRuntimeMillis,
             Map<String, Object> counts,
             long fullCheckpointBytes,
+            long savepointBytes,
             long completedCheckpoints,
             long failedCheckpoints,
             String checkpointSummary) {
@@ -151,7 +154,8 @@ final class CoreRun {
             int parallelism,
             PatternConfig patterns,
             AnalyticsThroughput.Fleet fleet,
-            double fullCheckpointAt)
+            double fullCheckpointAt,
+            boolean savepoint)
             throws Exception {
         return run(
                 name,
@@ -161,7 +165,8 @@ final class CoreRun {
                 fleet.messages(),
                 new AnalyticsThroughput.MessageAt(fleet.inputName(), fleet.messages(), parallelism),
                 fleet.readings(),
-                fullCheckpointAt);
+                fullCheckpointAt,
+                savepoint);
     }
 
     /**
@@ -176,7 +181,8 @@ final class CoreRun {
             long messages,
             MapFunction<Long, RawMessage> input,
             long validReadings,
-            double fullCheckpointAt)
+            double fullCheckpointAt,
+            boolean savepoint)
             throws Exception {
         String read = name + "/read";
         String counted = name + "/aggregated";
@@ -220,6 +226,7 @@ final class CoreRun {
             JobClient client = env.executeAsync(name);
             JobID job = client.getJobID();
             long fullBytes = -1;
+            long savepointBytes = -1;
             int fullAttempts = 0;
             long threshold = (long) (messages * fullCheckpointAt);
             long firstRead = -1;
@@ -239,6 +246,9 @@ final class CoreRun {
                 if (fullBytes < 0 && fullAttempts < 3 && progress.sum() >= threshold) {
                     fullAttempts++;
                     fullBytes = fullCheckpoint(cluster, job);
+                    if (savepoint) {
+                        savepointBytes = canonicalSavepoint(cluster, job, config);
+                    }
                 }
                 Thread.sleep(20);
             }
@@ -258,6 +268,7 @@ final class CoreRun {
                     result.getNetRuntime(TimeUnit.MILLISECONDS),
                     result.getAllAccumulatorResults(),
                     fullBytes,
+                    savepointBytes,
                     stats.getCounts().getNumberOfCompletedCheckpoints(),
                     stats.getCounts().getNumberOfFailedCheckpoints(),
                     summary(stats));
@@ -284,6 +295,46 @@ final class CoreRun {
                         .getHistory()
                         .getCheckpointById(id);
         return stats == null ? -1 : stats.getStateSize();
+    }
+
+    /**
+     * A savepoint in Flink's canonical format now, in the checkpoint directory; its size in bytes,
+     * or -1 if it failed. It holds each live state entry once, serialized by its own serializer:
+     * the state's logical size, without RocksDB's files (versions not yet compacted away, block
+     * overhead, compression).
+     */
+    private static long canonicalSavepoint(MiniCluster cluster, JobID job, Configuration config)
+            throws Exception {
+        String checkpoints = config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (checkpoints == null) {
+            return -1;
+        }
+        Path dir = Path.of(URI.create(checkpoints)).resolve("savepoints");
+        String path;
+        try {
+            path =
+                    cluster.triggerSavepoint(
+                                    job,
+                                    dir.toUri().toString(),
+                                    false,
+                                    SavepointFormatType.CANONICAL)
+                            .get(10, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            System.out.println("canonical savepoint failed: " + e);
+            return -1;
+        }
+        Path saved = path.startsWith("file:") ? Path.of(URI.create(path)) : Path.of(path);
+        try (Stream<Path> files = Files.walk(saved)) {
+            return files.filter(Files::isRegularFile).mapToLong(CoreRun::size).sum();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String summary(CheckpointStatsSnapshot stats) {

@@ -86,7 +86,8 @@ public final class EsperComparison {
                             settings.parallelism,
                             patterns,
                             fleet,
-                            2.0);
+                            2.0,
+                            false);
             double vigilRate = fleet.readings() * 1000.0 / vigil.millis();
             double vigilMicros = ProcessCpu.microsPer(vigil.processingCpuNanos(), fleet.readings());
             System.out.printf(

@@ -36,6 +36,7 @@ public final class RocksDbThroughput {
                 fleet.sensors(), settings.duration, fleet.messages(), fleet.readings());
         double[] perCore = new double[settings.runs];
         long lastBytes = -1;
+        long savepointBytes = -1;
         for (int r = -settings.warmups; r < settings.runs; r++) {
             Path checkpoints = CoreRun.tempDir("vigil-bench-rocksdb-");
             try {
@@ -54,12 +55,13 @@ public final class RocksDbThroughput {
                                 settings.parallelism,
                                 patterns,
                                 fleet,
-                                0.75);
+                                0.75,
+                                r == -settings.warmups);
                 double rate = fleet.readings() * 1000.0 / outcome.millis();
                 System.out.printf(
                         "%-8s %6d ms (net runtime %d ms) %,12.0f readings/s = %,10.0f per core;"
                             + " checkpoints completed %d, failed %d; full checkpoint at 75%% of the"
-                            + " input: %,d B = %s B per key; %s%s%n",
+                            + " input: %,d B = %s B per key%s; %s%s%n",
                         r < 0 ? "warm-up" : "run " + (r + 1),
                         outcome.millis(),
                         outcome.netRuntimeMillis(),
@@ -69,8 +71,18 @@ public final class RocksDbThroughput {
                         outcome.failedCheckpoints(),
                         outcome.fullCheckpointBytes(),
                         CoreRun.perKey(outcome.fullCheckpointBytes(), keys),
+                        outcome.savepointBytes() < 0
+                                ? ""
+                                : String.format(
+                                        "; canonical savepoint right after it: %,d B = %s B per"
+                                                + " key",
+                                        outcome.savepointBytes(),
+                                        CoreRun.perKey(outcome.savepointBytes(), keys)),
                         outcome.counts(),
                         outcome.checkpointSummary());
+                if (outcome.savepointBytes() >= 0) {
+                    savepointBytes = outcome.savepointBytes();
+                }
                 if (r >= 0) {
                     perCore[r] = rate / settings.parallelism;
                     lastBytes = outcome.fullCheckpointBytes();
@@ -83,14 +95,16 @@ public final class RocksDbThroughput {
         System.out.printf(
                 "RESULT rocksdb: %,.0f readings/s per core (median of %d; min %,.0f, max %,.0f;"
                         + " goal >= 50 000), parallelism %d, %d keys, state %s B per key (full"
-                        + " checkpoint, last run; goal <= 2048)%n",
+                        + " checkpoint, last run; goal <= 2048), %s B per key in a canonical"
+                        + " savepoint (first run)%n",
                 AnalyticsThroughput.median(perCore),
                 settings.runs,
                 perCore[0],
                 perCore[perCore.length - 1],
                 settings.parallelism,
                 keys,
-                CoreRun.perKey(lastBytes, keys));
+                CoreRun.perKey(lastBytes, keys),
+                CoreRun.perKey(savepointBytes, keys));
         AnalyticsThroughput.removeInput(fleet.inputName());
     }
 

@@ -37,7 +37,13 @@ public final class StateScaling {
     private StateScaling() {}
 
     /** One row of the table. */
-    record Row(long keys, long readings, long millis, double perCore, long stateBytes) {
+    record Row(
+            long keys,
+            long readings,
+            long millis,
+            double perCore,
+            long stateBytes,
+            long savepointBytes) {
         double bytesPerKey() {
             return stateBytes < 0 ? Double.NaN : stateBytes / (double) keys;
         }
@@ -78,7 +84,8 @@ public final class StateScaling {
                                         messages,
                                         settings.parallelism),
                                 messages,
-                                0.75);
+                                0.75,
+                                true);
                 double perCore = messages * 1000.0 / outcome.millis() / settings.parallelism;
                 Row row =
                         new Row(
@@ -86,12 +93,14 @@ public final class StateScaling {
                                 messages,
                                 outcome.millis(),
                                 perCore,
-                                outcome.fullCheckpointBytes());
+                                outcome.fullCheckpointBytes(),
+                                outcome.savepointBytes());
                 rows.add(row);
                 System.out.printf(
                         "%,9d keys: %,10d readings in %,8d ms (net runtime %,d ms) = %,10.0f"
                                 + " readings/s per core; full checkpoint %,d B = %s B per key;"
-                                + " checkpoints completed %d, failed %d; %s%s%n",
+                                + " canonical savepoint %,d B = %s B per key; checkpoints"
+                                + " completed %d, failed %d; %s%s%n",
                         keys,
                         messages,
                         outcome.millis(),
@@ -99,6 +108,8 @@ public final class StateScaling {
                         perCore,
                         outcome.fullCheckpointBytes(),
                         CoreRun.perKey(outcome.fullCheckpointBytes(), keys),
+                        outcome.savepointBytes(),
+                        CoreRun.perKey(outcome.savepointBytes(), keys),
                         outcome.completedCheckpoints(),
                         outcome.failedCheckpoints(),
                         outcome.counts(),
@@ -138,18 +149,20 @@ public final class StateScaling {
     static String table(List<Row> rows) {
         StringBuilder out =
                 new StringBuilder(
-                        "| keys | readings | ms | readings/s per core | state bytes per key |\n"
-                                + "|---:|---:|---:|---:|---:|\n");
+                        "| keys | readings | ms | readings/s per core | state bytes per key (full"
+                                + " checkpoint) | bytes per key (canonical savepoint) |\n"
+                                + "|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "| %,d | %,d | %,d | %,.0f | %s |%n",
+                            "| %,d | %,d | %,d | %,.0f | %s | %s |%n",
                             r.keys(),
                             r.readings(),
                             r.millis(),
                             r.perCore(),
-                            CoreRun.perKey(r.stateBytes(), r.keys())));
+                            CoreRun.perKey(r.stateBytes(), r.keys()),
+                            CoreRun.perKey(r.savepointBytes(), r.keys())));
         }
         return out.toString();
     }

@@ -6,7 +6,9 @@ import io.vigil.model.SensorReading;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * {@link DriftPattern} in the engine: the documented procedure run directly over a key's readings
@@ -159,9 +161,10 @@ final class DriftProgram extends SpecProgram<DriftSpec> {
     /**
      * The state of one key: the readings of its current stretch from the front on (time, value as
      * read, unit), for each the index of the first reading at which a run from it qualifies (or
-     * -1), the latest directed value, and the expiry timer. A POJO: Flink serializes it without
-     * Kryo.
+     * -1), the latest directed value, and the expiry timer. Serialized by {@link
+     * DriftStateSerializer}, column by column.
      */
+    @TypeInfo(DriftStateSerializer.Factory.class)
     public static final class DriftState extends RetainedKeyState {
         public double previousValue;
         public long[] times = new long[0];
@@ -171,6 +174,39 @@ final class DriftProgram extends SpecProgram<DriftSpec> {
         public long expiryTimer = NONE;
 
         public DriftState() {}
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof DriftState that
+                    && lastTimestamp == that.lastTimestamp
+                    && cleanupAt == that.cleanupAt
+                    && Double.compare(previousValue, that.previousValue) == 0
+                    && expiryTimer == that.expiryTimer
+                    && Arrays.equals(times, that.times)
+                    && Arrays.equals(values, that.values)
+                    && Arrays.equals(units, that.units)
+                    && Arrays.equals(qualifiedAt, that.qualifiedAt);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(lastTimestamp, Arrays.hashCode(times), Arrays.hashCode(values));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "DriftState{times=%s, values=%s, units=%s, qualifiedAt=%s, previousValue=%s,"
+                            + " expiryTimer=%d, lastTimestamp=%d, cleanupAt=%d}",
+                    Arrays.toString(times),
+                    Arrays.toString(values),
+                    Arrays.toString(units),
+                    Arrays.toString(qualifiedAt),
+                    previousValue,
+                    expiryTimer,
+                    lastTimestamp,
+                    cleanupAt);
+        }
 
         void append(long timestamp, double value, String unit) {
             int n = times.length;

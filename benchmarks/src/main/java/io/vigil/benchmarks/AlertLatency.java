@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>{@code
  * mvn -B -o -q -pl benchmarks,tools -am package -DskipTests
- * benchmarks/run.sh io.vigil.benchmarks.AlertLatency --rate 5000 --duration 4m
+ * benchmarks/run.sh io.vigil.benchmarks.AlertLatency --rate 5000 --duration 6m
  * }</pre>
  */
 public final class AlertLatency {
@@ -52,14 +52,21 @@ public final class AlertLatency {
         Path dir = Files.createTempDirectory("vigil-bench-latency-");
         InfluxDbExtension influxDb = new InfluxDbExtension();
         influxDb.beforeAll(null);
-        try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"))) {
+        try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), settings.brokerConf)) {
+            if (!settings.brokerConf.isEmpty()) {
+                System.out.println("broker config added: " + settings.brokerConf);
+            }
             Files.createDirectories(dir.resolve("vigil"));
             try (VigilProcess vigil =
                     VigilProcess.start(
                             dir.resolve("vigil"),
-                            broker.uri(),
+                            VigilProcess.Input.mqtt(broker.uri()),
                             influxDb.url(),
-                            settings.patterns)) {
+                            settings.patterns,
+                            settings.conf)) {
+                if (!settings.conf.isEmpty()) {
+                    System.out.println("config added: " + settings.conf);
+                }
                 vigil.awaitRunning(Duration.ofMinutes(3));
                 // The fleet starts a little in the future: generating it takes a moment.
                 long startMillis = System.currentTimeMillis() + 5_000 + scale * 20L;
@@ -103,22 +110,36 @@ public final class AlertLatency {
                 Thread poller =
                         new Thread(() -> poll(influxDb, seen, rows, settings), "influxdb-poller");
                 poller.setDaemon(true);
-                long publishStartWall = System.currentTimeMillis();
-                long publishStartNanos = System.nanoTime();
-                poller.start();
+                List<long[]> watermarks = new ArrayList<>();
+                Thread sampler = new Thread(() -> sample(vigil, watermarks), "watermark-sampler");
+                sampler.setDaemon(true);
                 long[] sentAt;
-                try (PacedPublisher publisher = new PacedPublisher(broker.port())) {
-                    sentAt = publisher.publish(fleet.size(), 0, due, new FleetMessages(fleet));
+                long publishStartWall;
+                try (AlertTap tap = new AlertTap(broker.port())) {
+                    publishStartWall = System.currentTimeMillis();
+                    long publishStartNanos = System.nanoTime();
+                    poller.start();
+                    sampler.start();
+                    try (PacedPublisher publisher = new PacedPublisher(broker.port())) {
+                        sentAt = publisher.publish(fleet.size(), 0, due, new FleetMessages(fleet));
+                    }
+                    System.out.printf(
+                            "published %d messages in %d ms; waiting %s for the last alerts%n",
+                            fleet.size(),
+                            (System.nanoTime() - publishStartNanos) / 1_000_000,
+                            settings.tail);
+                    Thread.sleep(settings.tail.toMillis());
+                    poller.interrupt();
+                    sampler.interrupt();
+                    poller.join(5_000);
+                    sampler.join(5_000);
+                    Published published = new Published(eventTimes, sentAt, publishStartWall);
+                    Map<String, Long> mqtt = new HashMap<>();
+                    tap.heard().forEach((id, heard) -> mqtt.put(id, heard.wallMillis()));
+                    synchronized (seen) {
+                        report(seen, rows, mqtt, watermarks, published, settings);
+                    }
                 }
-                System.out.printf(
-                        "published %d messages in %d ms; waiting %s for the last alerts%n",
-                        fleet.size(),
-                        (System.nanoTime() - publishStartNanos) / 1_000_000,
-                        settings.tail);
-                Thread.sleep(settings.tail.toMillis());
-                poller.interrupt();
-                poller.join(5_000);
-                report(seen, rows, eventTimes, sentAt, publishStartWall, settings);
             }
         } finally {
             influxDb.afterAll(null);
@@ -136,15 +157,12 @@ public final class AlertLatency {
                 long now = System.currentTimeMillis();
                 for (Map<String, Object> row : influxDb.query("vigil", "SELECT * FROM alerts")) {
                     String id =
-                            row.get("pattern")
-                                    + " "
-                                    + row.get("site")
-                                    + "/"
-                                    + row.get("device")
-                                    + "/"
-                                    + row.get("metric")
-                                    + " "
-                                    + row.get("started_at");
+                            AlertTap.id(
+                                    String.valueOf(row.get("pattern")),
+                                    row.get("site"),
+                                    row.get("device"),
+                                    row.get("metric"),
+                                    ((Number) row.get("started_at")).longValue());
                     synchronized (seen) {
                         if (seen.putIfAbsent(id, now) == null) {
                             rows.put(id, row);
@@ -162,42 +180,120 @@ public final class AlertLatency {
         }
     }
 
+    /**
+     * Samples, every 50 ms, the lowest watermark at the input of the alert sink (the watermark the
+     * pattern operator has emitted) and the largest {@code fleetTimeLag} of the watermark
+     * generators (how far the fleet's event time is behind the wall clock): {wall-clock ms,
+     * watermark, lag}.
+     */
+    private static void sample(VigilProcess vigil, List<long[]> watermarks) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long watermark = vigil.inputWatermark("InfluxDB alerts");
+                long lag = vigil.sourceMax("Event_time_and_watermarks.fleetTimeLag");
+                synchronized (watermarks) {
+                    watermarks.add(new long[] {System.currentTimeMillis(), watermark, lag});
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // REST not answering for a moment: the next sample.
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** When each message was sent, in wall-clock ms, by its event time. */
+    private record Published(long[] eventTimes, long[] sentAt, long publishStartWall) {
+        /**
+         * When the publisher had sent every message up to event time {@code endedAt} (the first
+         * message at or after it), or -1 if no message comes that late.
+         */
+        long upTo(long endedAt) {
+            int index = Arrays.binarySearch(eventTimes, endedAt);
+            if (index < 0) {
+                index = -index - 1;
+            } else {
+                while (index > 0 && eventTimes[index - 1] == endedAt) {
+                    index--;
+                }
+            }
+            return index >= sentAt.length ? -1 : publishStartWall + sentAt[index] / 1_000_000;
+        }
+    }
+
+    /**
+     * Prints, per pattern and for all alerts, the latency to InfluxDB (the figure), and to take it
+     * apart: the latency to the alert on MQTT, and the time until the watermark the pattern
+     * operator emits had reached the alert's {@code ended_at} (sampled every 50 ms from Flink's
+     * REST API, whose metrics are fetched every 200 ms).
+     */
     private static void report(
             Map<String, Long> seen,
             Map<String, Map<String, Object>> rows,
-            long[] eventTimes,
-            long[] sentAt,
-            long publishStartWall,
+            Map<String, Long> mqtt,
+            List<long[]> watermarks,
+            Published published,
             Settings settings) {
         Map<String, List<Long>> byPattern = new TreeMap<>();
+        Map<String, List<Long>> toMqtt = new TreeMap<>();
+        Map<String, List<Long>> toWatermark = new TreeMap<>();
         List<Long> all = new ArrayList<>();
-        synchronized (seen) {
-            for (Map.Entry<String, Long> entry : seen.entrySet()) {
-                Map<String, Object> row = rows.get(entry.getKey());
-                long endedAt = ((Number) row.get("ended_at")).longValue();
-                int index = Arrays.binarySearch(eventTimes, endedAt);
-                if (index < 0) {
-                    index = -index - 1;
-                } else {
-                    while (index > 0 && eventTimes[index - 1] == endedAt) {
-                        index--;
+        for (Map.Entry<String, Long> entry : seen.entrySet()) {
+            Map<String, Object> row = rows.get(entry.getKey());
+            long endedAt = ((Number) row.get("ended_at")).longValue();
+            long publishedWall = published.upTo(endedAt);
+            if (publishedWall < 0) {
+                continue; // ended after the last message: not reachable by event time
+            }
+            String pattern = String.valueOf(row.get("pattern"));
+            long latency = entry.getValue() - publishedWall;
+            all.add(latency);
+            byPattern.computeIfAbsent(pattern, k -> new ArrayList<>()).add(latency);
+            Long heard = mqtt.get(entry.getKey());
+            if (heard != null) {
+                toMqtt.computeIfAbsent(pattern, k -> new ArrayList<>()).add(heard - publishedWall);
+            }
+            synchronized (watermarks) {
+                for (long[] sample : watermarks) {
+                    if (sample[1] >= endedAt) {
+                        toWatermark
+                                .computeIfAbsent(pattern, k -> new ArrayList<>())
+                                .add(sample[0] - publishedWall);
+                        break;
                     }
                 }
-                if (index >= sentAt.length) {
-                    continue; // ended after the last message: not reachable by event time
-                }
-                long publishedWall = publishStartWall + sentAt[index] / 1_000_000;
-                long latency = entry.getValue() - publishedWall;
-                all.add(latency);
-                byPattern
-                        .computeIfAbsent(String.valueOf(row.get("pattern")), k -> new ArrayList<>())
-                        .add(latency);
             }
         }
         for (Map.Entry<String, List<Long>> entry : byPattern.entrySet()) {
             System.out.printf("%-16s %s%n", entry.getKey(), describe(entry.getValue()));
         }
         System.out.printf("%-16s %s%n", "all alerts", describe(all));
+        System.out.println("taken apart (ms after the publisher had sent the alert's ended_at):");
+        for (String pattern : byPattern.keySet()) {
+            System.out.printf(
+                    "%-16s watermark out of the patterns reached ended_at: %s%n",
+                    pattern, describe(toWatermark.getOrDefault(pattern, List.of())));
+            System.out.printf(
+                    "%-16s alert heard on MQTT:                         %s%n",
+                    pattern, describe(toMqtt.getOrDefault(pattern, List.of())));
+        }
+        List<Long> lags = new ArrayList<>();
+        synchronized (watermarks) {
+            for (long[] sample : watermarks) {
+                if (sample[1] > Long.MIN_VALUE && sample[2] > 0) {
+                    lags.add(sample[2]);
+                }
+            }
+        }
+        System.out.printf(
+                "%-16s %s%n",
+                "fleet time lag",
+                describe(lags, "samples of the wall clock - the fleet's newest reading time"));
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(
                 Locale.ROOT,
@@ -210,14 +306,19 @@ public final class AlertLatency {
     }
 
     private static String describe(List<Long> latencies) {
+        return describe(latencies, "alerts");
+    }
+
+    private static String describe(List<Long> latencies, String what) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         if (sorted.length == 0) {
-            return "no alerts";
+            return "no " + what;
         }
         return String.format(
                 Locale.ROOT,
-                "%d alerts, latency ms min %d, p50 %d, p99 %d, max %d",
+                "%d %s, latency ms min %d, p50 %d, p99 %d, max %d",
                 sorted.length,
+                what,
                 sorted[0],
                 percentile(sorted, 50),
                 percentile(sorted, 99),
@@ -253,7 +354,7 @@ public final class AlertLatency {
                 names = "--duration",
                 converter = AnalyticsThroughput.ShortDuration.class,
                 description = "event time (= publishing time) of the fleet")
-        Duration duration = Duration.ofMinutes(4);
+        Duration duration = Duration.ofMinutes(10);
 
         @Option(names = "--bursts-per-100", description = "bursts injected per 100 sensors")
         int burstsPer100 = 2;
@@ -268,5 +369,17 @@ public final class AlertLatency {
                 converter = AnalyticsThroughput.ShortDuration.class,
                 description = "how long to wait for alerts after the last message")
         Duration tail = Duration.ofSeconds(30);
+
+        @Option(
+                names = "--conf",
+                description = "a line 'key: value' added to the job's config (repeatable)")
+        List<String> conf = new ArrayList<>();
+
+        @Option(
+                names = "--broker-conf",
+                description =
+                        "a line added to Mosquitto's config (repeatable), e.g."
+                                + " 'max_inflight_messages 0'")
+        List<String> brokerConf = new ArrayList<>();
     }
 }

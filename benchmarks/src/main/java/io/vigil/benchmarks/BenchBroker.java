@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -29,11 +30,18 @@ final class BenchBroker implements AutoCloseable {
     }
 
     static BenchBroker start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    /** A broker as {@link #start(Path)} starts it, with {@code extra} lines in its config. */
+    static BenchBroker start(Path dir, List<String> extra)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("data"));
         int port = FreePorts.next();
         String conf =
                 String.join(
                         "\n",
+                        String.join("\n", extra),
                         "user root",
                         "persistence true",
                         "persistence_location " + dir.resolve("data") + "/",

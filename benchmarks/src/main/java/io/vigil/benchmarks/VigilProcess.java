@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,7 @@ final class VigilProcess implements AutoCloseable {
     private final int restPort;
     private final Input input;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, String> vertexPaths = new HashMap<>();
     private String sourcePath;
     private String receivedMetric;
     private String reconnectsMetric;
@@ -87,6 +90,16 @@ final class VigilProcess implements AutoCloseable {
     /** Starts {@code ./vigil run} from the repository root in {@code dir}. */
     static VigilProcess start(Path dir, Input input, String influxUrl, Path patterns)
             throws IOException {
+        return start(dir, input, influxUrl, patterns, List.of());
+    }
+
+    /**
+     * Starts {@code ./vigil run} from the repository root in {@code dir}, with {@code extra} lines
+     * ({@code key: value}) at the end of its config file.
+     */
+    static VigilProcess start(
+            Path dir, Input input, String influxUrl, Path patterns, List<String> extra)
+            throws IOException {
         int restPort = FreePorts.next();
         Path config = dir.resolve("vigil.yaml");
         List<String> lines = new ArrayList<>();
@@ -100,6 +113,7 @@ final class VigilProcess implements AutoCloseable {
         // The REST API serves metrics fetched at this interval (Flink's default is 10 s): the
         // intake is timed by when the count last changed, so a coarse fetch would add up to 10 s.
         lines.add("metrics.fetcher.update-interval: 200");
+        lines.addAll(extra);
         lines.add("");
         Files.writeString(config, String.join("\n", lines), StandardCharsets.UTF_8);
         Path log = dir.resolve("vigil-run.log");
@@ -181,6 +195,23 @@ final class VigilProcess implements AutoCloseable {
         return reconnectsMetric == null ? 0 : sum(reconnectsMetric);
     }
 
+    /**
+     * The largest value over the source vertex's subtasks of the metric {@code name} (e.g. {@code
+     * Event_time_and_watermarks.fleetTimeLag}), or -1 while there is none.
+     */
+    long sourceMax(String name) throws Exception {
+        JsonNode values =
+                get(
+                        sourcePath
+                                + "/subtasks/metrics?get="
+                                + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                                + "&agg=max");
+        for (JsonNode value : values) {
+            return (long) value.path("max").asDouble();
+        }
+        return -1;
+    }
+
     private long sum(String metric) throws Exception {
         JsonNode values =
                 get(
@@ -192,6 +223,36 @@ final class VigilProcess implements AutoCloseable {
             return (long) value.path("sum").asDouble();
         }
         return 0;
+    }
+
+    /**
+     * The lowest input watermark over the subtasks of the running job's vertex whose name begins
+     * with {@code vertex}, or {@link Long#MIN_VALUE} while there is none.
+     */
+    long inputWatermark(String vertex) throws Exception {
+        String path = vertexPaths.get(vertex);
+        if (path == null) {
+            for (JsonNode job : get("/jobs").path("jobs")) {
+                if (!"RUNNING".equals(job.path("status").asText())) {
+                    continue;
+                }
+                String jobId = job.path("id").asText();
+                for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+                    if (v.path("name").asText().startsWith(vertex)) {
+                        path = "/jobs/" + jobId + "/vertices/" + v.path("id").asText();
+                    }
+                }
+            }
+            if (path == null) {
+                return Long.MIN_VALUE;
+            }
+            vertexPaths.put(vertex, path);
+        }
+        long lowest = Long.MAX_VALUE;
+        for (JsonNode subtask : get(path + "/watermarks")) {
+            lowest = Math.min(lowest, (long) subtask.path("value").asDouble());
+        }
+        return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
     }
 
     /** Lines of the job's log that match {@code regex}. */

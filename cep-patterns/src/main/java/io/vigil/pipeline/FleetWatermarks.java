@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics on the operator's group: {@code readingsAheadOfFleet} (readings that arrived more than
  * the out-of-orderness ahead of the fleet's event time), {@code devicesAheadOfFleet} and {@code
- * fleetClockLead} (how far, in ms, the newest device is ahead of the fleet). A device found ahead
- * is logged once at WARN until it falls back in line.
+ * fleetClockLead} (how far, in ms, the newest device is ahead of the fleet) and {@code
+ * fleetTimeLag} (how far, in ms, the fleet's event time is behind this machine's clock: live, the
+ * delay from a reading's time to its arrival here; while a backlog is replayed, how far behind the
+ * replay is). A device found ahead is logged once at WARN until it falls back in line.
  *
  * <pre>{@code
  * readings.assignTimestampsAndWatermarks(
@@ -49,6 +51,7 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
     public static final String READINGS_AHEAD_OF_FLEET = "readingsAheadOfFleet";
     public static final String DEVICES_AHEAD_OF_FLEET = "devicesAheadOfFleet";
     public static final String FLEET_CLOCK_LEAD = "fleetClockLead";
+    public static final String FLEET_TIME_LAG = "fleetTimeLag";
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetWatermarks.class);
 
@@ -59,7 +62,7 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
     private final Map<String, Device> devices = new HashMap<>();
     private final Counter readingsAhead;
 
-    private long fleetTime = Long.MIN_VALUE;
+    private volatile long fleetTime = Long.MIN_VALUE;
     private long startedAt = -1;
     private boolean warmedUp;
     private int devicesAhead;
@@ -78,6 +81,9 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
         this.readingsAhead = metrics.counter(READINGS_AHEAD_OF_FLEET);
         metrics.gauge(DEVICES_AHEAD_OF_FLEET, () -> devicesAhead);
         metrics.gauge(FLEET_CLOCK_LEAD, () -> clockLead);
+        metrics.gauge(
+                FLEET_TIME_LAG,
+                () -> fleetTime == Long.MIN_VALUE ? 0L : System.currentTimeMillis() - fleetTime);
     }
 
     /**

@@ -168,7 +168,7 @@ public final class SensorAnalyticsJob {
         return new Connectors(
                 source,
                 influxSink(config, InfluxPoints::aggregate),
-                influxSink(config, InfluxPoints::alert),
+                influxSink(alertSinkConfig(config), InfluxPoints::alert),
                 influxSink(config, InfluxPoints::deadLetter),
                 publisher,
                 influxSink(config, InfluxPoints::patternChange));
@@ -224,6 +224,19 @@ public final class SensorAnalyticsJob {
      * dead letters unless {@code influxdb.dead-letter-measurement} is empty, which fails the job on
      * them instead.
      */
+    /**
+     * The configuration of the alerts' InfluxDB sink: {@code config} with the batch flush interval
+     * of {@code alerts.influxdb.flush-interval}, so that an alert does not wait for a batch of the
+     * aggregates' size.
+     */
+    static Configuration alertSinkConfig(Configuration config) {
+        Configuration alerts = new Configuration(config);
+        alerts.set(
+                InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL,
+                config.get(VigilJobOptions.ALERTS_INFLUXDB_FLUSH_INTERVAL));
+        return alerts;
+    }
+
     private static <T> InfluxDbSink<T> influxSink(
             Configuration config, InfluxDbPointConverter<T> converter) {
         InfluxDbSinkBuilder<T> builder =

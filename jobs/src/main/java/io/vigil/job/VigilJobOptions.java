@@ -65,6 +65,16 @@ public final class VigilJobOptions {
                     .defaultValue("alerts")
                     .withDescription("First topic level of published alerts.");
 
+    public static final ConfigOption<Duration> ALERTS_INFLUXDB_FLUSH_INTERVAL =
+            ConfigOptions.key("alerts.influxdb.flush-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(100))
+                    .withDescription(
+                            "How often the alerts sink sends what it holds to InfluxDB (its"
+                                    + " influxdb.batch.flush-interval): alerts are few and wanted"
+                                    + " at once, aggregates and dead letters keep"
+                                    + " influxdb.batch.flush-interval.");
+
     public static final ConfigOption<String> MQTT_TLS_TRUSTSTORE_PASSWORD_ENV =
             ConfigOptions.key("mqtt.tls.truststore.password-env")
                     .stringType()

@@ -24,6 +24,27 @@ class JobSetupTest {
      * it (docs/mqtt-source.md, "Flow control").
      */
     @Test
+    void alertsGoToInfluxDbAtTheirOwnFlushIntervalNotTheBatchOne() {
+        org.apache.flink.configuration.Configuration config =
+                new org.apache.flink.configuration.Configuration();
+        config.set(InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL, Duration.ofSeconds(5));
+
+        assertThat(
+                        SensorAnalyticsJob.alertSinkConfig(config)
+                                .get(InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL))
+                .isEqualTo(Duration.ofMillis(100));
+        assertThat(config.get(InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL))
+                .as("the other sinks' setting")
+                .isEqualTo(Duration.ofSeconds(5));
+
+        config.set(VigilJobOptions.ALERTS_INFLUXDB_FLUSH_INTERVAL, Duration.ofSeconds(2));
+        assertThat(
+                        SensorAnalyticsJob.alertSinkConfig(config)
+                                .get(InfluxDbSinkOptions.BATCH_FLUSH_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void theDefaultCheckpointIntervalIsTheShippedFlinkConfs() {
         assertThat(SensorAnalyticsJob.DEFAULT_CHECKPOINT_INTERVAL)
                 .isEqualTo(

@@ -23,8 +23,10 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code vigil run [--state-dir DIR] --config FILE [--key value ...]}: the job in this JVM on a
  * local mini cluster with its web UI, until it ends or the process is stopped, with the state
- * semantics of a cluster (see {@link LocalRun}). The other arguments are the job's own, read by
- * {@link JobSetup#fromArgs}; a bad config or pattern file stops it before anything starts.
+ * semantics of a cluster (see {@link LocalRun}) and the state and checkpoint settings of the
+ * shipped {@code flink-conf/config.yaml} where the job's config does not set them ({@link
+ * ShippedConfig}). The other arguments are the job's own, read by {@link JobSetup#fromArgs}; a bad
+ * config or pattern file stops it before anything starts.
  */
 @Command(
         name = "run",
@@ -58,7 +60,13 @@ final class RunCommand implements Callable<Integer> {
             err.println("vigil: not started: fix the configuration above");
             return ExitCode.FAILED;
         }
-        Configuration config = LocalRun.withLocalState(setup.config(), stateDir);
+        Path shipped = ShippedConfig.installed();
+        Configuration config =
+                LocalRun.withLocalState(
+                        shipped == null
+                                ? setup.config()
+                                : ShippedConfig.under(setup.config(), shipped),
+                        stateDir);
         spec.commandLine()
                 .getOut()
                 .printf(

@@ -1,0 +1,71 @@
+package io.vigil.benchmarks;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.vigil.job.AlertMessages;
+import io.vigil.model.Alert;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A subscriber to the alerts the job publishes on MQTT ({@code alerts/#}), remembering when each
+ * alert (pattern, key and start) was first heard and its {@code endedAt}: the alert's way out that
+ * does not pass through the InfluxDB sink's batches.
+ */
+final class AlertTap implements AutoCloseable {
+
+    /** When an alert was first heard, and the event time its first event ended at. */
+    record Heard(long wallMillis, long endedAt) {}
+
+    private final Mqtt5AsyncClient client;
+    private final Map<String, Heard> heard = new HashMap<>();
+
+    AlertTap(int port) {
+        client =
+                MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier("bench-alert-tap")
+                        .serverHost("127.0.0.1")
+                        .serverPort(port)
+                        .buildAsync();
+        client.connectWith().cleanStart(true).send().join();
+        client.subscribeWith()
+                .topicFilter("alerts/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(
+                        publish -> {
+                            long now = System.currentTimeMillis();
+                            Alert alert = AlertMessages.parse(publish.getPayloadAsBytes());
+                            synchronized (heard) {
+                                heard.putIfAbsent(
+                                        id(
+                                                alert.pattern(),
+                                                alert.site(),
+                                                alert.device(),
+                                                alert.metric(),
+                                                alert.startedAt()),
+                                        new Heard(now, alert.endedAt()));
+                            }
+                        })
+                .send()
+                .join();
+    }
+
+    /** The identity of an alert across its events: the same in InfluxDB and on MQTT. */
+    static String id(String pattern, Object site, Object device, Object metric, Object startedAt) {
+        return pattern + " " + site + "/" + device + "/" + metric + " " + startedAt;
+    }
+
+    /** What was heard so far, by {@link #id}. */
+    Map<String, Heard> heard() {
+        synchronized (heard) {
+            return new HashMap<>(heard);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.disconnect().join();
+    }
+}

@@ -28,9 +28,10 @@ import java.time.Duration;
  *       time reaches them, so the event-time path cannot alert again for that period. The grace
  *       must exceed the watermark's usual lag behind wall-clock time (out-of-orderness plus
  *       idleness timeout plus pipeline delay); otherwise the fallback could alert for a key whose
- *       next reading was merely still on its way. While a backlog is replayed, event time lags
- *       wall-clock time by much more than that, so the fallback may then alert for a key whose next
- *       reading is still in the backlog.
+ *       next reading was merely still on its way. The fallback also waits while event time moves:
+ *       it alerts only once the watermark has not advanced for the grace either. So a backlog
+ *       replayed far behind the wall clock, whose watermark keeps moving, is judged by event time
+ *       alone, and a key whose next reading is still in the backlog is not taken for silent.
  *   <li>The end of a bounded input (its final watermark jumps event time to the end of time) is not
  *       a silence: a key whose last reading is followed by nothing but that end is cleared without
  *       an alert. Gaps between readings are still judged as above.

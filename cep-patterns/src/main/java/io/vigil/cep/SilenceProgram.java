@@ -9,9 +9,9 @@ import org.apache.flink.api.common.state.ValueState;
 
 /**
  * {@link SilencePattern} in the engine: raises the alert for a key when event time passes its
- * latest reading (in event-time order) by {@code after}, or, when event time has stalled, when
- * wall-clock time passes the key's latest arrival by {@code after} plus a grace; then forgets the
- * key.
+ * latest reading (in event-time order) by {@code after}, or, when event time has stalled (the
+ * watermark has not moved for the grace), when wall-clock time passes the key's latest arrival by
+ * {@code after} plus the grace; then forgets the key.
  *
  * <p>Readings are taken in event-time order as the watermark passes them, so a reading that arrives
  * early (ahead of the watermark) cannot hide a silence before it. Both timers move lazily: at most
@@ -165,6 +165,16 @@ final class SilenceProgram extends SpecProgram<SilenceSpec> {
         }
         if (timestamp < current.wallClockDeadline) {
             current.wallClockTimer = current.wallClockDeadline;
+            context.registerProcessingTimeTimer(current.wallClockTimer);
+            state.update(current);
+            return;
+        }
+        long movedAt = context.eventTimeMovedAt();
+        if (timestamp - movedAt < graceMillis) {
+            // Event time is moving (a backlog being replayed behind the wall clock, say): the
+            // event-time path judges this key. Look again once event time could have stalled for
+            // the grace.
+            current.wallClockTimer = movedAt + graceMillis;
             context.registerProcessingTimeTimer(current.wallClockTimer);
             state.update(current);
             return;

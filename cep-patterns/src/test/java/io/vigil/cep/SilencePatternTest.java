@@ -187,6 +187,32 @@ class SilencePatternTest {
     }
 
     @Test
+    void aReplayBehindTheWallClockIsJudgedByEventTimeAlone() throws Exception {
+        harness.setProcessingTime(1_000);
+        add(pump(1 * S, 1), mic(1 * S, 50));
+        // The backlog comes slower than real time: the pump's next reading is three wall-clock
+        // minutes away, but event time keeps moving (the microphone), so nothing is silent yet.
+        long wall = 1_000;
+        for (long t = 2 * S; t <= 50 * S; t += S) {
+            wall += 4 * S;
+            harness.setProcessingTime(wall);
+            add(mic(t, 50));
+            harness.processWatermark(t - 1);
+        }
+        assertThat(wall).isGreaterThan(1_000 + AFTER + GRACE);
+        add(pump(50 * S, 2));
+        harness.processWatermark(50 * S);
+        assertOutput(harness.extractOutputValues()).as("no wall-clock alert").hasNoMoreAlerts();
+
+        // Then event time stalls: the fallback alerts once it has for the grace.
+        harness.setProcessingTime(wall + AFTER + GRACE);
+        assertOutput(harness.extractOutputValues())
+                .nextAlert(alert().device("pump-3").startedAt(50 * S))
+                .nextAlert(alert().device("mic-08").startedAt(50 * S))
+                .hasNoMoreAlerts();
+    }
+
+    @Test
     void arrivingReadingsPostponeTheProcessingTimeFallback() throws Exception {
         harness.setProcessingTime(1_000);
         add(pump(1 * S, 1));

@@ -149,6 +149,10 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
     private transient List<Expectation> unannounced;
     // The latest event time of an on-time reading this subtask has received since it opened.
     private transient long latestEventTime;
+
+    /** Processing time at which the watermark last advanced (or this subtask opened). */
+    private transient long eventTimeMovedAt;
+
     private transient Counter lateReadings;
 
     /**
@@ -273,6 +277,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         hosted = new Hosted[0];
         unannounced = new ArrayList<>();
         latestEventTime = Long.MIN_VALUE;
+        eventTimeMovedAt = timers.currentProcessingTime();
         List<String> startExpected = expected == null ? initialExpected : expected;
         expected = List.of();
         install(programs == null ? initialPrograms : programs, startExpected);
@@ -406,6 +411,9 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() > timers.currentWatermark()) {
+            eventTimeMovedAt = timers.currentProcessingTime();
+        }
         announce(mark.getTimestamp());
         super.processWatermark(mark);
     }
@@ -655,6 +663,11 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         @Override
         public long latestEventTime() {
             return latestEventTime;
+        }
+
+        @Override
+        public long eventTimeMovedAt() {
+            return eventTimeMovedAt;
         }
 
         @Override

@@ -39,6 +39,12 @@ public interface ProgramContext {
      */
     long latestEventTime();
 
+    /**
+     * The processing time at which this operator subtask's watermark last advanced, or at which the
+     * subtask opened if it has not since: how long event time has stalled.
+     */
+    long eventTimeMovedAt();
+
     /** True while readings of the current key wait for the watermark. */
     boolean hasPendingReadings() throws Exception;
 

@@ -200,29 +200,26 @@ final class VigilProcess implements AutoCloseable {
      * Event_time_and_watermarks.fleetTimeLag}), or -1 while there is none.
      */
     long sourceMax(String name) throws Exception {
-        JsonNode values =
-                get(
-                        sourcePath
-                                + "/subtasks/metrics?get="
-                                + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                                + "&agg=max");
-        for (JsonNode value : values) {
-            return (long) value.path("max").asDouble();
-        }
-        return -1;
+        return sourceAggregate(name, "max", -1);
     }
 
     private long sum(String metric) throws Exception {
+        return sourceAggregate(metric, "sum", 0);
+    }
+
+    /** The aggregate {@code agg} (sum, max) of a metric over the source's subtasks. */
+    private long sourceAggregate(String metric, String agg, long none) throws Exception {
         JsonNode values =
                 get(
                         sourcePath
                                 + "/subtasks/metrics?get="
                                 + URLEncoder.encode(metric, StandardCharsets.UTF_8)
-                                + "&agg=sum");
+                                + "&agg="
+                                + agg);
         for (JsonNode value : values) {
-            return (long) value.path("sum").asDouble();
+            return (long) value.path(agg).asDouble();
         }
-        return 0;
+        return none;
     }
 
     /**

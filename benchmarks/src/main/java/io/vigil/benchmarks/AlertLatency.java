@@ -138,6 +138,22 @@ public final class AlertLatency {
                     sampler.interrupt();
                     poller.join(5_000);
                     sampler.join(5_000);
+                    // The state of a fleet that ran live, in real time: what a cluster holds in
+                    // steady state (a replay as fast as the core can go holds more readings
+                    // waiting for the watermark). Taken after the alerts were timed, so that it
+                    // delays none.
+                    long full = vigil.fullCheckpointBytes();
+                    long canonical = vigil.canonicalSavepointBytes(dir.resolve("savepoints"));
+                    long sensors = scale * 100L;
+                    System.out.printf(
+                            "state after %s live, %d keys: full checkpoint %,d B = %,.0f B per key;"
+                                    + " canonical savepoint %,d B = %,.0f B per key%n",
+                            settings.duration,
+                            sensors,
+                            full,
+                            full / (double) sensors,
+                            canonical,
+                            canonical / (double) sensors);
                     Published published = new Published(eventTimes, sentAt, publishStartWall);
                     Map<String, Long> mqtt = new HashMap<>();
                     tap.heard().forEach((id, heard) -> mqtt.put(id, heard.wallMillis()));

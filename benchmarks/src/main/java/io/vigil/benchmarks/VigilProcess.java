@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The job as {@code ./vigil run} runs it (a separate JVM: RocksDB, incremental checkpoints, every
@@ -37,6 +38,7 @@ final class VigilProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, String> vertexPaths = new HashMap<>();
     private String sourcePath;
+    private String jobPath;
     private String receivedMetric;
     private String reconnectsMetric;
 
@@ -178,6 +180,7 @@ final class VigilProcess implements AutoCloseable {
                 }
                 if (receivedMetric != null) {
                     sourcePath = path;
+                    jobPath = "/jobs/" + jobId;
                     return true;
                 }
             }
@@ -250,6 +253,83 @@ final class VigilProcess implements AutoCloseable {
             lowest = Math.min(lowest, (long) subtask.path("value").asDouble());
         }
         return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
+    }
+
+    /**
+     * Triggers a full (not incremental) checkpoint of the running job and returns its state size in
+     * bytes, as Flink's checkpoint statistics give it.
+     */
+    long fullCheckpointBytes() throws Exception {
+        String trigger =
+                post(jobPath + "/checkpoints", "{\"checkpointType\":\"FULL\"}")
+                        .path("request-id")
+                        .asText();
+        JsonNode done = await(jobPath + "/checkpoints/" + trigger);
+        long id = done.path("operation").path("checkpointId").asLong(-1);
+        if (id < 0) {
+            throw new IOException("full checkpoint failed: " + done);
+        }
+        return get(jobPath + "/checkpoints/details/" + id).path("state_size").asLong();
+    }
+
+    /**
+     * Takes a savepoint of the running job in Flink's canonical format under {@code dir} and
+     * returns the size of its files in bytes: each live state entry once, as its serializer writes
+     * it.
+     */
+    long canonicalSavepointBytes(Path dir) throws Exception {
+        String body =
+                JSON.writeValueAsString(
+                        Map.of(
+                                "target-directory",
+                                dir.toUri().toString(),
+                                "cancel-job",
+                                false,
+                                "formatType",
+                                "CANONICAL"));
+        String trigger = post(jobPath + "/savepoints", body).path("request-id").asText();
+        JsonNode done = await(jobPath + "/savepoints/" + trigger);
+        String location = done.path("operation").path("location").asText("");
+        if (location.isEmpty()) {
+            throw new IOException("savepoint failed: " + done);
+        }
+        Path saved =
+                Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
+        try (Stream<Path> files = Files.walk(saved)) {
+            long total = 0;
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
+    /** Polls an asynchronous operation of Flink's REST API until it is no longer in progress. */
+    private JsonNode await(String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            JsonNode status = get(path);
+            if (!"IN_PROGRESS".equals(status.path("status").path("id").asText())) {
+                return status;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException(path + " still in progress after 5 minutes");
+    }
+
+    private JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(path + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
     }
 
     /** Lines of the job's log that match {@code regex}. */

@@ -155,8 +155,7 @@ public final class AlertLatency {
                             canonical,
                             canonical / (double) sensors);
                     Published published = new Published(eventTimes, sentAt, publishStartWall);
-                    Map<String, Long> mqtt = new HashMap<>();
-                    tap.heard().forEach((id, heard) -> mqtt.put(id, heard.wallMillis()));
+                    Map<String, Long> mqtt = tap.heard();
                     synchronized (seen) {
                         report(seen, rows, mqtt, watermarks, published, settings);
                     }

@@ -10,16 +10,15 @@ import java.util.Map;
 
 /**
  * A subscriber to the alerts the job publishes on MQTT ({@code alerts/#}), remembering when each
- * alert (pattern, key and start) was first heard and its {@code endedAt}: the alert's way out that
- * does not pass through the InfluxDB sink's batches.
+ * alert (pattern, key and start) was first heard: the alert's way out that does not pass through
+ * the InfluxDB sink's batches.
  */
 final class AlertTap implements AutoCloseable {
 
-    /** When an alert was first heard, and the event time its first event ended at. */
-    record Heard(long wallMillis, long endedAt) {}
-
     private final Mqtt5AsyncClient client;
-    private final Map<String, Heard> heard = new HashMap<>();
+
+    /** Wall-clock ms at which each alert was first heard, by {@link #id}. */
+    private final Map<String, Long> heard = new HashMap<>();
 
     AlertTap(int port) {
         client =
@@ -45,7 +44,7 @@ final class AlertTap implements AutoCloseable {
                                                 alert.device(),
                                                 alert.metric(),
                                                 alert.startedAt()),
-                                        new Heard(now, alert.endedAt()));
+                                        now);
                             }
                         })
                 .send()
@@ -57,8 +56,8 @@ final class AlertTap implements AutoCloseable {
         return pattern + " " + site + "/" + device + "/" + metric + " " + startedAt;
     }
 
-    /** What was heard so far, by {@link #id}. */
-    Map<String, Heard> heard() {
+    /** When each alert was first heard so far (wall-clock ms), by {@link #id}. */
+    Map<String, Long> heard() {
         synchronized (heard) {
             return new HashMap<>(heard);
         }

@@ -26,7 +26,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointType;
@@ -99,14 +98,7 @@ final class CoreRun {
 
     /** The shipped settings of {@code confDir}/config.yaml that a job on a cluster runs with. */
     static Configuration shipped(Path confDir, Path checkpoints) {
-        Configuration loaded = GlobalConfiguration.loadConfiguration(confDir.toString());
-        Configuration config = new Configuration();
-        Map<String, String> all = loaded.toMap();
-        for (String key : SHIPPED_KEYS) {
-            if (all.containsKey(key)) {
-                config.setString(key, all.get(key));
-            }
-        }
+        Configuration config = ShippedConfig.under(new Configuration(), confDir, SHIPPED_KEYS);
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         return withCheckpointDir(config, checkpoints);
     }
@@ -323,7 +315,16 @@ final class CoreRun {
             System.out.println("canonical savepoint failed: " + e);
             return -1;
         }
-        Path saved = path.startsWith("file:") ? Path.of(URI.create(path)) : Path.of(path);
+        return savepointBytes(path);
+    }
+
+    /**
+     * The bytes of the files of the savepoint at {@code location} (a path or a {@code file:} URI,
+     * as Flink reports a savepoint's location).
+     */
+    static long savepointBytes(String location) throws IOException {
+        Path saved =
+                location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
         try (Stream<Path> files = Files.walk(saved)) {
             return files.filter(Files::isRegularFile).mapToLong(CoreRun::size).sum();
         }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The job as {@code ./vigil run} runs it (a separate JVM: RocksDB, incremental checkpoints, every
@@ -226,21 +225,15 @@ final class VigilProcess implements AutoCloseable {
     }
 
     /**
-     * The lowest input watermark over the subtasks of the running job's vertex whose name begins
-     * with {@code vertex}, or {@link Long#MIN_VALUE} while there is none.
+     * The lowest input watermark over the subtasks of the job's vertex whose name begins with
+     * {@code vertex} (after {@link #awaitRunning}), or {@link Long#MIN_VALUE} while there is none.
      */
     long inputWatermark(String vertex) throws Exception {
         String path = vertexPaths.get(vertex);
         if (path == null) {
-            for (JsonNode job : get("/jobs").path("jobs")) {
-                if (!"RUNNING".equals(job.path("status").asText())) {
-                    continue;
-                }
-                String jobId = job.path("id").asText();
-                for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
-                    if (v.path("name").asText().startsWith(vertex)) {
-                        path = "/jobs/" + jobId + "/vertices/" + v.path("id").asText();
-                    }
+            for (JsonNode v : get(jobPath).path("vertices")) {
+                if (v.path("name").asText().startsWith(vertex)) {
+                    path = jobPath + "/vertices/" + v.path("id").asText();
                 }
             }
             if (path == null) {
@@ -293,15 +286,7 @@ final class VigilProcess implements AutoCloseable {
         if (location.isEmpty()) {
             throw new IOException("savepoint failed: " + done);
         }
-        Path saved =
-                Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
-        try (Stream<Path> files = Files.walk(saved)) {
-            long total = 0;
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                total += Files.size(file);
-            }
-            return total;
-        }
+        return CoreRun.savepointBytes(location);
     }
 
     /** Polls an asynchronous operation of Flink's REST API until it is no longer in progress. */

@@ -35,6 +35,11 @@ public final class ShippedConfig {
      * confDir}/config.yaml; {@code job} itself if there is no such file.
      */
     public static Configuration under(Configuration job, Path confDir) {
+        return under(job, confDir, KEYS);
+    }
+
+    /** {@code job} with each of {@code keys} that it does not set taken from the shipped file. */
+    public static Configuration under(Configuration job, Path confDir, List<String> keys) {
         if (!Files.isRegularFile(confDir.resolve("config.yaml"))) {
             return job;
         }
@@ -42,7 +47,7 @@ public final class ShippedConfig {
                 GlobalConfiguration.loadConfiguration(confDir.toString()).toMap();
         Configuration config = new Configuration(job);
         Map<String, String> own = job.toMap();
-        for (String key : KEYS) {
+        for (String key : keys) {
             if (shipped.containsKey(key) && !own.containsKey(key)) {
                 config.setString(key, shipped.get(key));
             }

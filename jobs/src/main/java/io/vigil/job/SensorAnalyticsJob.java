@@ -220,11 +220,6 @@ public final class SensorAnalyticsJob {
     }
 
     /**
-     * A sink of the job's InfluxDB; the points InfluxDB rejects become {@code rejected-by-sink}
-     * dead letters unless {@code influxdb.dead-letter-measurement} is empty, which fails the job on
-     * them instead.
-     */
-    /**
      * The configuration of the alerts' InfluxDB sink: {@code config} with the batch flush interval
      * of {@code alerts.influxdb.flush-interval}, so that an alert does not wait for a batch of the
      * aggregates' size.
@@ -237,6 +232,11 @@ public final class SensorAnalyticsJob {
         return alerts;
     }
 
+    /**
+     * A sink of the job's InfluxDB; the points InfluxDB rejects become {@code rejected-by-sink}
+     * dead letters unless {@code influxdb.dead-letter-measurement} is empty, which fails the job on
+     * them instead.
+     */
     private static <T> InfluxDbSink<T> influxSink(
             Configuration config, InfluxDbPointConverter<T> converter) {
         InfluxDbSinkBuilder<T> builder =

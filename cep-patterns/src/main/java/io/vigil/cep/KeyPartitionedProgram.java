@@ -110,6 +110,16 @@ final class KeyPartitionedProgram implements PatternProgram {
     }
 
     @Override
+    public long stallMillis() {
+        return program.stallMillis();
+    }
+
+    @Override
+    public void onEventTimeStalled(ProgramContext context) throws Exception {
+        program.onEventTimeStalled(context);
+    }
+
+    @Override
     public void close() throws Exception {
         program.close();
     }

@@ -39,9 +39,11 @@ import java.time.Duration;
  *       {@code events = 0} and {@code peak} = the value of {@code last}.
  * </ul>
  *
- * <p>Implementation: {@link SilenceProgram}, hosted in the engine, with event-time timers and one
- * processing-time timer per key (Flink CEP cannot match the absence of events at the end of a
- * stream). A key that stops sending leaves no state and no timer once it has alerted.
+ * <p>Implementation: {@link SilenceProgram}, hosted in the engine, with one event-time timer per
+ * key (Flink CEP cannot match the absence of events at the end of a stream) and, only while event
+ * time stalls, one processing-time timer per key: the engine looks for a stall once per subtask and
+ * then arms the fallback of every key with state. A key that stops sending leaves no state and no
+ * timer once it has alerted.
  *
  * <pre>{@code
  * SilenceSpec spec = new SilenceSpec("sensor-silent", "warning", List.of("*"), Duration.ofMinutes(2));

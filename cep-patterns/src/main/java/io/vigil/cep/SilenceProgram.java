@@ -14,9 +14,15 @@ import org.apache.flink.api.common.state.ValueState;
  * {@code after} plus the grace; then forgets the key.
  *
  * <p>Readings are taken in event-time order as the watermark passes them, so a reading that arrives
- * early (ahead of the watermark) cannot hide a silence before it. Both timers move lazily: at most
- * one of each per key, re-registered at the current deadline when newer readings moved it, which
- * costs less than deleting and re-creating a timer for every reading.
+ * early (ahead of the watermark) cannot hide a silence before it. The event-time timer moves
+ * lazily: at most one per key, re-registered at the current deadline when newer readings moved it,
+ * which costs less than deleting and re-creating a timer for every reading.
+ *
+ * <p>The wall-clock timers exist only while event time stalls: the engine tells the program when
+ * the watermark has not moved for the grace ({@link #onEventTimeStalled}), and only then does each
+ * key with arrivals get a processing-time timer at its wall-clock deadline (a key that arrives
+ * during the stall gets one as it arrives). While event time moves, a key costs no processing-time
+ * timer at all, which is what lets a subtask hold hundreds of thousands of keys.
  */
 final class SilenceProgram extends SpecProgram<SilenceSpec> {
 
@@ -53,12 +59,35 @@ final class SilenceProgram extends SpecProgram<SilenceSpec> {
         if (next.latestArrived == null || reading.timestamp() >= next.latestArrived.timestamp()) {
             next.latestArrived = reading;
         }
-        next.wallClockDeadline = context.currentProcessingTime() + afterMillis + graceMillis;
-        if (next.wallClockTimer == SilenceState.NONE) {
-            next.wallClockTimer = next.wallClockDeadline;
-            context.registerProcessingTimeTimer(next.wallClockTimer);
+        long now = context.currentProcessingTime();
+        next.wallClockDeadline = now + afterMillis + graceMillis;
+        if (next.wallClockTimer == SilenceState.NONE
+                && now - context.eventTimeMovedAt() >= graceMillis) {
+            // Event time has stalled already: the engine's look for stalls has passed this key.
+            armWallClock(next, context);
         }
         state.update(next);
+    }
+
+    @Override
+    public long stallMillis() {
+        return graceMillis;
+    }
+
+    @Override
+    public void onEventTimeStalled(ProgramContext context) throws Exception {
+        SilenceState current = state.value();
+        if (current != null
+                && current.latestArrived != null
+                && current.wallClockTimer == SilenceState.NONE) {
+            armWallClock(current, context);
+            state.update(current);
+        }
+    }
+
+    private static void armWallClock(SilenceState current, ProgramContext context) {
+        current.wallClockTimer = current.wallClockDeadline;
+        context.registerProcessingTimeTimer(current.wallClockTimer);
     }
 
     /**
@@ -163,19 +192,16 @@ final class SilenceProgram extends SpecProgram<SilenceSpec> {
         if (current == null || current.latestArrived == null) {
             return;
         }
-        if (timestamp < current.wallClockDeadline) {
-            current.wallClockTimer = current.wallClockDeadline;
-            context.registerProcessingTimeTimer(current.wallClockTimer);
+        if (timestamp - context.eventTimeMovedAt() < graceMillis) {
+            // Event time moves again (a backlog being replayed behind the wall clock, say): the
+            // event-time path judges this key; the next stall arms the fallback afresh.
+            current.wallClockTimer = SilenceState.NONE;
             state.update(current);
             return;
         }
-        long movedAt = context.eventTimeMovedAt();
-        if (timestamp - movedAt < graceMillis) {
-            // Event time is moving (a backlog being replayed behind the wall clock, say): the
-            // event-time path judges this key. Look again once event time could have stalled for
-            // the grace.
-            current.wallClockTimer = movedAt + graceMillis;
-            context.registerProcessingTimeTimer(current.wallClockTimer);
+        if (timestamp < current.wallClockDeadline) {
+            // Readings that arrived during the stall moved the deadline.
+            armWallClock(current, context);
             state.update(current);
             return;
         }

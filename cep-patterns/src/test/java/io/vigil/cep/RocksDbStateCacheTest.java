@@ -54,6 +54,37 @@ class RocksDbStateCacheTest {
         assertThat(restored.aggregates).containsExactlyInAnyOrderElementsOf(heap.aggregates);
     }
 
+    @ParameterizedTest(name = "cache of {0} keys")
+    @ValueSource(ints = {1, 3, 10_000})
+    void aStallOfEventTimeReachesEveryKeyWhereverItsStateIs(int cacheKeys) throws Exception {
+        var harness = harness(new EmbeddedRocksDBStateBackend(), cacheKeys, null);
+        try {
+            harness.setProcessingTime(1_000);
+            for (int k = 0; k < 12; k++) {
+                SensorReading reading =
+                        new SensorReading(
+                                "plant-a", "pump-" + k, "temperature", 1_000_000 + k, 40, null);
+                harness.processElement(reading, reading.timestamp());
+            }
+            harness.processWatermark(1_000_000);
+            assertThat(harness.numProcessingTimeTimers()).isZero();
+
+            // No watermark from now on: the default grace (1 min), then after (1 min) + grace.
+            harness.setProcessingTime(1_000 + 60_000);
+            assertThat(harness.numProcessingTimeTimers()).isEqualTo(12);
+            harness.setProcessingTime(1_000 + 60_000 + 60_000);
+
+            Outputs outputs = new Outputs();
+            outputs.collect(harness);
+            assertThat(outputs.alerts)
+                    .extracting(Alert::device)
+                    .containsExactlyInAnyOrderElementsOf(
+                            Stream.iterate(0, k -> k + 1).limit(12).map(k -> "pump-" + k).toList());
+        } finally {
+            harness.close();
+        }
+    }
+
     /**
      * Runs the engine over {@code arrivals}; with {@code restoreAt >= 0}, snapshots after that many
      * arrivals and goes on in a new engine restored from the snapshot.

@@ -213,6 +213,48 @@ class SilencePatternTest {
     }
 
     @Test
+    void keysHoldNoWallClockTimerWhileEventTimeMoves() throws Exception {
+        long wall = 1_000;
+        for (long t = 1 * S; t <= 200 * S; t += S) {
+            wall += S;
+            harness.setProcessingTime(wall);
+            add(pump(t, 1), mic(t, 50));
+            harness.processWatermark(t - 1);
+        }
+        assertThat(harness.numProcessingTimeTimers())
+                .as("no per-key wall-clock timer while the watermark moves")
+                .isZero();
+
+        // Event time stalls: only now does each key get its fallback timer, and it alerts.
+        harness.setProcessingTime(wall + GRACE);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+        harness.setProcessingTime(wall + AFTER + GRACE);
+        assertOutput(harness.extractOutputValues())
+                .hasRemainingAlertsInAnyOrder(
+                        List.of(
+                                alert().device("pump-3").startedAt(200 * S),
+                                alert().device("mic-08").startedAt(200 * S)));
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aKeyArrivingDuringAStallGetsItsFallbackAsItArrives() throws Exception {
+        harness.setProcessingTime(1_000);
+        add(pump(1 * S, 1));
+        harness.processWatermark(1);
+        harness.setProcessingTime(1_000 + GRACE);
+        add(mic(2 * S, 50));
+
+        harness.setProcessingTime(1_000 + GRACE + AFTER + GRACE);
+
+        assertOutput(harness.extractOutputValues())
+                .hasRemainingAlertsInAnyOrder(
+                        List.of(
+                                alert().device("pump-3").startedAt(1 * S),
+                                alert().device("mic-08").startedAt(2 * S)));
+    }
+
+    @Test
     void arrivingReadingsPostponeTheProcessingTimeFallback() throws Exception {
         harness.setProcessingTime(1_000);
         add(pump(1 * S, 1));

@@ -16,9 +16,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -152,6 +154,9 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
     /** Processing time at which the watermark last advanced (or this subtask opened). */
     private transient long eventTimeMovedAt;
+
+    /** Whether a look for a stall of event time is scheduled (see {@link #scheduleStallCheck}). */
+    private transient boolean stallCheckScheduled;
 
     private transient Counter lateReadings;
 
@@ -366,6 +371,54 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         programs = List.copyOf(next);
         expected = List.copyOf(nextExpected);
         announce(timers.currentWatermark());
+        scheduleStallCheck();
+    }
+
+    /**
+     * Schedules the next look for a stall of event time, when a hosted program asks to hear of one
+     * ({@link PatternProgram#stallMillis}) and none is scheduled: one processing-time callback per
+     * subtask, not a timer per key.
+     */
+    private void scheduleStallCheck() {
+        if (stallCheckScheduled || timers.currentWatermark() == Long.MAX_VALUE) {
+            return;
+        }
+        long now = timers.currentProcessingTime();
+        long next = Long.MAX_VALUE;
+        for (Hosted program : hosted) {
+            long stall = program.program.stallMillis();
+            if (stall > 0) {
+                // Once told of this stall, a program can only hear of the next one after the
+                // watermark moves; look again a stall's length later.
+                long due =
+                        program.stalledSince == eventTimeMovedAt
+                                ? now + stall
+                                : eventTimeMovedAt + stall;
+                next = Math.min(next, due);
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            stallCheckScheduled = true;
+            getProcessingTimeService().registerTimer(next, this::checkStall);
+        }
+    }
+
+    private void checkStall(long time) throws Exception {
+        stallCheckScheduled = false;
+        long now = timers.currentProcessingTime();
+        // The final watermark of a bounded input is the end of the data, not a stall.
+        if (timers.currentWatermark() != Long.MAX_VALUE) {
+            for (Hosted program : hosted) {
+                long stall = program.program.stallMillis();
+                if (stall > 0
+                        && program.stalledSince != eventTimeMovedAt
+                        && now - eventTimeMovedAt >= stall) {
+                    program.stalledSince = eventTimeMovedAt;
+                    program.tellStalled();
+                }
+            }
+        }
+        scheduleStallCheck();
     }
 
     /** The keys of {@code keys} whose key group this subtask holds. */
@@ -610,6 +663,9 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         final String scope;
         final PrefixedStateStore state;
 
+        /** The {@link #eventTimeMovedAt} of the stall this program was last told of. */
+        long stalledSince = Long.MIN_VALUE;
+
         Hosted(PatternProgram program, String scope) {
             this.program = program;
             this.scope = scope;
@@ -622,6 +678,34 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
                     cache.forget(descriptor.getName());
                 }
                 dropForAllKeys(descriptor);
+            }
+        }
+
+        /**
+         * Calls {@link PatternProgram#onEventTimeStalled} for every key with state of this program.
+         * The keys are collected first (the state backend's key iterator must not see the state
+         * change under it), after the cache has written every change, so that none is missed.
+         */
+        void tellStalled() throws Exception {
+            if (cache != null) {
+                cache.flush();
+            }
+            Set<String> keys = new LinkedHashSet<>();
+            for (StateDescriptor<?, ?> descriptor : state.declared()) {
+                try (Stream<String> stored =
+                        PatternEngineOperator.this
+                                .<String>getKeyedStateBackend()
+                                .getKeys(descriptor.getName(), VoidNamespace.INSTANCE)) {
+                    stored.forEach(keys::add);
+                }
+            }
+            Object before = getCurrentKey();
+            for (String key : keys) {
+                setCurrentKey(key);
+                program.onEventTimeStalled(this);
+            }
+            if (before != null) {
+                setCurrentKey(before);
             }
         }
 

@@ -65,6 +65,23 @@ public interface PatternProgram extends Serializable {
     /** A processing-time timer this program registered for the current key. */
     default void onProcessingTime(long timestamp, ProgramContext context) throws Exception {}
 
+    /**
+     * How long event time must stand still (the watermark not advance) before {@link
+     * #onEventTimeStalled} is called; 0, the default, for never.
+     */
+    default long stallMillis() {
+        return 0;
+    }
+
+    /**
+     * Event time has stood still for {@link #stallMillis}: called once per stall for every key that
+     * has state of this program, with that key current. A program that needs the wall clock only
+     * when event time stalls (a fallback) arms its per-key processing-time timers here instead of
+     * keeping one per key all the time. The next call comes after the watermark has advanced and
+     * stalled again.
+     */
+    default void onEventTimeStalled(ProgramContext context) throws Exception {}
+
     /** Releases what {@link #open} acquired. */
     default void close() throws Exception {}
 }

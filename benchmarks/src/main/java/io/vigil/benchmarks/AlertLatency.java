@@ -115,24 +115,24 @@ public final class AlertLatency {
                 sampler.setDaemon(true);
                 long[] sentAt;
                 long publishStartWall;
+                long publishEndWall;
                 try (AlertTap tap = new AlertTap(broker.port())) {
-                    publishStartWall = System.currentTimeMillis();
-                    System.out.printf(
-                            "publishing starts %d ms after the fleet's first event time: event"
-                                    + " times run that much behind the wall clock (latencies"
-                                    + " count from each message's send)%n",
-                            publishStartWall - startMillis);
-                    long publishStartNanos = System.nanoTime();
                     poller.start();
                     sampler.start();
                     try (PacedPublisher publisher = new PacedPublisher(broker.port())) {
                         sentAt = publisher.publish(fleet.size(), 0, due, new FleetMessages(fleet));
+                        // The send times count from here, not from before the publisher connected.
+                        publishStartWall = publisher.startedAtMillis();
                     }
+                    publishEndWall = System.currentTimeMillis();
+                    System.out.printf(
+                            "publishing started %d ms after the fleet's first event time: event"
+                                    + " times run that much behind the wall clock (latencies"
+                                    + " count from each message's send)%n",
+                            publishStartWall - startMillis);
                     System.out.printf(
                             "published %d messages in %d ms; waiting %s for the last alerts%n",
-                            fleet.size(),
-                            (System.nanoTime() - publishStartNanos) / 1_000_000,
-                            settings.tail);
+                            fleet.size(), publishEndWall - publishStartWall, settings.tail);
                     Thread.sleep(settings.tail.toMillis());
                     poller.interrupt();
                     sampler.interrupt();
@@ -154,7 +154,13 @@ public final class AlertLatency {
                             full / (double) sensors,
                             canonical,
                             canonical / (double) sensors);
-                    Published published = new Published(eventTimes, sentAt, publishStartWall);
+                    Published published =
+                            new Published(
+                                    eventTimes,
+                                    sentAt,
+                                    publishStartWall,
+                                    publishStartWall - startMillis,
+                                    publishEndWall);
                     Map<String, Long> mqtt = tap.heard();
                     synchronized (seen) {
                         report(seen, rows, mqtt, watermarks, published, settings);
@@ -228,7 +234,18 @@ public final class AlertLatency {
     }
 
     /** When each message was sent, in wall-clock ms, by its event time. */
-    private record Published(long[] eventTimes, long[] sentAt, long publishStartWall) {
+    /**
+     * @param startDelay how far the first send came after the fleet's first event time: every event
+     *     time is that much behind its send by construction (generating the fleet took longer than
+     *     the head start), which the job's own lag does not include
+     * @param publishEndWall when the last message had been sent
+     */
+    private record Published(
+            long[] eventTimes,
+            long[] sentAt,
+            long publishStartWall,
+            long startDelay,
+            long publishEndWall) {
         /**
          * When the publisher had sent every message up to event time {@code endedAt} (the first
          * message at or after it), or -1 if no message comes that late.
@@ -305,15 +322,22 @@ public final class AlertLatency {
         List<Long> lags = new ArrayList<>();
         synchronized (watermarks) {
             for (long[] sample : watermarks) {
-                if (sample[1] > Long.MIN_VALUE && sample[2] > 0) {
-                    lags.add(sample[2]);
+                // Only while messages were being sent: after the last one the lag just grows.
+                if (sample[1] > Long.MIN_VALUE
+                        && sample[2] > 0
+                        && sample[0] >= published.publishStartWall()
+                        && sample[0] <= published.publishEndWall()) {
+                    lags.add(sample[2] - published.startDelay());
                 }
             }
         }
         System.out.printf(
                 "%-16s %s%n",
                 "fleet time lag",
-                describe(lags, "samples of the wall clock - the fleet's newest reading time"));
+                describe(
+                        lags,
+                        "samples while publishing of the wall clock - the fleet's newest reading"
+                                + " time, less the start delay above"));
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(
                 Locale.ROOT,

@@ -24,6 +24,7 @@ final class PacedPublisher implements AutoCloseable {
     private final Mqtt3AsyncClient client;
     private final Semaphore window = new Semaphore(2000);
     private final AtomicLong failed = new AtomicLong();
+    private volatile long startedAtMillis;
 
     PacedPublisher(int port) {
         client =
@@ -45,6 +46,7 @@ final class PacedPublisher implements AutoCloseable {
             throws InterruptedException {
         long[] sentAt = new long[(int) count];
         long start = System.nanoTime();
+        startedAtMillis = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
             long due = dueNanos != null ? dueNanos[i] : (long) (i * 1e9 / rate);
             long wait = start + due - System.nanoTime();
@@ -69,6 +71,11 @@ final class PacedPublisher implements AutoCloseable {
         window.tryAcquire(2000, 60, TimeUnit.SECONDS);
         window.release(2000);
         return sentAt;
+    }
+
+    /** The wall-clock time at which the last {@link #publish} started: its times count from it. */
+    long startedAtMillis() {
+        return startedAtMillis;
     }
 
     long failed() {

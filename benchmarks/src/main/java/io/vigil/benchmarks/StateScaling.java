@@ -24,12 +24,14 @@ import picocli.CommandLine.Option;
 /**
  * Issue 11, figure 4: readings per second and state bytes per key of Vigil's core on RocksDB with
  * the shipped checkpointing, from 1 000 to 1 000 000 keys ({@link SyntheticKeys}: the same readings
- * per key at every size), as a table and a PNG plot (log-scale keys; readings/s per core and bytes
- * per key of a full checkpoint taken at 75 % of the input).
+ * per key at every size, or, with {@code --min-readings}, the same readings per step, so that a
+ * step of few keys is not over before its rate can be measured), as a table and a PNG plot
+ * (log-scale keys; readings/s per core and bytes per key of a full checkpoint taken at 75 % of the
+ * input).
  *
  * <pre>{@code
  * benchmarks/run.sh io.vigil.benchmarks.StateScaling --keys 1000,10000,100000,1000000 \
- *     --readings-per-key 4 --plot benchmarks/results/state-scaling.png
+ *     --readings-per-key 3 --min-readings 3000000 --plot benchmarks/results/state-scaling.png
  * }</pre>
  */
 public final class StateScaling {
@@ -55,15 +57,15 @@ public final class StateScaling {
         PatternConfig patterns = PatternConfigLoader.load(settings.patterns);
         System.out.println(AnalyticsThroughput.machine());
         System.out.printf(
-                "input: %d readings per key, one every %s (event time %s per key), even keys sound,"
-                        + " odd keys temperature, parallelism %d%n",
+                "input: %d readings per key, at least %,d per step (more per key then), one every"
+                        + " %s per key, even keys sound, odd keys temperature, parallelism %d%n",
                 settings.readingsPerKey,
+                settings.minReadings,
                 settings.period,
-                settings.period.multipliedBy(settings.readingsPerKey),
                 settings.parallelism);
         List<Row> rows = new ArrayList<>();
         for (long keys : settings.keys) {
-            long messages = keys * settings.readingsPerKey;
+            long messages = Math.max(keys * settings.readingsPerKey, settings.minReadings);
             messages -= messages % settings.parallelism;
             Path checkpoints = CoreRun.tempDir("vigil-bench-scaling-");
             try {
@@ -292,6 +294,13 @@ public final class StateScaling {
 
         @Option(names = "--readings-per-key", description = "readings each key sends")
         int readingsPerKey = 4;
+
+        @Option(
+                names = "--min-readings",
+                description =
+                        "readings of a step at least: fewer keys then send more readings each, so"
+                                + " that every step runs long enough to measure a rate")
+        long minReadings = 0;
 
         @Option(
                 names = "--period",

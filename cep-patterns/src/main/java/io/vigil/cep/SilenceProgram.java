@@ -170,7 +170,11 @@ final class SilenceProgram extends SpecProgram<SilenceSpec> {
         }
         // The final watermark of a bounded input (a replay, a test) jumps event time to the end
         // of time: with no later reading waiting, that is the end of the data, not a silence.
-        boolean pending = context.hasPendingReadings();
+        // A newer reading of the key has arrived exactly when it waits for the watermark still:
+        // every reading up to this timer's time has been handed over before it fires. (Asking the
+        // engine's buffer instead costs a RocksDB seek per key.)
+        boolean pending =
+                current.latestArrived != null && current.latestArrived.timestamp() > timestamp;
         if (context.currentWatermark() != Long.MAX_VALUE || pending) {
             lifecycle.detected(alert(current.latestInOrder), timestamp, context);
         }

@@ -755,11 +755,6 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         }
 
         @Override
-        public boolean hasPendingReadings() throws Exception {
-            return !pending.isEmpty();
-        }
-
-        @Override
         public void registerEventTimeTimer(long timestamp) {
             timers.registerEventTimeTimer(scope, timestamp);
         }

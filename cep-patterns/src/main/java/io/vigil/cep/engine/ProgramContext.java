@@ -45,9 +45,6 @@ public interface ProgramContext {
      */
     long eventTimeMovedAt();
 
-    /** True while readings of the current key wait for the watermark. */
-    boolean hasPendingReadings() throws Exception;
-
     void registerEventTimeTimer(long timestamp);
 
     void deleteEventTimeTimer(long timestamp);

@@ -2,9 +2,10 @@ package io.vigil.pipeline;
 
 import io.vigil.model.SensorReading;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -41,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * delay from a reading's time to its arrival here; while a backlog is replayed, how far behind the
  * replay is). A device found ahead is logged once at WARN until it falls back in line.
  *
+ * <p>Cost: a reading costs one map lookup (no allocation) and, when its device is among the {@code
+ * quorum} newest, an update of that short list; a periodic emit costs O({@code quorum}) plus the
+ * devices it forgets. Devices are kept in the order they were last heard of, so the quiet ones are
+ * found at the head without a scan; a device can only be ahead of the fleet if it is among the
+ * {@code quorum - 1} newest. So a subtask can hold hundreds of thousands of devices.
+ *
  * <pre>{@code
  * readings.assignTimestampsAndWatermarks(
  *         FleetWatermarks.strategy(Duration.ofSeconds(5), 2, Duration.ofMinutes(1)));
@@ -59,7 +66,14 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
     private final int quorum;
     private final long forgetAfter;
     private final RelativeClock clock;
-    private final Map<String, Device> devices = new HashMap<>();
+    // Least recently heard of first: the devices to forget are at the head.
+    private final LinkedHashMap<DeviceKey, Device> devices = new LinkedHashMap<>(1024, 0.75f, true);
+    private final DeviceKey probe = new DeviceKey();
+    // The quorum devices with the newest readings, newest first (fewer while fewer are known).
+    private final Device[] top;
+    private int topSize;
+    // The devices now found ahead of the fleet (logged once each).
+    private final List<Device> ahead = new ArrayList<>();
     private final Counter readingsAhead;
 
     private volatile long fleetTime = Long.MIN_VALUE;
@@ -78,6 +92,7 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
         this.quorum = quorum;
         this.forgetAfter = forgetAfter.toMillis();
         this.clock = clock;
+        this.top = new Device[quorum];
         this.readingsAhead = metrics.counter(READINGS_AHEAD_OF_FLEET);
         metrics.gauge(DEVICES_AHEAD_OF_FLEET, () -> devicesAhead);
         metrics.gauge(FLEET_CLOCK_LEAD, () -> clockLead);
@@ -117,10 +132,17 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
         if (startedAt < 0) {
             startedAt = now;
         }
-        Device device =
-                devices.computeIfAbsent(reading.site() + '/' + reading.device(), d -> new Device());
-        device.newest = Math.max(device.newest, timestamp);
+        Device device = devices.get(probe.of(reading.site(), reading.device()));
+        if (device == null) {
+            DeviceKey key = new DeviceKey().of(reading.site(), reading.device());
+            device = new Device(key);
+            devices.put(key, device);
+        }
         device.heardAt = now;
+        if (timestamp > device.newest) {
+            device.newest = timestamp;
+            rank(device);
+        }
         if (fleetTime != Long.MIN_VALUE && timestamp - fleetTime > outOfOrderness) {
             readingsAhead.inc();
         }
@@ -129,52 +151,141 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.relativeTimeMillis();
-        devices.values().removeIf(d -> now - d.heardAt > forgetAfter);
-        warmedUp = warmedUp || devices.size() >= quorum || now - startedAt >= forgetAfter;
+        forgetQuiet(now);
+        // The warm-up starts with the first reading, not with the first emit (which comes first).
+        warmedUp =
+                warmedUp
+                        || devices.size() >= quorum
+                        || (startedAt >= 0 && now - startedAt >= forgetAfter);
         if (devices.isEmpty() || !warmedUp) {
             return;
         }
-        fleetTime = Math.max(fleetTime, newestReachedByQuorum());
-        devicesAhead = 0;
-        clockLead = 0;
-        for (Map.Entry<String, Device> entry : devices.entrySet()) {
-            Device device = entry.getValue();
-            long lead = device.newest - fleetTime;
-            clockLead = Math.max(clockLead, lead);
-            boolean ahead = lead > outOfOrderness;
-            if (ahead) {
-                devicesAhead++;
-                if (!device.ahead) {
-                    LOG.warn(
-                            "Device {} is {} ms ahead of the fleet's event time (more than the"
-                                    + " out-of-orderness of {} ms): its clock is probably fast."
-                                    + " Its readings wait until the fleet's time reaches them;"
-                                    + " they do not move event time for other devices.",
-                            entry.getKey(),
-                            lead,
-                            outOfOrderness);
-                }
+        fleetTime = Math.max(fleetTime, top[topSize - 1].newest);
+        clockLead = Math.max(0, top[0].newest - fleetTime);
+        // Only a device newer than the quorum-th newest can be ahead: one of the first in top.
+        for (Iterator<Device> found = ahead.iterator(); found.hasNext(); ) {
+            Device device = found.next();
+            if (!isAhead(device)) {
+                device.ahead = false;
+                found.remove();
             }
-            device.ahead = ahead;
         }
+        for (int i = 0; i < topSize; i++) {
+            Device device = top[i];
+            if (!device.ahead && isAhead(device)) {
+                device.ahead = true;
+                ahead.add(device);
+                LOG.warn(
+                        "Device {} is {} ms ahead of the fleet's event time (more than the"
+                                + " out-of-orderness of {} ms): its clock is probably fast."
+                                + " Its readings wait until the fleet's time reaches them;"
+                                + " they do not move event time for other devices.",
+                        device.key,
+                        device.newest - fleetTime,
+                        outOfOrderness);
+            }
+        }
+        devicesAhead = ahead.size();
         output.emitWatermark(new Watermark(fleetTime - outOfOrderness - 1));
     }
 
-    /** The newest reading time of the {@code quorum}-th newest device (of the last, if fewer). */
-    private long newestReachedByQuorum() {
-        PriorityQueue<Long> newest = new PriorityQueue<>(quorum + 1);
-        for (Device device : devices.values()) {
-            newest.add(device.newest);
-            if (newest.size() > quorum) {
-                newest.poll();
+    private boolean isAhead(Device device) {
+        return device.newest - fleetTime > outOfOrderness;
+    }
+
+    /** Drops the devices not heard of for {@code forgetAfter}: the head of the access order. */
+    private void forgetQuiet(long now) {
+        boolean topForgotten = false;
+        Iterator<Device> oldestFirst = devices.values().iterator();
+        while (oldestFirst.hasNext()) {
+            Device device = oldestFirst.next();
+            if (now - device.heardAt <= forgetAfter) {
+                break;
+            }
+            oldestFirst.remove();
+            topForgotten |= device.topIndex >= 0;
+            if (device.ahead) {
+                device.ahead = false;
+                ahead.remove(device);
             }
         }
-        return newest.peek();
+        if (topForgotten) {
+            // Rare: one of the newest devices went quiet. Rank the rest afresh.
+            for (int i = 0; i < topSize; i++) {
+                top[i].topIndex = -1;
+            }
+            topSize = 0;
+            for (Device device : devices.values()) {
+                rank(device);
+            }
+        }
+    }
+
+    /** Puts {@code device}, whose newest reading moved, in its place among the newest devices. */
+    private void rank(Device device) {
+        int at = device.topIndex;
+        if (at < 0) {
+            if (topSize < top.length) {
+                at = topSize++;
+            } else if (device.newest > top[topSize - 1].newest) {
+                at = topSize - 1;
+                top[at].topIndex = -1;
+            } else {
+                return;
+            }
+        }
+        while (at > 0 && top[at - 1].newest < device.newest) {
+            top[at] = top[at - 1];
+            top[at].topIndex = at;
+            at--;
+        }
+        top[at] = device;
+        device.topIndex = at;
+    }
+
+    /**
+     * A device's name, {@code site/device}. One instance is reused to look readings up, so that a
+     * reading allocates nothing; stored keys are never changed.
+     */
+    private static final class DeviceKey {
+        private String site;
+        private String device;
+        private int hash;
+
+        DeviceKey of(String site, String device) {
+            this.site = site;
+            this.device = device;
+            this.hash = 31 * site.hashCode() + device.hashCode();
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DeviceKey other
+                    && site.equals(other.site)
+                    && device.equals(other.device);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return site + '/' + device;
+        }
     }
 
     private static final class Device {
+        final DeviceKey key;
         long newest = Long.MIN_VALUE;
         long heardAt;
         boolean ahead;
+        int topIndex = -1;
+
+        Device(DeviceKey key) {
+            this.key = key;
+        }
     }
 }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.model.SensorReading;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.metrics.Counter;
@@ -71,6 +75,20 @@ class FleetWatermarksTest {
     }
 
     @Test
+    void theWarmUpStartsWithTheFirstReadingNotWithTheFirstEmit() {
+        FleetWatermarks watermarks = generator(2);
+        // A subtask emits periodically from the start, before any reading has come; its clock
+        // (relative time, e.g. nanoTime-based) reads far from zero.
+        clock.advanceTime(FORGET_AFTER.multipliedBy(10));
+        watermarks.onPeriodicEmit(output);
+        clock.advanceTime(Duration.ofMillis(200));
+        send(watermarks, "fast", 400);
+        watermarks.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).as("a fast clock that sends first sets nothing").isEmpty();
+    }
+
+    @Test
     void aFleetOfOneIsItsOwnQuorumAfterTheWarmUp() {
         FleetWatermarks watermarks = generator(2);
         send(watermarks, "mic-1", 100);
@@ -98,6 +116,89 @@ class FleetWatermarksTest {
         watermarks.onPeriodicEmit(output);
 
         assertThat(output.watermarks).containsExactly(fleetWatermark(50), fleetWatermark(110));
+    }
+
+    @Test
+    void aFastDeviceThatGoesQuietIsForgottenAndTheNextNewestTakeItsPlace() {
+        FleetWatermarks watermarks = generator(2);
+        send(watermarks, "fast", 400);
+        send(watermarks, "mic-1", 100);
+        send(watermarks, "mic-2", 90);
+        watermarks.onPeriodicEmit(output);
+        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(1);
+
+        clock.advanceTime(FORGET_AFTER.plusMillis(1));
+        send(watermarks, "mic-1", 123);
+        send(watermarks, "mic-2", 120);
+        watermarks.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(fleetWatermark(100), fleetWatermark(120));
+        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(0);
+        assertThat(gauge(FleetWatermarks.FLEET_CLOCK_LEAD)).isEqualTo(3 * S);
+    }
+
+    @Test
+    void followsTheQuorumRuleOnRandomFleets() {
+        Random random = new Random(5);
+        for (int run = 0; run < 200; run++) {
+            int quorum = 1 + random.nextInt(4);
+            // A metric group of its own: a group keeps the first gauge registered under a name.
+            InterceptingOperatorMetricGroup group = new InterceptingOperatorMetricGroup();
+            FleetWatermarks watermarks =
+                    new FleetWatermarks(OUT_OF_ORDERNESS, quorum, FORGET_AFTER, clock, group);
+            Output emitted = new Output();
+            // What the rule says, computed the plain way: every device, every time.
+            Map<String, long[]> devices = new HashMap<>();
+            long start = -1; // the first reading starts the warm-up
+            long fleetTime = Long.MIN_VALUE;
+            boolean warmedUp = false;
+            List<Watermark> expected = new ArrayList<>();
+            for (int step = 0; step < 60; step++) {
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    String device = "d" + random.nextInt(8);
+                    long second = 100 + random.nextInt(300);
+                    watermarks.onEvent(reading(device, "sound", second), T0 + second * S, emitted);
+                    long[] known = devices.get(device);
+                    long now = clock.relativeTimeMillis();
+                    start = start < 0 ? now : start;
+                    if (known == null) {
+                        devices.put(device, new long[] {T0 + second * S, now});
+                    } else {
+                        known[0] = Math.max(known[0], T0 + second * S);
+                        known[1] = now;
+                    }
+                }
+                watermarks.onPeriodicEmit(emitted);
+                long now = clock.relativeTimeMillis();
+                devices.values().removeIf(d -> now - d[1] > FORGET_AFTER.toMillis());
+                warmedUp =
+                        warmedUp
+                                || devices.size() >= quorum
+                                || (start >= 0 && now - start >= FORGET_AFTER.toMillis());
+                if (!devices.isEmpty() && warmedUp) {
+                    List<Long> newest =
+                            devices.values().stream()
+                                    .map(d -> d[0])
+                                    .sorted(Comparator.reverseOrder())
+                                    .toList();
+                    fleetTime =
+                            Math.max(fleetTime, newest.get(Math.min(quorum, newest.size()) - 1));
+                    long lead = Math.max(0, newest.get(0) - fleetTime);
+                    long fleet = fleetTime;
+                    long aheadCount =
+                            newest.stream()
+                                    .filter(n -> n - fleet > OUT_OF_ORDERNESS.toMillis())
+                                    .count();
+                    expected.add(new Watermark(fleetTime - OUT_OF_ORDERNESS.toMillis() - 1));
+                    assertThat(gauge(group, FleetWatermarks.FLEET_CLOCK_LEAD).longValue())
+                            .isEqualTo(lead);
+                    assertThat(gauge(group, FleetWatermarks.DEVICES_AHEAD_OF_FLEET).longValue())
+                            .isEqualTo(aheadCount);
+                }
+                clock.advanceTime(Duration.ofSeconds(random.nextInt(25)));
+            }
+            assertThat(emitted.watermarks).as("run %d", run).isEqualTo(expected);
+        }
     }
 
     @Test
@@ -192,7 +293,11 @@ class FleetWatermarksTest {
     }
 
     private Number gauge(String name) {
-        return (Number) ((Gauge<?>) metrics.get(name)).getValue();
+        return gauge(metrics, name);
+    }
+
+    private static Number gauge(InterceptingOperatorMetricGroup group, String name) {
+        return (Number) ((Gauge<?>) group.get(name)).getValue();
     }
 
     /** Keeps the watermarks a generator emits. */

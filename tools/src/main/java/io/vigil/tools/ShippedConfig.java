@@ -11,7 +11,8 @@ import org.apache.flink.configuration.GlobalConfiguration;
  * The settings of the shipped cluster configuration ({@code flink-conf/config.yaml}) that shape how
  * a job keeps state and checkpoints. {@code vigil run} and the benchmarks take them from there, so
  * that a local run behaves as the job on a cluster does: the same checkpoint timeout, pause,
- * unaligned barriers and tolerance of failed checkpoints, not Flink's built-in defaults.
+ * unaligned barriers and tolerance of failed checkpoints, and the same watermark interval, not
+ * Flink's built-in defaults.
  */
 public final class ShippedConfig {
 
@@ -26,7 +27,8 @@ public final class ShippedConfig {
                     "execution.checkpointing.timeout",
                     "execution.checkpointing.min-pause",
                     "execution.checkpointing.unaligned.enabled",
-                    "execution.checkpointing.tolerable-failed-checkpoints");
+                    "execution.checkpointing.tolerable-failed-checkpoints",
+                    "pipeline.auto-watermark-interval");
 
     private ShippedConfig() {}
 

@@ -22,6 +22,7 @@ class ShippedConfigTest {
                 .containsEntry("execution.checkpointing.unaligned.enabled", "true")
                 .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3")
                 .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("pipeline.auto-watermark-interval", "50 ms")
                 .doesNotContainKey("execution.checkpointing.dir")
                 .doesNotContainKey("taskmanager.memory.process.size");
     }

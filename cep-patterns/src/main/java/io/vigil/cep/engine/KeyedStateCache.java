@@ -304,7 +304,17 @@ final class KeyedStateCache extends SyncStateStore {
         boolean complete;
         boolean cleared;
         boolean all;
+
+        /** User keys looked up in the backend and not found there, while the key was cached. */
+        int misses;
     }
+
+    /**
+     * Misses of one cached map in the backend after which it is read whole: an iterator's seek on
+     * RocksDB costs several point reads, so a map read once or twice while its key is cached (keys
+     * far beyond the cache) is read point by point, and one read often is read once.
+     */
+    static final int MISSES_BEFORE_COMPLETE = 4;
 
     private final class MapSlot<UK, UV> extends Slot implements MapState<UK, UV> {
 
@@ -329,9 +339,15 @@ final class KeyedStateCache extends SyncStateStore {
                     || cell.absent.contains(key)) {
                 return value;
             }
+            if (cell.misses >= MISSES_BEFORE_COMPLETE) {
+                // A map that keeps being asked for user keys it does not hold (new timestamps,
+                // new windows) costs a point read per key: one read of the whole map costs less.
+                return complete(cell).map.get(key);
+            }
             value = stored.get(key);
             if (value == null) {
                 cell.absent.add(key);
+                cell.misses++;
             } else {
                 cell.map.put(key, value);
             }

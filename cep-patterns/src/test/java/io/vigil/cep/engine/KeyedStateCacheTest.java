@@ -35,6 +35,40 @@ class KeyedStateCacheTest {
             new ValueStateDescriptor<>("value", StringSerializer.INSTANCE);
 
     @Test
+    void aMapMissedOftenIsReadWholeOnceAndAnswersAsTheBackendWould() throws Exception {
+        try (var harness = harness()) {
+            StateOwner owner = (StateOwner) harness.getOperator();
+            KeyedStateCache first = owner.cache(10);
+            owner.setCurrentKey("a");
+            for (int i = 0; i < 10; i += 2) {
+                first.getMapState(MAP).put(i, "v" + i);
+            }
+            first.flush();
+
+            KeyedStateCache second = owner.cache(10);
+            owner.setCurrentKey("a");
+            MapState<Integer, String> map = second.getMapState(MAP);
+            map.remove(2);
+            // Misses enough to read the map whole (odd keys are not in it) ...
+            for (int i = 1; i < 2 * KeyedStateCache.MISSES_BEFORE_COMPLETE + 4; i += 2) {
+                assertThat(map.get(i)).isNull();
+            }
+            // ... after which it still knows what was removed and what was never asked for.
+            assertThat(map.get(0)).isEqualTo("v0");
+            assertThat(map.get(2)).isNull();
+            assertThat(map.get(8)).isEqualTo("v8");
+            map.put(1, "one");
+            second.flush();
+
+            KeyedStateCache third = owner.cache(10);
+            owner.setCurrentKey("a");
+            assertThat(entries(third.getMapState(MAP)))
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of(0, "v0", 1, "one", 4, "v4", 6, "v6", 8, "v8"));
+        }
+    }
+
+    @Test
     void aMapReadOneKeyAtATimeMergesWithTheBackendWhenIteratedAndWritesBackRemovals()
             throws Exception {
         try (var harness = harness()) {

@@ -869,7 +869,7 @@ class HelmChartTest {
         assertThat(conf.lines())
                 .contains(
                         "persistence true",
-                        "max_inflight_messages 1000",
+                        "max_inflight_messages 20000",
                         "max_queued_messages 100000",
                         "persistent_client_expiration 7d");
         // Each of these settings carries the reason it is there on the line before it.

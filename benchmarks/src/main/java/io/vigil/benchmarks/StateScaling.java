@@ -63,62 +63,22 @@ public final class StateScaling {
                 settings.minReadings,
                 settings.period,
                 settings.parallelism);
+        System.out.println(
+                "settings: "
+                        + CoreRun.describe(
+                                CoreRun.shipped(settings.conf, Path.of("<a temporary dir>"))));
+        if (settings.warmupReadings > 0) {
+            // The first step would otherwise also pay for the JIT compiling the whole job.
+            Row warmUp = step(settings.keys.get(0), settings.warmupReadings, settings, patterns);
+            System.out.printf(
+                    "warm-up (not measured): %,d keys, %,d readings, %,.0f readings/s per core%n",
+                    warmUp.keys(), warmUp.readings(), warmUp.perCore());
+        }
         List<Row> rows = new ArrayList<>();
         for (long keys : settings.keys) {
             long messages = Math.max(keys * settings.readingsPerKey, settings.minReadings);
-            messages -= messages % settings.parallelism;
-            Path checkpoints = CoreRun.tempDir("vigil-bench-scaling-");
-            try {
-                Configuration config = CoreRun.shipped(settings.conf, checkpoints);
-                if (rows.isEmpty()) {
-                    System.out.println("settings: " + CoreRun.describe(config));
-                }
-                CoreRun.Outcome outcome =
-                        CoreRun.run(
-                                "scaling-" + keys,
-                                config,
-                                settings.parallelism,
-                                patterns,
-                                messages,
-                                new SyntheticKeys(
-                                        keys,
-                                        settings.period.toMillis(),
-                                        messages,
-                                        settings.parallelism),
-                                messages,
-                                0.75,
-                                true);
-                double perCore = messages * 1000.0 / outcome.millis() / settings.parallelism;
-                Row row =
-                        new Row(
-                                keys,
-                                messages,
-                                outcome.millis(),
-                                perCore,
-                                outcome.fullCheckpointBytes(),
-                                outcome.savepointBytes());
-                rows.add(row);
-                System.out.printf(
-                        "%,9d keys: %,10d readings in %,8d ms (net runtime %,d ms) = %,10.0f"
-                                + " readings/s per core; full checkpoint %,d B = %s B per key;"
-                                + " canonical savepoint %,d B = %s B per key; checkpoints"
-                                + " completed %d, failed %d; %s%s%n",
-                        keys,
-                        messages,
-                        outcome.millis(),
-                        outcome.netRuntimeMillis(),
-                        perCore,
-                        outcome.fullCheckpointBytes(),
-                        CoreRun.perKey(outcome.fullCheckpointBytes(), keys),
-                        outcome.savepointBytes(),
-                        CoreRun.perKey(outcome.savepointBytes(), keys),
-                        outcome.completedCheckpoints(),
-                        outcome.failedCheckpoints(),
-                        outcome.counts(),
-                        outcome.checkpointSummary());
-            } finally {
-                CoreRun.deleteRecursively(checkpoints);
-            }
+            Row row = step(keys, messages, settings, patterns);
+            rows.add(row);
         }
         System.out.println();
         System.out.println(table(rows));
@@ -145,6 +105,61 @@ public final class StateScaling {
         if (settings.plot != null) {
             plot(rows, settings.plot, settings.title);
             System.out.println("plot: " + settings.plot);
+        }
+    }
+
+    /** Runs one step of {@code messages} readings over {@code keys} keys and prints its row. */
+    private static Row step(long keys, long messages, Settings settings, PatternConfig patterns)
+            throws Exception {
+        messages -= messages % settings.parallelism;
+        Path checkpoints = CoreRun.tempDir("vigil-bench-scaling-");
+        try {
+            Configuration config = CoreRun.shipped(settings.conf, checkpoints);
+            CoreRun.Outcome outcome =
+                    CoreRun.run(
+                            "scaling-" + keys,
+                            config,
+                            settings.parallelism,
+                            patterns,
+                            messages,
+                            new SyntheticKeys(
+                                    keys,
+                                    settings.period.toMillis(),
+                                    messages,
+                                    settings.parallelism),
+                            messages,
+                            0.75,
+                            true);
+            double perCore = messages * 1000.0 / outcome.millis() / settings.parallelism;
+            Row row =
+                    new Row(
+                            keys,
+                            messages,
+                            outcome.millis(),
+                            perCore,
+                            outcome.fullCheckpointBytes(),
+                            outcome.savepointBytes());
+            System.out.printf(
+                    "%,9d keys: %,10d readings in %,8d ms (net runtime %,d ms) = %,10.0f"
+                            + " readings/s per core; full checkpoint %,d B = %s B per key;"
+                            + " canonical savepoint %,d B = %s B per key; checkpoints"
+                            + " completed %d, failed %d; %s%s%n",
+                    keys,
+                    messages,
+                    outcome.millis(),
+                    outcome.netRuntimeMillis(),
+                    perCore,
+                    outcome.fullCheckpointBytes(),
+                    CoreRun.perKey(outcome.fullCheckpointBytes(), keys),
+                    outcome.savepointBytes(),
+                    CoreRun.perKey(outcome.savepointBytes(), keys),
+                    outcome.completedCheckpoints(),
+                    outcome.failedCheckpoints(),
+                    outcome.counts(),
+                    outcome.checkpointSummary());
+            return row;
+        } finally {
+            CoreRun.deleteRecursively(checkpoints);
         }
     }
 
@@ -301,6 +316,13 @@ public final class StateScaling {
                         "readings of a step at least: fewer keys then send more readings each, so"
                                 + " that every step runs long enough to measure a rate")
         long minReadings = 0;
+
+        @Option(
+                names = "--warmup-readings",
+                description =
+                        "readings of an unmeasured first step at the first key count (0: none), so"
+                                + " that the first measured step does not also pay for the JIT")
+        long warmupReadings = 0;
 
         @Option(
                 names = "--period",

@@ -255,7 +255,10 @@ public class FleetWatermarks implements WatermarkGenerator<SensorReading> {
         DeviceKey of(String site, String device) {
             this.site = site;
             this.device = device;
-            this.hash = 31 * site.hashCode() + device.hashCode();
+            // Not 31 * site + device: names such as site-12/dev-7 and site-13/dev-... collide
+            // by the thousand under that (the hash map's bins then turn into trees); a large odd
+            // multiplier keeps sites apart.
+            this.hash = site.hashCode() * 0x9E3779B9 + device.hashCode();
             return this;
         }
 

@@ -45,8 +45,7 @@ class FleetWatermarksTest {
 
         assertThat(output.watermarks).containsExactly(fleetWatermark(100), fleetWatermark(102));
         assertThat(counter(FleetWatermarks.READINGS_AHEAD_OF_FLEET)).isEqualTo(2);
-        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(1);
-        assertThat(gauge(FleetWatermarks.FLEET_CLOCK_LEAD)).isEqualTo(299 * S);
+        assertAheadOfFleet(1, 299);
     }
 
     @Test
@@ -59,8 +58,7 @@ class FleetWatermarksTest {
         watermarks.onPeriodicEmit(output);
 
         assertThat(output.watermarks).containsExactly(fleetWatermark(100), fleetWatermark(400));
-        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(0);
-        assertThat(gauge(FleetWatermarks.FLEET_CLOCK_LEAD)).isEqualTo(2 * S);
+        assertAheadOfFleet(0, 2);
     }
 
     @Test
@@ -133,8 +131,7 @@ class FleetWatermarksTest {
         watermarks.onPeriodicEmit(output);
 
         assertThat(output.watermarks).containsExactly(fleetWatermark(100), fleetWatermark(120));
-        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(0);
-        assertThat(gauge(FleetWatermarks.FLEET_CLOCK_LEAD)).isEqualTo(3 * S);
+        assertAheadOfFleet(0, 3);
     }
 
     @Test
@@ -290,6 +287,12 @@ class FleetWatermarksTest {
 
     private long counter(String name) {
         return ((Counter) metrics.get(name)).getCount();
+    }
+
+    /** {@code devices} ahead of the fleet, the newest {@code leadSeconds} ahead of it. */
+    private void assertAheadOfFleet(int devices, long leadSeconds) {
+        assertThat(gauge(FleetWatermarks.DEVICES_AHEAD_OF_FLEET)).isEqualTo(devices);
+        assertThat(gauge(FleetWatermarks.FLEET_CLOCK_LEAD)).isEqualTo(leadSeconds * S);
     }
 
     private Number gauge(String name) {

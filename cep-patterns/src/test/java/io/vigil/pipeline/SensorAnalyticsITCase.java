@@ -26,9 +26,10 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole analytics core on a parallel mini cluster with RocksDB and checkpoints: a fleet of a
@@ -86,9 +87,16 @@ class SensorAnalyticsITCase {
         messages.sort(Comparator.comparingLong(RawMessage::arrivalTime));
     }
 
-    @Test
-    void computesEveryAggregateAlertAndDeadLetterExactly() throws Exception {
+    @ParameterizedTest(name = "interruptible timers: {0}")
+    @ValueSource(booleans = {false, true})
+    void computesEveryAggregateAlertAndDeadLetterExactly(boolean interruptibleTimers)
+            throws Exception {
         Configuration config = new Configuration();
+        if (interruptibleTimers) {
+            // As shipped: a watermark's timers may fire in pieces, checkpoints in between.
+            config.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+            config.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
+        }
         config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());

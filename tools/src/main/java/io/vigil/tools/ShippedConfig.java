@@ -27,6 +27,7 @@ public final class ShippedConfig {
                     "execution.checkpointing.timeout",
                     "execution.checkpointing.min-pause",
                     "execution.checkpointing.unaligned.enabled",
+                    "execution.checkpointing.unaligned.interruptible-timers.enabled",
                     "execution.checkpointing.tolerable-failed-checkpoints",
                     "pipeline.auto-watermark-interval");
 

@@ -20,6 +20,8 @@ class ShippedConfigTest {
                 .containsEntry("execution.checkpointing.timeout", "2min")
                 .containsEntry("execution.checkpointing.min-pause", "2s")
                 .containsEntry("execution.checkpointing.unaligned.enabled", "true")
+                .containsEntry(
+                        "execution.checkpointing.unaligned.interruptible-timers.enabled", "true")
                 .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3")
                 .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("pipeline.auto-watermark-interval", "50 ms")

@@ -32,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -233,6 +234,21 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         }
         this.stateCacheKeys = keys;
         return this;
+    }
+
+    /**
+     * Fires the timers of a watermark in pieces when Flink's interruptible timers are on ({@code
+     * execution.checkpointing.unaligned.interruptible-timers.enabled}, with unaligned checkpoints;
+     * the shipped configuration turns them on). Every key's window ends at the same instant, so one
+     * watermark can fire the timers of every key of the subtask; in pieces, a checkpoint gets
+     * through meanwhile instead of waiting for all of them (at 10^6 keys it waited past its
+     * timeout). Nothing here depends on one watermark's timers firing in one go: the watermark is
+     * set before the first fires, so a reading that arrives in between is either late (at or behind
+     * it) or waits for a later timer, and a key's readings still come out in event-time order.
+     */
+    @Override
+    public boolean useInterruptibleTimers(ReadableConfig config) {
+        return true;
     }
 
     /** What the operator's input is keyed by. */

@@ -233,8 +233,9 @@ public final class AlertLatency {
         }
     }
 
-    /** When each message was sent, in wall-clock ms, by its event time. */
     /**
+     * When each message was sent, in wall-clock ms, by its event time.
+     *
      * @param startDelay how far the first send came after the fleet's first event time: every event
      *     time is that much behind its send by construction (generating the fleet took longer than
      *     the head start), which the job's own lag does not include

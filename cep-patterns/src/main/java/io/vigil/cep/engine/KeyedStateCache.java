@@ -177,9 +177,10 @@ final class KeyedStateCache extends SyncStateStore {
         for (int i = 0; i < entry.cells.length; i++) {
             Cell cell = entry.cells[i];
             if (cell != null && cell.dirty) {
-                slots.get(i).write(cell);
+                if (slots.get(i).write(cell)) {
+                    writes++;
+                }
                 cell.dirty = false;
-                writes++;
             }
         }
         entry.dirty = false;
@@ -208,7 +209,11 @@ final class KeyedStateCache extends SyncStateStore {
 
         abstract Cell load() throws Exception;
 
-        abstract void write(Cell cell) throws Exception;
+        /**
+         * Writes {@code cell} back; false if nothing had to reach the backend (a state it does not
+         * hold that is still empty: a delete would only leave a tombstone for RocksDB to compact).
+         */
+        abstract boolean write(Cell cell) throws Exception;
 
         /** The current key's cell of this state, marked as to be written back. */
         final Cell cell() throws Exception {
@@ -230,6 +235,9 @@ final class KeyedStateCache extends SyncStateStore {
 
     private static final class ValueCell<T> extends Cell {
         T value;
+
+        /** Whether the backend holds a value for the key (as read, or as last written). */
+        boolean stored;
     }
 
     private final class ValueSlot<T> extends Slot implements ValueState<T> {
@@ -244,18 +252,24 @@ final class KeyedStateCache extends SyncStateStore {
         Cell load() throws Exception {
             ValueCell<T> cell = new ValueCell<>();
             cell.value = stored.value();
+            cell.stored = cell.value != null;
             return cell;
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        void write(Cell cell) throws Exception {
-            T value = ((ValueCell<T>) cell).value;
-            if (value == null) {
+        boolean write(Cell written) throws Exception {
+            ValueCell<T> cell = (ValueCell<T>) written;
+            if (cell.value == null) {
+                if (!cell.stored) {
+                    return false;
+                }
                 stored.clear();
             } else {
-                stored.update(value);
+                stored.update(cell.value);
             }
+            cell.stored = cell.value != null;
+            return true;
         }
 
         @SuppressWarnings("unchecked")
@@ -295,12 +309,15 @@ final class KeyedStateCache extends SyncStateStore {
      * flush: the user keys written, removed or read (a value read may be changed in place), whether
      * it was cleared, and whether every value may have changed (after iterating over values). A
      * user key in {@code touched} but not in {@code map} was removed; one in {@code absent} is
-     * known not to be in the backend.
+     * known not to be in the backend; one in {@code fresh} was put while the backend did not hold
+     * it, so that its removal need not be written (a reading buffered and handed over between two
+     * checkpoints never reaches RocksDB, not even as a tombstone).
      */
     private static final class MapCell<UK, UV> extends Cell {
         final HashMap<UK, UV> map = new HashMap<>();
         final Set<UK> touched = new HashSet<>();
         final Set<UK> absent = new HashSet<>();
+        final Set<UK> fresh = new HashSet<>();
         boolean complete;
         boolean cleared;
         boolean all;
@@ -373,8 +390,9 @@ final class KeyedStateCache extends SyncStateStore {
 
         @Override
         @SuppressWarnings("unchecked")
-        void write(Cell written) throws Exception {
+        boolean write(Cell written) throws Exception {
             MapCell<UK, UV> cell = (MapCell<UK, UV>) written;
+            boolean wrote = cell.cleared || cell.all;
             if (cell.cleared) {
                 stored.clear();
             }
@@ -386,15 +404,27 @@ final class KeyedStateCache extends SyncStateStore {
                 if (value != null) {
                     if (!cell.all) {
                         stored.put(key, value);
+                        wrote = true;
                     }
-                } else if (!cell.cleared) {
+                } else if (!cell.cleared && !cell.fresh.contains(key)) {
                     stored.remove(key);
+                    wrote = true;
                 }
             }
             cell.touched.clear();
             cell.absent.clear();
+            cell.fresh.clear();
             cell.cleared = false;
             cell.all = false;
+            return wrote;
+        }
+
+        /** Whether the backend is known not to hold {@code key}: put now, it is fresh. */
+        private boolean unheld(MapCell<UK, UV> cell, UK key) {
+            return cell.cleared
+                    || cell.fresh.contains(key)
+                    || cell.absent.contains(key)
+                    || (cell.complete && !cell.map.containsKey(key) && !cell.touched.contains(key));
         }
 
         @SuppressWarnings("unchecked")
@@ -415,6 +445,9 @@ final class KeyedStateCache extends SyncStateStore {
         @Override
         public void put(UK key, UV value) throws Exception {
             MapCell<UK, UV> cell = mapCell();
+            if (unheld(cell, key)) {
+                cell.fresh.add(key);
+            }
             cell.map.put(key, value);
             cell.touched.add(key);
             cell.absent.remove(key);
@@ -423,6 +456,11 @@ final class KeyedStateCache extends SyncStateStore {
         @Override
         public void putAll(Map<UK, UV> map) throws Exception {
             MapCell<UK, UV> cell = mapCell();
+            for (UK key : map.keySet()) {
+                if (unheld(cell, key)) {
+                    cell.fresh.add(key);
+                }
+            }
             cell.map.putAll(map);
             cell.touched.addAll(map.keySet());
             cell.absent.removeAll(map.keySet());
@@ -479,6 +517,7 @@ final class KeyedStateCache extends SyncStateStore {
                 cell.map.clear();
                 cell.touched.clear();
                 cell.absent.clear();
+                cell.fresh.clear();
                 cell.all = false;
                 cell.cleared = true;
                 cell.complete = true;

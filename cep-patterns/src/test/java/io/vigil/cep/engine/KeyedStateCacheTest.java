@@ -153,6 +153,37 @@ class KeyedStateCacheTest {
     }
 
     @Test
+    void stateTheBackendNeverHeldIsNotWrittenBackWhenItEndsEmpty() throws Exception {
+        try (var harness = harness()) {
+            StateOwner owner = (StateOwner) harness.getOperator();
+            KeyedStateCache cache = owner.cache(10);
+            owner.setCurrentKey("a");
+            ValueState<String> value = cache.getState(VALUE);
+            MapState<Integer, String> map = cache.getMapState(MAP);
+            // Read as absent, and a user key buffered and handed over before the flush, as the
+            // engine does with a reading between two watermarks: no delete reaches RocksDB.
+            assertThat(value.value()).isNull();
+            assertThat(map.get(1)).isNull();
+            map.put(1, "buffered");
+            map.remove(1);
+            cache.flush();
+            assertThat(cache.writes()).isZero();
+
+            value.update("held");
+            map.put(2, "held");
+            cache.flush();
+            assertThat(cache.writes()).isEqualTo(2);
+            // Held by the backend now: emptied, both are written back as deletes.
+            value.clear();
+            map.remove(2);
+            cache.flush();
+            assertThat(cache.writes()).isEqualTo(4);
+            assertThat(owner.backend().getState(VALUE).value()).isNull();
+            assertThat(entries(owner.backend().getMapState(MAP))).isEmpty();
+        }
+    }
+
+    @Test
     void refusesStateKindsTheEngineDoesNotUse() throws Exception {
         try (var harness = harness()) {
             KeyedStateCache cache = ((StateOwner) harness.getOperator()).cache(1);

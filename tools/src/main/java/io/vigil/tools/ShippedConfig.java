@@ -21,6 +21,7 @@ public final class ShippedConfig {
             List.of(
                     "state.backend.type",
                     "state.backend.rocksdb.timer-service.factory",
+                    "state.backend.rocksdb.use-bloom-filter",
                     "execution.checkpointing.incremental",
                     "execution.checkpointing.interval",
                     "execution.checkpointing.mode",

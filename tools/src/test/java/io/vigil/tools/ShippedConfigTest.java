@@ -24,6 +24,7 @@ class ShippedConfigTest {
                         "execution.checkpointing.unaligned.interruptible-timers.enabled", "true")
                 .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3")
                 .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("state.backend.rocksdb.use-bloom-filter", "true")
                 .containsEntry("pipeline.auto-watermark-interval", "50 ms")
                 .doesNotContainKey("execution.checkpointing.dir")
                 .doesNotContainKey("taskmanager.memory.process.size");

@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
@@ -26,8 +28,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -35,6 +40,7 @@ import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -60,12 +66,12 @@ final class CoreRun {
 
     /**
      * The settings taken from the shipped cluster configuration, as {@code vigil run} takes them,
-     * and the managed memory fraction that sizes RocksDB; nothing else of it applies.
+     * and the managed memory that sizes RocksDB; nothing else of it applies.
      */
     private static final List<String> SHIPPED_KEYS =
             Stream.concat(
                             ShippedConfig.KEYS.stream(),
-                            Stream.of("taskmanager.memory.managed.fraction"))
+                            Stream.of(TaskManagerOptions.MANAGED_MEMORY_SIZE.key()))
                     .toList();
 
     private CoreRun() {}
@@ -99,6 +105,15 @@ final class CoreRun {
     /** The shipped settings of {@code confDir}/config.yaml that a job on a cluster runs with. */
     static Configuration shipped(Path confDir, Path checkpoints) {
         Configuration config = ShippedConfig.under(new Configuration(), confDir, SHIPPED_KEYS);
+        if (Files.isRegularFile(confDir.resolve("config.yaml"))) {
+            // A mini cluster ignores the managed fraction and gives RocksDB 128 MiB: the shipped
+            // TaskManager's own share, computed as a TaskManager of its process size computes it.
+            config.set(
+                    TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                    TaskExecutorProcessUtils.processSpecFromConfig(
+                                    GlobalConfiguration.loadConfiguration(confDir.toString()))
+                            .getManagedMemorySize());
+        }
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         return withCheckpointDir(config, checkpoints);
     }
@@ -182,10 +197,13 @@ final class CoreRun {
         TALLIES.put(read, progress);
         LongAdder aggregated = new LongAdder();
         TALLIES.put(counted, aggregated);
+        Configuration observed = new Configuration(config);
+        // Every checkpoint of the run in the statistics, so that failures are counted by reason.
+        observed.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 100_000);
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
-                                .setConfiguration(config)
+                                .setConfiguration(observed)
                                 .setNumTaskManagers(1)
                                 .setNumSlotsPerTaskManager(parallelism)
                                 .build());
@@ -346,15 +364,19 @@ final class CoreRun {
                         .sorted(Comparator.comparingLong(AbstractCheckpointStats::getCheckpointId))
                         .toList();
         StringBuilder out = new StringBuilder();
-        for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
-            if (c instanceof FailedCheckpointStats failed) {
-                out.append(
-                        String.format(
-                                "%n  checkpoint %d failed: %s",
-                                failed.getCheckpointId(), failed.getFailureMessage()));
-            }
-        }
-        for (CompletedCheckpointStats c : completed) {
+        // Failures by reason, over the whole run (the history is sized to hold it).
+        Map<String, Long> failures =
+                stats.getHistory().getCheckpoints().stream()
+                        .filter(FailedCheckpointStats.class::isInstance)
+                        .map(c -> String.valueOf(((FailedCheckpointStats) c).getFailureMessage()))
+                        .collect(
+                                Collectors.groupingBy(m -> m, TreeMap::new, Collectors.counting()));
+        failures.forEach(
+                (reason, count) ->
+                        out.append(
+                                String.format("%n  failed checkpoints: %d x %s", count, reason)));
+        for (CompletedCheckpointStats c :
+                completed.subList(Math.max(0, completed.size() - 10), completed.size())) {
             out.append(
                     String.format(
                             "%n  checkpoint %d: %s, state %,d B, checkpointed %,d B, %d ms",

@@ -29,8 +29,9 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *
  * <p>While a key is cached its state behaves as on the heap backend: the engine and Flink CEP read
  * and change the same objects. Every state read or written since the last flush is written back (a
- * value read may have been changed in place, as the heap backend allows), so what reaches the
- * backend at a checkpoint is exactly what the heap backend would have held. Nothing is lost on a
+ * value read may have been changed in place, as the heap backend allows), except one the backend
+ * does not hold that is still empty, so what reaches the backend at a checkpoint is exactly what
+ * the heap backend would have held, with no delete of what was never there. Nothing is lost on a
  * failure that the checkpoint would not also lose: the cache is rebuilt from the restored backend.
  *
  * <p>The cache holds at most {@code capacity} keys, least recently used first out. Only value and

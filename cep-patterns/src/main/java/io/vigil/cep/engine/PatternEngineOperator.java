@@ -138,6 +138,9 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
 
     private int stateCacheKeys = DEFAULT_STATE_CACHE_KEYS;
 
+    /** The highest watermark this operator has been given. */
+    private transient long inputWatermark;
+
     private transient KeyedStateStore stateStore;
     private transient KeyedStateCache cache;
     private transient MapState<Long, List<SensorReading>> pending;
@@ -298,6 +301,7 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         hosted = new Hosted[0];
         unannounced = new ArrayList<>();
         latestEventTime = Long.MIN_VALUE;
+        inputWatermark = Long.MIN_VALUE;
         eventTimeMovedAt = timers.currentProcessingTime();
         List<String> startExpected = expected == null ? initialExpected : expected;
         expected = List.of();
@@ -483,8 +487,25 @@ public class PatternEngineOperator extends AbstractStreamOperator<WindowAggregat
         if (mark.getTimestamp() > timers.currentWatermark()) {
             eventTimeMovedAt = timers.currentProcessingTime();
         }
+        inputWatermark = Math.max(inputWatermark, mark.getTimestamp());
         announce(mark.getTimestamp());
         super.processWatermark(mark);
+    }
+
+    /**
+     * Fires what the end of input's watermark has left. With interruptible timers that watermark
+     * fires its timers in mails of its own, and Flink may finish this operator, and end the input
+     * of the operators chained after it (the sinks), before those mails have run: an aggregate or
+     * alert fired then fails the task ("Received element after endOfInput"), and the restart emits
+     * again what the sinks had already taken.
+     */
+    @Override
+    public void finish() throws Exception {
+        if (inputWatermark == Long.MAX_VALUE && timeServiceManager != null) {
+            timeServiceManager.advanceWatermark(Watermark.MAX_WATERMARK);
+            output.emitWatermark(Watermark.MAX_WATERMARK);
+        }
+        super.finish();
     }
 
     /** An expected key a program is still to be told of. */

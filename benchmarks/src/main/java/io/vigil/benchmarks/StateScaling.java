@@ -2,6 +2,7 @@ package io.vigil.benchmarks;
 
 import io.vigil.cep.config.PatternConfig;
 import io.vigil.cep.config.PatternConfigLoader;
+import io.vigil.pipeline.SensorAnalyticsOptions;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -66,7 +67,10 @@ public final class StateScaling {
         System.out.println(
                 "settings: "
                         + CoreRun.describe(
-                                CoreRun.shipped(settings.conf, Path.of("<a temporary dir>"))));
+                                CoreRun.shipped(settings.conf, Path.of("<a temporary dir>")))
+                        + (settings.stateCacheKeys == null
+                                ? ""
+                                : ", analytics.state-cache-keys=" + settings.stateCacheKeys));
         if (settings.warmupReadings > 0) {
             // The first step would otherwise also pay for the JIT compiling the whole job.
             Row warmUp = step(settings.keys.get(0), settings.warmupReadings, settings, patterns);
@@ -115,6 +119,9 @@ public final class StateScaling {
         Path checkpoints = CoreRun.tempDir("vigil-bench-scaling-");
         try {
             Configuration config = CoreRun.shipped(settings.conf, checkpoints);
+            if (settings.stateCacheKeys != null) {
+                config.set(SensorAnalyticsOptions.STATE_CACHE_KEYS, settings.stateCacheKeys);
+            }
             CoreRun.Outcome outcome =
                     CoreRun.run(
                             "scaling-" + keys,
@@ -339,6 +346,11 @@ public final class StateScaling {
         @Option(names = "--title", description = "the plot's title")
         String title =
                 "Vigil core on RocksDB, shipped checkpointing: scaling with the number of keys";
+
+        @Option(
+                names = "--state-cache-keys",
+                description = "analytics.state-cache-keys of the run (default: the job's default)")
+        Integer stateCacheKeys;
 
         @Option(names = "--conf", description = "the directory of the shipped config.yaml")
         Path conf = Path.of("flink-conf");

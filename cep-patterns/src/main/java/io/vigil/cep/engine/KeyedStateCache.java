@@ -473,8 +473,7 @@ final class KeyedStateCache extends SyncStateStore {
         public void remove(UK key) throws Exception {
             MapCell<UK, UV> cell = mapCell();
             cell.map.remove(key);
-            // Not read yet, the backend may hold it: the removal is written back either way.
-            cell.touched.add(key);
+            removed(cell, key);
         }
 
         @Override
@@ -565,6 +564,24 @@ final class KeyedStateCache extends SyncStateStore {
         }
     }
 
+    /**
+     * Records the removal of {@code key} from {@code cell}'s map, to be written back; unless it was
+     * put while the backend did not hold it, since the last write-back: then there is nothing to
+     * write and nothing to remember. A reading buffered and handed over between two write-backs so
+     * leaves no trace in the cell, which would otherwise hold every timestamp buffered since the
+     * last checkpoint. (Put again before the next write-back, such a key is written as a put;
+     * removed again, as a delete the backend did not need.)
+     */
+    private static <UK> void removed(MapCell<UK, ?> cell, UK key) {
+        if (cell.fresh.contains(key)) {
+            cell.fresh.remove(key);
+            cell.touched.remove(key);
+        } else {
+            // Not read yet, the backend may hold it: the removal is written back either way.
+            cell.touched.add(key);
+        }
+    }
+
     private static <UK, UV, E> TrackedIterator<UK, UV, E> tracked(
             MapCell<UK, UV> cell, Iterator<E> iterator, Function<E, UK> keyOf) {
         return new TrackedIterator<>(cell, iterator, keyOf);
@@ -598,7 +615,7 @@ final class KeyedStateCache extends SyncStateStore {
         public void remove() {
             UK key = keyOf.apply(last);
             iterator.remove();
-            cell.touched.add(key);
+            removed(cell, key);
         }
 
         /** This iterator's values, for an iterator over entries. */

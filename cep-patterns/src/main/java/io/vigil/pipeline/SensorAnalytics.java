@@ -25,6 +25,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -87,6 +88,13 @@ public class SensorAnalytics {
             DataStream<RawMessage> messages,
             DataStream<PatternSetUpdate> updates,
             String initialHash) {
+        if (config.getOptional(PipelineOptions.OBJECT_REUSE).orElse(true)) {
+            // Every record type of the pipeline is an immutable record, and no operator of it, nor
+            // a connector Vigil ships, changes an input or keeps one that its input could reuse:
+            // chained operators can pass records on without a copy (the copies were 16 % of the
+            // parse threads' samples in figure 2). 'pipeline.object-reuse: false' keeps them.
+            messages.getExecutionEnvironment().getConfig().enableObjectReuse();
+        }
         SingleOutputStreamOperator<SensorReading> parsed =
                 messages.process(new ParseFunction(parser))
                         .uid("parse")

@@ -60,13 +60,15 @@ public final class RocksDbThroughput {
                 double rate = fleet.readings() * 1000.0 / outcome.millis();
                 System.out.printf(
                         "%-8s %6d ms (net runtime %d ms) %,12.0f readings/s = %,10.0f per core;"
-                            + " checkpoints completed %d, failed %d; full checkpoint at 75%% of the"
-                            + " input: %,d B = %s B per key%s; %s%s%n",
+                            + " process CPU %.1f us per reading; checkpoints completed %d, failed"
+                            + " %d; full checkpoint at 75%% of the input: %,d B = %s B per key%s;"
+                            + " %s%s%n",
                         r < 0 ? "warm-up" : "run " + (r + 1),
                         outcome.millis(),
                         outcome.netRuntimeMillis(),
                         rate,
                         rate / settings.parallelism,
+                        ProcessCpu.microsPer(outcome.processingCpuNanos(), fleet.readings()),
                         outcome.completedCheckpoints(),
                         outcome.failedCheckpoints(),
                         outcome.fullCheckpointBytes(),

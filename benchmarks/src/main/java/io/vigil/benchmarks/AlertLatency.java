@@ -42,6 +42,11 @@ import picocli.CommandLine.Option;
  * from a burst still going on (other alerts as above). The difference between the two is the
  * sensor's own sampling period, not time the job takes.
  *
+ * <p>The class is long (about 500 lines) because it is the whole figure: the servers, the job, the
+ * paced fleet, the alert tap and both measures, so that what the figure counts is read in one
+ * place; the shared pieces are {@link BenchBroker}, {@link VigilProcess} and {@link
+ * PacedPublisher}.
+ *
  * <pre>{@code
  * mvn -B -o -q -pl benchmarks,tools -am package -DskipTests
  * benchmarks/run.sh io.vigil.benchmarks.AlertLatency --rate 5000 --duration 6m

@@ -56,6 +56,10 @@ import java.util.stream.Collectors;
  *   <li>windows: leq is computed as {@code 10 log10(mean(10^(L/10)))} directly.
  * </ul>
  *
+ * <p>The class is long (about 420 lines) because the EPL of every pattern and of the windows sits
+ * beside the ordering buffer and the result collection, so that the baseline's semantics, and where
+ * they differ from Vigil's, are read in one place.
+ *
  * <pre>{@code
  * EsperBaseline esper = new EsperBaseline(patterns, Duration.ofMinutes(1), Duration.ofSeconds(5), Set.of("sound"));
  * EsperBaseline.Result result = esper.run(messages);

@@ -41,6 +41,11 @@ import java.util.stream.Stream;
  *
  * <p>A path may also name a directory: its {@code *.yaml} and {@code *.yml} files are loaded in
  * name order, hidden files left out (so that a mounted Kubernetes ConfigMap can be given as is).
+ *
+ * <p>The class is long (about 620 lines) because one loading holds every file's errors and the
+ * checks across files (unique names, expected keys, overrides, the fingerprint) until the end;
+ * reading the fields of each pattern type is in its own reader ({@code BurstReader}, {@code
+ * SequenceReader}, ...) and typed field access in {@link FieldReader}.
  */
 public final class PatternConfigLoader {
 

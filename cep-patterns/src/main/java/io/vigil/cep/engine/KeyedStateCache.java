@@ -36,6 +36,10 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *
  * <p>The cache holds at most {@code capacity} keys, least recently used first out. Only value and
  * map state are cached; the engine and the patterns it hosts use no other kind.
+ *
+ * <p>The class is long (about 640 lines) because the value and map views, their write-back rules
+ * and the map's iterators all work on one per-key entry and its eviction; as inner classes they
+ * share that bookkeeping without exposing it to the package.
  */
 final class KeyedStateCache extends SyncStateStore {
 

@@ -80,6 +80,12 @@ import org.apache.flink.util.OutputTag;
  * timestamp order; before a window's or a program's timer at {@code t} fires, the readings at
  * {@code t} are handed over, so a program sees every reading up to {@code t} first.
  *
+ * <p>The class is long (about 800 lines) because it is one Flink operator: its element, watermark,
+ * timer, snapshot and end-of-input paths share the keyed fields, and the order of their calls is
+ * what keeps the results exact, so they are read together. The state cache ({@link
+ * KeyedStateCache}), the programs' state names ({@link PrefixedStateStore}), live pattern changes
+ * ({@code LivePatternEngineOperator}) and every pattern live in classes of their own.
+ *
  * <pre>{@code
  * SingleOutputStreamOperator<WindowAggregate> engine =
  *         readings.keyBy(SensorReading::key)

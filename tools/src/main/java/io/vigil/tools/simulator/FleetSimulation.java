@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * byte for byte the same messages, on any JVM (it uses {@link StrictMath} and {@link
  * SplittableRandom}). No I/O. The parts: {@link SimulatedDevice} (a sensor and its ambient
  * readings), {@link EpisodeInjector} (the anomalies), {@link Payloads} (the message texts); this
- * class draws them together in a fixed order of random draws.
+ * class draws them together in a fixed order of random draws. It is long (about 430 lines, 70 of
+ * them this comment) because that order is what makes the output reproducible, and it is read best
+ * in one place.
  *
  * <p>Readings: each device samples on a fixed grid ({@code start + phase + i * period}, the phase
  * drawn per device below one period). Topics are {@code sensors/{site}/{device}/{metric}}.

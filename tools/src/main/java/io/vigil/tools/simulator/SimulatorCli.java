@@ -47,6 +47,10 @@ import picocli.CommandLine.Unmatched;
  *
  * <p>Exit codes: 0 when every message was acknowledged, 1 when publishing failed, 2 for bad
  * arguments. The MQTT password is read from {@value #PASSWORD_ENV}, never from the command line.
+ *
+ * <p>The class is long (about 410 lines) because it is the command's whole lifecycle: flags,
+ * validation with their messages, the labels file, publishing with progress and the exit code; the
+ * simulation, the options and their help are classes of their own.
  */
 @Command(
         name = "simulate",

@@ -263,7 +263,7 @@ public final class AlertLatency {
             long publishStartWall,
             long startDelay,
             long publishEndWall,
-            Map<String, int[]> bySensor) {
+            Map<String, List<Integer>> bySensor) {
         /**
          * When the publisher had sent every message up to event time {@code endedAt} (the first
          * message at or after it), or -1 if no message comes that late.
@@ -285,8 +285,7 @@ public final class AlertLatency {
          * (the reading that completes a burst), or -1 if it sent none.
          */
         long firstAfter(String sensor, long endedAt) {
-            int[] indices = bySensor.getOrDefault(sensor, new int[0]);
-            for (int index : indices) {
+            for (int index : bySensor.getOrDefault(sensor, List.of())) {
                 if (eventTimes[index] > endedAt) {
                     return publishStartWall + sentAt[index] / 1_000_000;
                 }
@@ -296,17 +295,14 @@ public final class AlertLatency {
     }
 
     /** The fleet's message indices by sensor ({@code site/device/metric}), in event-time order. */
-    private static Map<String, int[]> bySensor(List<SimulatedMessage> fleet) {
-        Map<String, List<Integer>> indices = new HashMap<>();
+    private static Map<String, List<Integer>> bySensor(List<SimulatedMessage> fleet) {
+        Map<String, List<Integer>> bySensor = new HashMap<>();
         for (int i = 0; i < fleet.size(); i++) {
             String topic = fleet.get(i).topic();
-            indices.computeIfAbsent(topic.substring(topic.indexOf('/') + 1), k -> new ArrayList<>())
+            bySensor.computeIfAbsent(
+                            topic.substring(topic.indexOf('/') + 1), k -> new ArrayList<>())
                     .add(i);
         }
-        Map<String, int[]> bySensor = new HashMap<>();
-        indices.forEach(
-                (sensor, list) ->
-                        bySensor.put(sensor, list.stream().mapToInt(Integer::intValue).toArray()));
         return bySensor;
     }
 

@@ -53,7 +53,7 @@ class EndOfInputITCase {
         // One reading per key, all in one minute: the end of input fires every key's window.
         List<RawMessage> messages = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) {
-            long ts = T0 + k % 50_000;
+            long ts = T0 + k;
             String payload =
                     String.format(Locale.ROOT, "{\"ts\":%d,\"value\":50.0,\"unit\":\"dB\"}", ts);
             messages.add(

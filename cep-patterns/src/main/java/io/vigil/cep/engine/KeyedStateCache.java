@@ -552,10 +552,9 @@ final class KeyedStateCache extends SyncStateStore {
             return set != null && set.contains(key);
         }
 
-        void remove(Object key) {
-            if (set != null) {
-                set.remove(key);
-            }
+        /** Whether {@code key} was in the set. */
+        boolean remove(Object key) {
+            return set != null && set.remove(key);
         }
 
         void clear() {
@@ -577,8 +576,7 @@ final class KeyedStateCache extends SyncStateStore {
      * removed again, as a delete the backend did not need.)
      */
     private static <UK> void removed(MapCell<UK, ?> cell, UK key) {
-        if (cell.fresh.contains(key)) {
-            cell.fresh.remove(key);
+        if (cell.fresh.remove(key)) {
             cell.touched.remove(key);
         } else {
             // Not read yet, the backend may hold it: the removal is written back either way.

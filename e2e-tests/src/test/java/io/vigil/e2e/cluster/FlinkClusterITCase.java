@@ -107,7 +107,8 @@ class FlinkClusterITCase {
                                 .build());
         String database = "vigil_failover";
         JobID job = cluster.run(jarId, List.of("--config", jobConfig("failover", 2).toString()));
-        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+        try (AutoCloseable cancel = cluster.cancelling(job);
+                MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
             awaitSubscribed(probe, database, "sensors/probe");
             List<SimulatedMessage> messages = simulation.messages();
             int half = messages.size() / 2;
@@ -176,8 +177,6 @@ class FlinkClusterITCase {
             assertThat(cluster.checkpointInterval(job))
                     .as("the cluster's interval: the job config sets none")
                     .isEqualTo(Duration.ofSeconds(2));
-        } finally {
-            cluster.cancel(job);
         }
     }
 
@@ -220,7 +219,8 @@ class FlinkClusterITCase {
 
         JobID after =
                 cluster.runFromSavepoint(jarId, List.of("--config", config.toString()), savepoint);
-        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+        try (AutoCloseable cancel = cluster.cancelling(after);
+                MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
             awaitSubscribed(probe, database, "sensors/probe-after");
             probe.publish(topic, reading(t0 + 7_000, 99.0), 1);
             probe.publish(topic, reading(t0 + 8_000, 93.0), 1);
@@ -279,8 +279,6 @@ class FlinkClusterITCase {
             assertThat(GroundTruth.number(windows.get(0), "min")).isEqualTo(60.0);
             assertThat(INFLUXDB.query(database, "SELECT * FROM dead_letters WHERE reason = 'late'"))
                     .isEmpty();
-        } finally {
-            cluster.cancel(after);
         }
     }
 
@@ -289,7 +287,8 @@ class FlinkClusterITCase {
     void aSavepointThatCannotBeWrittenFailsAndLeavesTheJobRunning() throws Exception {
         Path notADirectory = Files.writeString(tmp.resolve("not-a-directory"), "a file");
         JobID job = cluster.run(jarId, List.of("--config", jobConfig("unwritable", 2).toString()));
-        try (MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
+        try (AutoCloseable cancel = cluster.cancelling(job);
+                MosquittoTestPublisher probe = MosquittoTestPublisher.connect(MOSQUITTO.uri())) {
             awaitSubscribed(probe, "vigil_unwritable", "sensors/probe");
 
             assertThatThrownBy(
@@ -302,8 +301,6 @@ class FlinkClusterITCase {
                     () -> cluster.jobStatus(job) == JobStatus.RUNNING,
                     Duration.ofSeconds(30),
                     () -> "the job did not go on after the failed savepoint");
-        } finally {
-            cluster.cancel(job);
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +102,12 @@ public final class FlinkProcessCluster implements AutoCloseable {
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> taskManagers = new ArrayList<>();
     private final Set<Process> killed = new HashSet<>();
+    // HTTP/1.1 only, as Flink's REST endpoint speaks: no HTTP/2 upgrade attempt on each connection.
     private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
     private final Thread shutdownHook = new Thread(this::destroyAll, "flink-process-cluster-stop");
 
     private Process jobManager;
@@ -491,8 +496,17 @@ public final class FlinkProcessCluster implements AutoCloseable {
                         .method("PATCH", HttpRequest.BodyPublishers.noBody())
                         .timeout(Duration.ofSeconds(30))
                         .build();
-        send(request);
+        sendRepeatable(request);
         awaitJobStatus(job, JobStatus.CANCELED);
+    }
+
+    /**
+     * Cancels {@code job} when closed, for try-with-resources: a failure to cancel is then added to
+     * the test's own failure as a suppressed exception instead of replacing it, as one thrown from
+     * a {@code finally} block would.
+     */
+    public AutoCloseable cancelling(JobID job) {
+        return () -> cancel(job);
     }
 
     /** Waits until the job reaches this status; fails early if it ends in another one. */
@@ -816,7 +830,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        return send(
+        return sendRepeatable(
                 HttpRequest.newBuilder(URI.create(restAddress() + path))
                         .timeout(Duration.ofSeconds(10))
                         .GET()
@@ -833,7 +847,57 @@ public final class FlinkProcessCluster implements AutoCloseable {
                         .build());
     }
 
+    /**
+     * Sends a request that the REST API may take twice without harm (a read, a cancel), again when
+     * no answer comes within the request's timeout, for up to the start timeout in all; then fails
+     * with the JobManager's log. On a loaded machine the JobManager can stall for longer than one
+     * request's timeout: a CI run once lost a test to one cancel that took over 30 s to answer.
+     */
+    private JsonNode sendRepeatable(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return sendRepeatable(http, request, startTimeout);
+        } catch (HttpTimeoutException e) {
+            throw new IllegalStateException(
+                    String.format(
+                            "%s; JobManager log:%n%s", e.getMessage(), logTail("jobmanager", 60)),
+                    e);
+        }
+    }
+
+    /**
+     * Sends {@code request} until an answer comes within its timeout, for up to {@code patience} in
+     * all; throws the last timeout, with how many attempts were made, when none did.
+     */
+    static JsonNode sendRepeatable(HttpClient http, HttpRequest request, Duration patience)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send(http, request);
+            } catch (HttpTimeoutException e) {
+                if (System.nanoTime() >= deadline) {
+                    HttpTimeoutException last =
+                            new HttpTimeoutException(
+                                    String.format(
+                                            "%s %s: no answer within %s in %d attempts over %s",
+                                            request.method(),
+                                            request.uri(),
+                                            request.timeout().orElse(null),
+                                            attempt,
+                                            patience));
+                    last.initCause(e);
+                    throw last;
+                }
+            }
+        }
+    }
+
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        return send(http, request);
+    }
+
+    private static JsonNode send(HttpClient http, HttpRequest request)
+            throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new RestException(request, response);

@@ -71,7 +71,7 @@ if [ $smoke = 1 ]; then
   latency_args=(--rate 600 --duration 4m --tail 20s)
   kafka_args=(--records 50000 --sensors 300 --drain 20s)
 else
-  esper_args=(--sensors 1000 --duration 90m --runs 5 --warmups 1 --check-sensors 1000)
+  esper_args=(--sensors 1000 --duration 150m --runs 5 --warmups 1 --check-sensors 1000)
   rocksdb_args=(--sensors 1000 --duration 30m --runs 3 --warmups 1)
   mqtt_args=(--rate 10000 --messages 150000 --ladder 2500,5000,10000,15000,20000 --step-seconds 10 --drain 30s)
   scaling_args=(--keys 1000,10000,100000,1000000 --readings-per-key 3 --min-readings 3000000

@@ -312,8 +312,10 @@ class MqttBrokerBehaviourITCase {
          * drop to zero, or to every member when the queue goes from empty to not empty ({@code
          * PublishPollServiceImpl} and {@code PublishStatusFutureCallback} in its code); the queue
          * still holds the unacknowledged message, so the 20 wait for the holder and all go to it
-         * once it acknowledges. A reader of a group whose acknowledgements stop therefore stops the
-         * group on HiveMQ, not on Mosquitto.
+         * once it acknowledges (or, seen once, none of them within 30 s: HiveMQ's offer after an
+         * acknowledgement is not always made, so the test accepts all or none there, never some,
+         * and never any for the idle reader). A reader of a group whose acknowledgements stop
+         * therefore stops the group on HiveMQ, not on Mosquitto.
          */
         @Test
         void servesAnIdleReaderWhileAnotherHoldsAMessage() throws Exception {
@@ -338,14 +340,31 @@ class MqttBrokerBehaviourITCase {
                     drainUntil(
                             readers, outputs, () -> count(idle, "m") > 0, "the idle reader served");
                 } else {
+                    drainFor(readers, outputs, 2_000);
+                    assertThat(outputs.stream().mapToLong(o -> count(o, "m")).sum())
+                            .as("read by either reader while the holder holds its message")
+                            .isZero();
                     readers.get(holder).snapshotState(1);
                     readers.get(holder).notifyCheckpointComplete(1);
-                    drainUntil(
-                            readers,
-                            outputs,
-                            () -> count(outputs.get(holder), "m") == 20,
-                            "all 20 read by the holder after its acknowledgement");
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (count(outputs.get(holder), "m") < 20
+                            && System.currentTimeMillis() < deadline) {
+                        drainFor(readers, outputs, 100);
+                    }
                     assertThat(count(idle, "m")).as("read by the idle reader").isZero();
+                    long after = count(outputs.get(holder), "m");
+                    // HiveMQ offers the queue in one go, up to the window of 50. Once (a suite run
+                    // on 2026-12-03) it offered nothing within 30 s of the acknowledgement, as if
+                    // the offer ran before the acknowledged message left the queue; the idle
+                    // reader got nothing then either.
+                    assertThat(after)
+                            .as("read by the holder after its acknowledgement: all or none")
+                            .isIn(0L, 20L);
+                    if (after == 0) {
+                        System.out.println(
+                                "HiveMQ CE offered the holder nothing within 30 s of its"
+                                        + " acknowledgement");
+                    }
                 }
             } finally {
                 for (MqttSourceReader<String> reader : readers) {
@@ -484,6 +503,20 @@ class MqttBrokerBehaviourITCase {
                         what
                                 + "; read: "
                                 + outputs.stream().map(o -> o.getEmittedRecords()).toList());
+    }
+
+    /** Polls every reader in turn for {@code millis}. */
+    private static void drainFor(
+            List<MqttSourceReader<String>> readers,
+            List<TestingReaderOutput<String>> outputs,
+            long millis)
+            throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            for (int r = 0; r < readers.size(); r++) {
+                MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 50);
+            }
+        }
     }
 
     /** The index of the output that holds {@code record}, or -1. */

@@ -493,9 +493,7 @@ class MqttBrokerBehaviourITCase {
             throws Exception {
         Await.until(
                 () -> {
-                    for (int r = 0; r < readers.size(); r++) {
-                        MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 100);
-                    }
+                    pollEach(readers, outputs, 100);
                     return done.getAsBoolean();
                 },
                 Duration.ofSeconds(30),
@@ -513,9 +511,18 @@ class MqttBrokerBehaviourITCase {
             throws Exception {
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
-            for (int r = 0; r < readers.size(); r++) {
-                MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), 50);
-            }
+            pollEach(readers, outputs, 50);
+        }
+    }
+
+    /** Polls each reader in turn for {@code millisEach}, once. */
+    private static void pollEach(
+            List<MqttSourceReader<String>> readers,
+            List<TestingReaderOutput<String>> outputs,
+            long millisEach)
+            throws Exception {
+        for (int r = 0; r < readers.size(); r++) {
+            MqttReconnectRedeliveryITCase.drainFor(readers.get(r), outputs.get(r), millisEach);
         }
     }
 
